@@ -1,1 +1,20 @@
+//! The pure half of posture: the snapshot model, policy and network analysis, and the rules.
+//!
+//! Nothing here does I/O or depends on the AWS SDK: rules take a [`model::Snapshot`] and
+//! return [`rule::Finding`]s, so they are tested with fixtures and re-run offline.
 
+pub mod arn;
+pub mod evaluate;
+pub mod exposure;
+pub mod model;
+pub mod network;
+pub mod policy;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod settings;
+
+pub use evaluate::evaluate;
+pub use model::Snapshot;
+pub use rule::{Duty, Finding, Rule, Severity, Status};
+pub use settings::Settings;

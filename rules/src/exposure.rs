@@ -1,0 +1,109 @@
+//! Who uses a security group, and whether any of them can be reached from the internet:
+//! an open group attached to nothing is latent, one on an instance with a public IP is an
+//! open door.
+
+use serde::Serialize;
+
+use crate::model::{Ec2Region, Gap};
+use crate::network::is_public_address;
+use crate::rule::Severity;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Exposure {
+    /// No network interface uses the group.
+    Unattached,
+    /// Attached, but no interface using it has a public address.
+    AttachedPrivate {
+        network_interfaces: Vec<String>,
+        instances: Vec<String>,
+    },
+    /// Attached to at least one interface with a public address.
+    Reachable {
+        network_interfaces: Vec<String>,
+        instances: Vec<String>,
+        public_ips: Vec<String>,
+    },
+    /// The network interfaces could not be listed.
+    Unknown { gap: Gap },
+}
+
+impl Exposure {
+    pub fn of_security_group(region: &Ec2Region, group_id: &str) -> Exposure {
+        let interfaces = match region.network_interfaces.as_ref() {
+            Ok(interfaces) => interfaces,
+            Err(gap) => return Exposure::Unknown { gap: gap.clone() },
+        };
+        let users: Vec<_> = interfaces
+            .iter()
+            .filter(|eni| eni.security_group_ids.iter().any(|id| id == group_id))
+            .collect();
+        if users.is_empty() {
+            return Exposure::Unattached;
+        }
+        let network_interfaces = users.iter().map(|eni| eni.id.clone()).collect();
+        let mut instances: Vec<String> = users
+            .iter()
+            .filter_map(|eni| eni.instance_id.clone())
+            .collect();
+        instances.sort();
+        instances.dedup();
+        let public_ips: Vec<String> = users
+            .iter()
+            .filter_map(|eni| eni.public_ip.clone())
+            .filter(|ip| is_public_address(ip))
+            .collect();
+        if public_ips.is_empty() {
+            Exposure::AttachedPrivate {
+                network_interfaces,
+                instances,
+            }
+        } else {
+            Exposure::Reachable {
+                network_interfaces,
+                instances,
+                public_ips,
+            }
+        }
+    }
+
+    /// The severity scale for an open security group: reachable is one step worse than the
+    /// rule's base severity, unattached one step better. Unknown exposure keeps the base.
+    pub fn adjust(&self, base: Severity) -> Severity {
+        match self {
+            Exposure::Reachable { .. } => step(base, 1),
+            Exposure::AttachedPrivate { .. } | Exposure::Unknown { .. } => base,
+            Exposure::Unattached => step(base, -1),
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        match self {
+            Exposure::Unattached => "not attached to any network interface (latent)".into(),
+            Exposure::AttachedPrivate {
+                network_interfaces, ..
+            } => format!(
+                "attached to {} network interface(s), none with a public IP",
+                network_interfaces.len()
+            ),
+            Exposure::Reachable { public_ips, .. } => {
+                format!(
+                    "reachable: attached to public IP(s) {}",
+                    public_ips.join(", ")
+                )
+            }
+            Exposure::Unknown { .. } => {
+                "attachment unknown (network interfaces not collected)".into()
+            }
+        }
+    }
+}
+
+fn step(severity: Severity, by: i32) -> Severity {
+    let index = Severity::ALL
+        .iter()
+        .position(|s| *s == severity)
+        .unwrap_or(0) as i32;
+    let clamped = (index + by).clamp(Severity::Low as i32, Severity::Critical as i32);
+    Severity::ALL[clamped as usize]
+}

@@ -1,0 +1,425 @@
+//! The snapshot: everything the collector read from one account, in the project's own serde
+//! types (SDK types do not serialize, and rules must not depend on the SDK).
+//!
+//! Every piece of data that comes from one API call is an [`Observed`]: either what the call
+//! returned, or the [`Gap`] that explains why it is missing. Rules cannot reach the data
+//! without deciding what to do about the gap, which is how "a gap is never a pass" is kept.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Version of the snapshot format. Bump on any incompatible change to these types.
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+
+/// Data from one API call, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Observed<T> {
+    Collected(T),
+    Gap(Gap),
+}
+
+impl<T> Observed<T> {
+    pub fn as_ref(&self) -> Result<&T, &Gap> {
+        match self {
+            Observed::Collected(value) => Ok(value),
+            Observed::Gap(gap) => Err(gap),
+        }
+    }
+}
+
+/// A call that failed: what could not be read, where, and the error AWS (or the network) gave.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub service: String,
+    /// `None` for global services (IAM) and account-wide calls.
+    pub region: Option<String>,
+    pub operation: String,
+    /// The resource the call was about (a bucket name, a snapshot id), if any.
+    pub resource: Option<String>,
+    /// AWS error code (`AccessDenied`, `InternalError`...), or a transport-level label
+    /// (`DispatchFailure`, `Timeout`) when no response was received.
+    pub error_code: String,
+    pub message: String,
+}
+
+impl Gap {
+    /// One line for a finding's message: "s3:GetBucketPolicy in eu-west-1 failed: AccessDenied (...)".
+    pub fn describe(&self) -> String {
+        let mut line = format!("{}:{}", self.service, self.operation);
+        if let Some(region) = &self.region {
+            line.push_str(&format!(" in {region}"));
+        }
+        line.push_str(&format!(" failed: {}", self.error_code));
+        if !self.message.is_empty() {
+            line.push_str(&format!(" ({})", self.message));
+        }
+        line
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub schema_version: u32,
+    /// Version of posture that collected it.
+    pub collector_version: String,
+    pub collected_at: DateTime<Utc>,
+    pub account: Account,
+    /// The regions that were scanned (all enabled ones unless the user chose).
+    pub regions: Vec<String>,
+    pub iam: Iam,
+    pub s3: S3,
+    pub ec2: Vec<Ec2Region>,
+    /// Every failed call, including those that left a field of this snapshot as a gap.
+    pub gaps: Vec<Gap>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: String,
+    /// `aws`, `aws-cn`, `aws-us-gov`: needed to build ARNs.
+    pub partition: String,
+    /// Who ran the scan (sts:GetCallerIdentity).
+    pub caller_arn: String,
+}
+
+// ---------------------------------------------------------------------------------------
+// IAM
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Iam {
+    pub authorization_details: Observed<AuthorizationDetails>,
+    pub credential_report: Observed<Vec<CredentialReportRow>>,
+    /// `None`: the account has no password policy (IAM answers `NoSuchEntity`).
+    pub password_policy: Observed<Option<PasswordPolicy>>,
+    /// iam:GetAccountSummary's map (`AccountMFAEnabled`, `AccountAccessKeysPresent`...).
+    pub account_summary: Observed<BTreeMap<String, i32>>,
+    pub virtual_mfa_devices: Observed<Vec<VirtualMfaDevice>>,
+}
+
+/// iam:GetAccountAuthorizationDetails, all pages. Policy documents are kept as IAM returned
+/// them (often percent-encoded); the policy parser decodes them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct AuthorizationDetails {
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+    pub roles: Vec<Role>,
+    pub policies: Vec<ManagedPolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedPolicy {
+    pub name: String,
+    pub arn: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InlinePolicy {
+    pub name: String,
+    pub document: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub arn: String,
+    pub id: String,
+    pub created: Option<DateTime<Utc>>,
+    pub groups: Vec<String>,
+    pub attached_policies: Vec<AttachedPolicy>,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub permissions_boundary_arn: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub name: String,
+    pub arn: String,
+    pub attached_policies: Vec<AttachedPolicy>,
+    pub inline_policies: Vec<InlinePolicy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub arn: String,
+    pub created: Option<DateTime<Utc>>,
+    pub trust_policy: Option<String>,
+    pub attached_policies: Vec<AttachedPolicy>,
+    pub inline_policies: Vec<InlinePolicy>,
+    pub permissions_boundary_arn: Option<String>,
+    pub last_used: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedPolicy {
+    pub name: String,
+    pub arn: String,
+    pub attachment_count: i32,
+    /// The default version's document (the one in force).
+    pub default_document: Option<String>,
+}
+
+/// One line of the IAM credential report. Dates are `None` where the report says `N/A`,
+/// `no_information` or `not_supported`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialReportRow {
+    /// `<root_account>` for the root user.
+    pub user: String,
+    pub arn: String,
+    pub user_created: Option<DateTime<Utc>>,
+    pub password_enabled: bool,
+    pub password_last_used: Option<DateTime<Utc>>,
+    pub mfa_active: bool,
+    pub access_keys: Vec<AccessKeyUsage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKeyUsage {
+    /// 1 or 2, as the report numbers them.
+    pub slot: u8,
+    pub active: bool,
+    pub last_rotated: Option<DateTime<Utc>>,
+    pub last_used: Option<DateTime<Utc>>,
+    pub last_used_service: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_length: Option<i32>,
+    pub require_symbols: bool,
+    pub require_numbers: bool,
+    pub require_uppercase: bool,
+    pub require_lowercase: bool,
+    pub max_age_days: Option<i32>,
+    pub reuse_prevention: Option<i32>,
+    pub expire_passwords: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VirtualMfaDevice {
+    pub serial_number: String,
+    /// The user it is assigned to, if any (the root user's ARN ends in `:root`).
+    pub user_arn: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// S3
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct S3 {
+    pub buckets: Observed<Vec<Bucket>>,
+    /// s3control:GetPublicAccessBlock for the account; `None` when none is configured.
+    pub account_public_access_block: Observed<Option<PublicAccessBlock>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bucket {
+    pub name: String,
+    pub arn: String,
+    pub region: Observed<String>,
+    pub created: Option<DateTime<Utc>>,
+    /// The bucket policy JSON; `None` when the bucket has none.
+    pub policy: Observed<Option<String>>,
+    pub acl: Observed<BucketAcl>,
+    /// `None` when the bucket has no Block Public Access configuration.
+    pub public_access_block: Observed<Option<PublicAccessBlock>>,
+    /// Default encryption rules; `None` when none is configured.
+    pub encryption: Observed<Option<Vec<BucketEncryptionRule>>>,
+    pub versioning: Observed<BucketVersioning>,
+    /// Object ownership setting (`BucketOwnerEnforced`...); `None` when not configured.
+    pub object_ownership: Observed<Option<String>>,
+    /// Target bucket of server access logs; `None` when logging is off.
+    pub logging_target: Observed<Option<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+impl PublicAccessBlock {
+    pub fn all_on(&self) -> bool {
+        self.block_public_acls
+            && self.ignore_public_acls
+            && self.block_public_policy
+            && self.restrict_public_buckets
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketAcl {
+    pub owner_id: Option<String>,
+    pub grants: Vec<AclGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AclGrant {
+    /// `CanonicalUser`, `Group` or `AmazonCustomerByEmail`.
+    pub grantee_type: String,
+    /// The group URI for `Group` grantees.
+    pub grantee_uri: Option<String>,
+    pub grantee_id: Option<String>,
+    /// `READ`, `WRITE`, `READ_ACP`, `WRITE_ACP`, `FULL_CONTROL`.
+    pub permission: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketEncryptionRule {
+    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+    pub algorithm: String,
+    pub kms_key_id: Option<String>,
+    pub bucket_key_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BucketVersioning {
+    /// `Enabled`, `Suspended`, or `None` for a bucket that never had versioning.
+    pub status: Option<String>,
+    pub mfa_delete: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// EC2
+// ---------------------------------------------------------------------------------------
+
+/// Everything EC2 read in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ec2Region {
+    pub region: String,
+    pub vpcs: Observed<Vec<Vpc>>,
+    pub security_groups: Observed<Vec<SecurityGroup>>,
+    pub network_acls: Observed<Vec<NetworkAcl>>,
+    pub flow_logs: Observed<Vec<FlowLog>>,
+    pub network_interfaces: Observed<Vec<NetworkInterface>>,
+    pub instances: Observed<Vec<Instance>>,
+    pub volumes: Observed<Vec<Volume>>,
+    pub snapshots: Observed<Vec<EbsSnapshot>>,
+    pub images: Observed<Vec<Image>>,
+    pub ebs_encryption_by_default: Observed<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr_block: Option<String>,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub vpc_id: Option<String>,
+    pub owner_id: String,
+    pub ingress: Vec<PermissionRule>,
+    pub egress: Vec<PermissionRule>,
+}
+
+/// One IP permission of a security group, as EC2 describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionRule {
+    /// `tcp`, `udp`, `icmp`, a protocol number, or `-1` for all protocols.
+    pub protocol: String,
+    /// Absent (or -1) for all-protocol and ICMP rules.
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub ipv4_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<String>,
+    pub prefix_list_ids: Vec<String>,
+    pub referenced_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkAcl {
+    pub id: String,
+    pub vpc_id: Option<String>,
+    pub is_default: bool,
+    pub subnet_ids: Vec<String>,
+    pub entries: Vec<NetworkAclEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkAclEntry {
+    pub rule_number: i32,
+    pub egress: bool,
+    /// `allow` or `deny`.
+    pub action: String,
+    pub protocol: String,
+    pub cidr_block: Option<String>,
+    pub ipv6_cidr_block: Option<String>,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlowLog {
+    pub id: String,
+    /// The VPC, subnet or interface it logs.
+    pub resource_id: String,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub security_group_ids: Vec<String>,
+    pub instance_id: Option<String>,
+    pub public_ip: Option<String>,
+    pub interface_type: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    pub state: Option<String>,
+    pub public_ip: Option<String>,
+    pub instance_profile_arn: Option<String>,
+    pub security_group_ids: Vec<String>,
+    /// Metadata options; `None` when EC2 did not return them.
+    pub metadata: Option<InstanceMetadataOptions>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceMetadataOptions {
+    /// `required` (IMDSv2 only) or `optional` (IMDSv1 allowed).
+    pub http_tokens: Option<String>,
+    /// `enabled` or `disabled`.
+    pub http_endpoint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Volume {
+    pub id: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub state: Option<String>,
+    pub attached_instance_ids: Vec<String>,
+    pub size_gib: Option<i32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EbsSnapshot {
+    pub id: String,
+    pub volume_id: Option<String>,
+    pub encrypted: bool,
+    pub started: Option<DateTime<Utc>>,
+    /// Whether `createVolumePermission` includes the group `all`.
+    pub public: Observed<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: String,
+    pub name: Option<String>,
+    pub public: bool,
+}

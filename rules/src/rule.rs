@@ -1,0 +1,349 @@
+//! What a rule is, what it reports, and the macro that declares one.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Gap, Snapshot};
+use crate::settings::Settings;
+
+/// The customer-side duties of the Shared Responsibility Model: the report's top-level
+/// grouping. Every rule belongs to exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Duty {
+    CustomerData,
+    IdentityAndAccessManagement,
+    TemporaryCredentials,
+    NetworkConfiguration,
+    ServerSideEncryption,
+    NetworkTrafficProtection,
+    ClientSideEncryption,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 7] = [
+        Duty::CustomerData,
+        Duty::IdentityAndAccessManagement,
+        Duty::TemporaryCredentials,
+        Duty::NetworkConfiguration,
+        Duty::ServerSideEncryption,
+        Duty::NetworkTrafficProtection,
+        Duty::ClientSideEncryption,
+    ];
+
+    /// The stable id used on the command line (`--duty`) and in JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Duty::CustomerData => "customer-data",
+            Duty::IdentityAndAccessManagement => "identity-and-access-management",
+            Duty::TemporaryCredentials => "temporary-credentials",
+            Duty::NetworkConfiguration => "network-configuration",
+            Duty::ServerSideEncryption => "server-side-encryption",
+            Duty::NetworkTrafficProtection => "network-traffic-protection",
+            Duty::ClientSideEncryption => "client-side-encryption",
+        }
+    }
+
+    /// The name of the duty as the Shared Responsibility Model states it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Duty::CustomerData => "Customer data",
+            Duty::IdentityAndAccessManagement => "Identity & access management",
+            Duty::TemporaryCredentials => "Temporary credentials",
+            Duty::NetworkConfiguration => "OS, network & firewall configuration",
+            Duty::ServerSideEncryption => "Server-side encryption",
+            Duty::NetworkTrafficProtection => "Network traffic protection",
+            Duty::ClientSideEncryption => "Client-side encryption",
+        }
+    }
+
+    /// Whether the AWS control plane can show anything about this duty at all.
+    pub fn observable(self) -> bool {
+        self != Duty::ClientSideEncryption
+    }
+
+    /// Why an unobservable duty is not scored, for every report to say the same thing.
+    pub fn not_observable_reason(self) -> Option<&'static str> {
+        match self {
+            Duty::ClientSideEncryption => Some(
+                "data encrypted before it reaches AWS looks like any other bytes to the AWS \
+                 APIs: whether you do it cannot be observed from the control plane, so it is \
+                 not scored",
+            ),
+            _ => None,
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Duty> {
+        Duty::ALL.into_iter().find(|duty| duty.id() == id)
+    }
+}
+
+impl fmt::Display for Duty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.id() == id)
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Fail,
+    /// The data needed was not collected: the rule could not decide.
+    Unknown,
+    Waived,
+    Pass,
+}
+
+impl Status {
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::Unknown => "unknown",
+            Status::Waived => "waived",
+            Status::Pass => "pass",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// What one rule concluded about one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub title: String,
+    pub duty: Duty,
+    pub severity: Severity,
+    pub status: Status,
+    /// ARN where the resource has one, otherwise its id.
+    pub resource: String,
+    /// `None` for global resources (IAM, the account).
+    pub region: Option<String>,
+    pub message: String,
+    /// What the conclusion rests on: the security group rule, the policy statement...
+    pub evidence: serde_json::Value,
+}
+
+impl Finding {
+    pub fn with_evidence(mut self, evidence: serde_json::Value) -> Finding {
+        self.evidence = evidence;
+        self
+    }
+
+    pub fn with_severity(mut self, severity: Severity) -> Finding {
+        self.severity = severity;
+        self
+    }
+}
+
+/// Everything a rule needs besides the snapshot. Rules read the clock only through
+/// `settings.now`, so tests never depend on the day they run.
+pub struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub settings: &'a Settings,
+}
+
+pub type CheckFn = fn(&Rule, &Context<'_>) -> Vec<Finding>;
+
+/// A rule: its metadata (the single source for `posture rules`, `explain` and every report
+/// format) and its check. Declared with [`declare_rule!`].
+pub struct Rule {
+    /// Stable kebab-case id naming the bad pattern.
+    pub id: &'static str,
+    /// One line, no trailing period.
+    pub title: &'static str,
+    pub duty: Duty,
+    /// Severity of a failing finding unless the rule raises or lowers it per resource.
+    pub severity: Severity,
+    /// The rule's doc comment: `## What it checks`, `## Why it matters`, `## How to fix`,
+    /// `## References`, in Markdown.
+    pub doc: &'static str,
+    /// CIS AWS Foundations Benchmark v3.0 recommendation ids.
+    pub cis: &'static [&'static str],
+    /// AWS Foundational Security Best Practices control ids.
+    pub fsbp: &'static [&'static str],
+    /// Source file of the rule, for "view source".
+    pub source: &'static str,
+    pub check: CheckFn,
+}
+
+impl Rule {
+    /// The documentation as Markdown (the doc comment without its leading spaces).
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .trim()
+            .to_string()
+    }
+
+    /// The text of one `## Heading` section of the documentation.
+    pub fn doc_section(&self, heading: &str) -> Option<String> {
+        let doc = self.documentation();
+        let marker = format!("## {heading}");
+        let start = doc.find(&marker)? + marker.len();
+        let rest = &doc[start..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        Some(rest[..end].trim().to_string())
+    }
+
+    fn finding(
+        &self,
+        status: Status,
+        resource: impl Into<String>,
+        region: Option<&str>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule_id: self.id.to_string(),
+            title: self.title.to_string(),
+            duty: self.duty,
+            severity: self.severity,
+            status,
+            resource: resource.into(),
+            region: region.map(str::to_string),
+            message: message.into(),
+            evidence: serde_json::Value::Null,
+        }
+    }
+
+    pub fn fail(
+        &self,
+        resource: impl Into<String>,
+        region: Option<&str>,
+        message: impl Into<String>,
+    ) -> Finding {
+        self.finding(Status::Fail, resource, region, message)
+    }
+
+    pub fn pass(
+        &self,
+        resource: impl Into<String>,
+        region: Option<&str>,
+        message: impl Into<String>,
+    ) -> Finding {
+        self.finding(Status::Pass, resource, region, message)
+    }
+
+    /// The resource could not be evaluated because the data it needs has a gap.
+    pub fn unknown_gap(
+        &self,
+        resource: impl Into<String>,
+        region: Option<&str>,
+        gap: &Gap,
+    ) -> Finding {
+        self.finding(
+            Status::Unknown,
+            resource,
+            region,
+            format!("could not be checked: {}", gap.describe()),
+        )
+        .with_evidence(serde_json::json!({ "gap": gap }))
+    }
+
+    /// The resource could not be evaluated for a reason other than a failed call (a policy
+    /// that does not parse, a field EC2 did not return).
+    pub fn unknown(
+        &self,
+        resource: impl Into<String>,
+        region: Option<&str>,
+        reason: impl Into<String>,
+    ) -> Finding {
+        self.finding(Status::Unknown, resource, region, reason)
+    }
+}
+
+/// Declares a rule. The doc comment becomes the rule's documentation, so it is written once
+/// and read by `posture explain`, the reports and the generated docs.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it checks
+///     /// ...
+///     pub static RULE = {
+///         id: "s3-bucket-public-acl",
+///         title: "S3 bucket is public through its ACL",
+///         duty: Duty::CustomerData,
+///         severity: Severity::High,
+///         cis: [],
+///         fsbp: ["S3.2", "S3.3"],
+///         check: check,
+///     };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub static $name:ident = {
+            id: $id:literal,
+            title: $title:literal,
+            duty: $duty:expr,
+            severity: $severity:expr,
+            cis: [$($cis:literal),* $(,)?],
+            fsbp: [$($fsbp:literal),* $(,)?],
+            check: $check:path $(,)?
+        };
+    ) => {
+        $(#[doc = $doc])*
+        pub static $name: $crate::rule::Rule = $crate::rule::Rule {
+            id: $id,
+            title: $title,
+            duty: $duty,
+            severity: $severity,
+            doc: concat!($($doc, "\n"),*),
+            cis: &[$($cis),*],
+            fsbp: &[$($fsbp),*],
+            source: file!(),
+            check: $check,
+        };
+    };
+}

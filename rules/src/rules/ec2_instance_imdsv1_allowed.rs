@@ -1,0 +1,104 @@
+use serde_json::json;
+
+use crate::arn;
+use crate::declare_rule;
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+
+declare_rule! {
+    /// ## What it checks
+    /// EC2 instances whose instance metadata service still answers IMDSv1 requests: the
+    /// metadata endpoint is enabled and `HttpTokens` is `optional` rather than `required`.
+    /// Terminated instances are skipped.
+    ///
+    /// ## Why it matters
+    /// The temporary credentials of an instance's role are served by the metadata service.
+    /// IMDSv1 hands them to any plain GET request, so a server-side request forgery bug in
+    /// an application on the instance is enough to steal them (the Capital One breach).
+    /// IMDSv2 requires a session token obtained with a PUT, which SSRF rarely can send.
+    ///
+    /// ## How to fix
+    /// Require IMDSv2 (check first that the software on the instance uses a recent SDK).
+    ///
+    /// - Console: EC2 → Instances → the instance → Actions → Instance settings → Modify
+    ///   instance metadata options → IMDSv2: Required.
+    /// - CLI: `aws ec2 modify-instance-metadata-options --instance-id i-… --http-tokens required --http-endpoint enabled`
+    /// - Terraform: `metadata_options { http_tokens = "required" }` on `aws_instance` or
+    ///   `aws_launch_template`.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0, 5.6
+    /// - AWS FSBP EC2.8
+    /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html>
+    pub static RULE = {
+        id: "ec2-instance-imdsv1-allowed",
+        title: "EC2 instance allows IMDSv1",
+        duty: Duty::TemporaryCredentials,
+        severity: Severity::Medium,
+        cis: ["5.6"],
+        fsbp: ["EC2.8"],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for region in &cx.snapshot.ec2 {
+        let name = region.region.as_str();
+        let instances = match region.instances.as_ref() {
+            Ok(instances) => instances,
+            Err(gap) => {
+                findings.push(rule.unknown_gap(
+                    arn::ec2(cx.snapshot, name, "instance", "*"),
+                    Some(name),
+                    gap,
+                ));
+                continue;
+            }
+        };
+        for instance in instances {
+            if instance.state.as_deref() == Some("terminated") {
+                continue;
+            }
+            let resource = arn::ec2(cx.snapshot, name, "instance", &instance.id);
+            let Some(metadata) = &instance.metadata else {
+                findings.push(rule.unknown(
+                    resource,
+                    Some(name),
+                    format!(
+                        "could not be checked: EC2 returned no metadata options for {}",
+                        instance.id
+                    ),
+                ));
+                continue;
+            };
+            let evidence = json!({
+                "http_tokens": metadata.http_tokens,
+                "http_endpoint": metadata.http_endpoint,
+                "public_ip": instance.public_ip,
+                "instance_profile": instance.instance_profile_arn,
+            });
+            let finding = if metadata.http_endpoint.as_deref() == Some("disabled") {
+                rule.pass(
+                    resource,
+                    Some(name),
+                    format!("{}: the metadata endpoint is disabled", instance.id),
+                )
+            } else if metadata.http_tokens.as_deref() == Some("required") {
+                rule.pass(
+                    resource,
+                    Some(name),
+                    format!("{} requires IMDSv2", instance.id),
+                )
+            } else {
+                let tokens = metadata.http_tokens.as_deref().unwrap_or("not reported");
+                rule.fail(
+                    resource,
+                    Some(name),
+                    format!("{} allows IMDSv1 (HttpTokens: {tokens})", instance.id),
+                )
+            };
+            findings.push(finding.with_evidence(evidence));
+        }
+    }
+    findings
+}

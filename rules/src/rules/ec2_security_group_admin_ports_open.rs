@@ -1,0 +1,153 @@
+use serde_json::json;
+
+use crate::arn;
+use crate::declare_rule;
+use crate::exposure::Exposure;
+use crate::model::PermissionRule;
+use crate::network::{covers_tcp_port, source_reach, SourceReach};
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+
+declare_rule! {
+    /// ## What it checks
+    /// Security group ingress rules that let the internet reach the remote-administration
+    /// ports: SSH (22) and RDP (3389). A rule counts when its protocol is TCP or `-1` (all)
+    /// and its port range covers 22 or 3389 (so `0-65535` and `3380-3390` count), and its
+    /// source is `0.0.0.0/0`, `::/0`, or a public range so wide it is the internet in
+    /// practice (IPv4 /8 or shorter, IPv6 /32 or shorter, by default). A specific address or
+    /// small range (an office's /32 or /28), private ranges, prefix lists and references to
+    /// other security groups are deliberate allow-lists and are not flagged.
+    ///
+    /// The finding says which network interfaces and instances use the group. Severity:
+    /// critical when an interface using the group has a public IP (reachable now), high when
+    /// attached without a public IP, medium when the group is attached to nothing (latent).
+    ///
+    /// ## Why it matters
+    /// The firewall is the customer's half of network security. SSH and RDP open to the
+    /// world are scanned and brute-forced within minutes of exposure, and are a common entry
+    /// point for ransomware.
+    ///
+    /// ## How to fix
+    /// Remove the rule and reach instances through AWS Systems Manager Session Manager, or
+    /// allow only your own addresses.
+    ///
+    /// - Console: EC2 → Security Groups → the group → Inbound rules → Edit → delete the rule.
+    /// - CLI: `aws ec2 revoke-security-group-ingress --group-id sg-… --ip-permissions IpProtocol=tcp,FromPort=22,ToPort=22,IpRanges=[{CidrIp=0.0.0.0/0}]`
+    /// - Terraform: remove the `0.0.0.0/0` / `::/0` entry from the `cidr_blocks` /
+    ///   `ipv6_cidr_blocks` of the `aws_security_group` ingress block (or the
+    ///   `aws_vpc_security_group_ingress_rule`).
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0, 5.2 and 5.3
+    /// - AWS FSBP EC2.13, EC2.14, EC2.53, EC2.54
+    /// - <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html>
+    pub static RULE = {
+        id: "ec2-security-group-admin-ports-open",
+        title: "Security group allows SSH or RDP from the internet",
+        duty: Duty::NetworkConfiguration,
+        severity: Severity::High,
+        cis: ["5.2", "5.3"],
+        fsbp: ["EC2.13", "EC2.14", "EC2.53", "EC2.54"],
+        check: check,
+    };
+}
+
+const ADMIN_PORTS: [i32; 2] = [22, 3389];
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for region in &cx.snapshot.ec2 {
+        let name = region.region.as_str();
+        let groups = match region.security_groups.as_ref() {
+            Ok(groups) => groups,
+            Err(gap) => {
+                let scope = arn::ec2(cx.snapshot, name, "security-group", "*");
+                findings.push(rule.unknown_gap(scope, Some(name), gap));
+                continue;
+            }
+        };
+        for group in groups {
+            let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
+            let mut open = Vec::new();
+            let mut unparsable = Vec::new();
+            for permission in &group.ingress {
+                let ports: Vec<i32> = ADMIN_PORTS
+                    .into_iter()
+                    .filter(|port| {
+                        covers_tcp_port(
+                            &permission.protocol,
+                            permission.from_port,
+                            permission.to_port,
+                            *port,
+                        )
+                    })
+                    .collect();
+                if ports.is_empty() {
+                    continue;
+                }
+                for source in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
+                    match source_reach(source, cx.settings) {
+                        Ok(SourceReach::Internet) => open.push(json!({
+                            "ports": ports,
+                            "source": source,
+                            "rule": permission_evidence(permission),
+                        })),
+                        Ok(SourceReach::Limited) => {}
+                        Err(error) => unparsable.push(error),
+                    }
+                }
+            }
+            if !open.is_empty() {
+                let exposure = Exposure::of_security_group(region, &group.id);
+                let ports: Vec<String> = {
+                    let mut ports: Vec<i64> = open
+                        .iter()
+                        .flat_map(|o| o["ports"].as_array().cloned().unwrap_or_default())
+                        .filter_map(|p| p.as_i64())
+                        .collect();
+                    ports.sort();
+                    ports.dedup();
+                    ports.iter().map(i64::to_string).collect()
+                };
+                findings.push(
+                    rule.fail(
+                        resource,
+                        Some(name),
+                        format!(
+                            "{} ({}) allows port {} from the internet; {}",
+                            group.id,
+                            group.name,
+                            ports.join(" and "),
+                            exposure.summary()
+                        ),
+                    )
+                    .with_severity(exposure.adjust(rule.severity))
+                    .with_evidence(json!({ "open_ingress": open, "exposure": exposure })),
+                );
+            } else if !unparsable.is_empty() {
+                findings.push(rule.unknown(
+                    resource,
+                    Some(name),
+                    format!("could not be checked: {}", unparsable.join("; ")),
+                ));
+            } else {
+                findings.push(rule.pass(
+                    resource,
+                    Some(name),
+                    format!(
+                        "{} ({}) allows neither SSH nor RDP from the internet",
+                        group.id, group.name
+                    ),
+                ));
+            }
+        }
+    }
+    findings
+}
+
+fn permission_evidence(permission: &PermissionRule) -> serde_json::Value {
+    json!({
+        "protocol": permission.protocol,
+        "from_port": permission.from_port,
+        "to_port": permission.to_port,
+    })
+}

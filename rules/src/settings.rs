@@ -1,0 +1,30 @@
+//! Tunable thresholds and the evaluation clock.
+
+use chrono::{DateTime, Utc};
+
+/// Everything a user may tune about how rules judge, with the defaults of the benchmarks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// "Now" for every age computation; injected so tests never depend on the clock.
+    pub now: DateTime<Utc>,
+    /// An IPv4 range with a prefix this short or shorter is the internet in practice.
+    pub internet_prefix_v4: u8,
+    /// An IPv6 range with a prefix this short or shorter is the internet in practice.
+    pub internet_prefix_v6: u8,
+    /// CIS 1.8: minimum password length.
+    pub password_min_length: i32,
+    /// CIS 1.9: number of previous passwords that cannot be reused.
+    pub password_reuse_prevention: i32,
+}
+
+impl Settings {
+    pub fn at(now: DateTime<Utc>) -> Settings {
+        Settings {
+            now,
+            internet_prefix_v4: 8,
+            internet_prefix_v6: 32,
+            password_min_length: 14,
+            password_reuse_prevention: 24,
+        }
+    }
+}
