@@ -28,6 +28,13 @@ impl<T> Observed<T> {
             Observed::Gap(gap) => Err(gap),
         }
     }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Observed<U> {
+        match self {
+            Observed::Collected(value) => Observed::Collected(f(value)),
+            Observed::Gap(gap) => Observed::Gap(gap),
+        }
+    }
 }
 
 /// A call that failed: what could not be read, where, and the error AWS (or the network) gave.

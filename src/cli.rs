@@ -1,0 +1,121 @@
+//! The command line: parsing only. Meaning (does that rule exist? is the snapshot
+//! readable?) is checked by the commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "posture",
+    version,
+    about = "Audits an AWS account for the customer's side of the Shared Responsibility Model",
+    after_help = "Exit codes: 0 no failing finding at or above --fail-on and a complete scan; \
+                  1 failing findings at or above --fail-on; 2 usage or fatal error; \
+                  3 the scan is incomplete (some data could not be read) and \
+                  --allow-incomplete was not given."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    /// Print nothing but the report (no progress, no warnings).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Also list passing findings in the terminal report.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Collect (or load) a snapshot, evaluate the rules and report.
+    Check(CheckArgs),
+    /// Collect a snapshot of the account and save it as JSON.
+    Collect(CollectArgs),
+    /// List the rules.
+    Rules(RulesArgs),
+    /// Show a rule's documentation.
+    Explain {
+        /// The rule id, as `posture rules` lists it.
+        rule: String,
+    },
+}
+
+/// Where and as whom to read the account.
+#[derive(Debug, Args)]
+pub struct AwsArgs {
+    /// Named profile from the AWS config files.
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// Region to scan; repeat for several. Default: every region enabled in the account.
+    #[arg(long = "region", value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Assume this role (with the chain's credentials) and scan as it.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
+    /// External id to pass when assuming --role-arn.
+    #[arg(long, requires = "role_arn", value_name = "ID")]
+    pub external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Human-readable, grouped by duty.
+    Terminal,
+    /// The versioned JSON report (docs/report-schema.md).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Evaluate a saved snapshot instead of reading the account.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "role_arn"])]
+    pub snapshot: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: ReportFormat,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding has this severity or higher.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
+    pub fail_on: String,
+    /// Exit 0 even if some data could not be read (the report still says so).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// Run only this rule; repeat for several.
+    #[arg(long = "rule", value_name = "RULE")]
+    pub rules: Vec<String>,
+    /// Do not run this rule; repeat for several.
+    #[arg(long = "exclude-rule", value_name = "RULE")]
+    pub excluded_rules: Vec<String>,
+    /// Run only the rules of this duty; repeat for several.
+    #[arg(long = "duty", value_name = "DUTY", value_parser = [
+        "customer-data", "identity-and-access-management", "temporary-credentials",
+        "network-configuration", "server-side-encryption", "network-traffic-protection",
+        "client-side-encryption",
+    ])]
+    pub duties: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+    /// Where to write the snapshot (atomically).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ListFormat,
+}

@@ -1,0 +1,381 @@
+//! EC2, read region by region.
+
+use aws_config::{Region, SdkConfig};
+use aws_sdk_ec2::types::{IpPermission, PermissionGroup, SnapshotAttributeName};
+use aws_sdk_ec2::Client;
+use futures::stream::{self, StreamExt};
+use posture_rules::model::{
+    EbsSnapshot, Ec2Region, FlowLog, Image, Instance, InstanceMetadataOptions, NetworkAcl,
+    NetworkAclEntry, NetworkInterface, Observed, PermissionRule, SecurityGroup, Volume, Vpc,
+};
+
+use super::sdk::FALLBACK_REGION;
+use super::{to_utc, Call, Tracker};
+
+/// How many snapshot attribute calls run at once in one region.
+const SNAPSHOT_ATTRIBUTE_CONCURRENCY: usize = 16;
+
+/// The regions enabled for the account (ec2:DescribeRegions without opt-in-not-required
+/// filtering: regions not opted into are left out, as they cannot hold resources). If the
+/// call fails, the scan falls back to the configured region and the gap says so.
+pub async fn enabled_regions(config: &SdkConfig, tracker: &Tracker) -> Vec<String> {
+    let client = Client::new(config);
+    let result = client.describe_regions().all_regions(false).send().await;
+    match tracker.observe(Call::new("ec2", None, "DescribeRegions"), result) {
+        Observed::Collected(output) => {
+            let mut regions: Vec<String> = output
+                .regions
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.region_name)
+                .collect();
+            regions.sort();
+            regions
+        }
+        Observed::Gap(_) => vec![config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| FALLBACK_REGION.to_string())],
+    }
+}
+
+pub async fn collect_region(
+    config: &SdkConfig,
+    region: &str,
+    account_id: &str,
+    tracker: &Tracker,
+) -> Ec2Region {
+    let client = Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(config)
+            .region(Region::new(region.to_string()))
+            .build(),
+    );
+    let call = |operation| Call::new("ec2", Some(region), operation);
+    let (
+        vpcs,
+        security_groups,
+        network_acls,
+        flow_logs,
+        network_interfaces,
+        instances,
+        volumes,
+        snapshots,
+        images,
+        ebs_default,
+    ) = tokio::join!(
+        client
+            .describe_vpcs()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_security_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_network_acls()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_flow_logs()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_network_interfaces()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_instances()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_volumes()
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_snapshots()
+            .owner_ids("self")
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client
+            .describe_images()
+            .owners("self")
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>(),
+        client.get_ebs_encryption_by_default().send(),
+    );
+    let vpcs = tracker.observe(call("DescribeVpcs"), vpcs).map(|vpcs| {
+        vpcs.into_iter()
+            .map(|v| Vpc {
+                id: v.vpc_id.unwrap_or_default(),
+                cidr_block: v.cidr_block,
+                is_default: v.is_default.unwrap_or(false),
+            })
+            .collect()
+    });
+    let security_groups = tracker
+        .observe(call("DescribeSecurityGroups"), security_groups)
+        .map(|groups| {
+            groups
+                .into_iter()
+                .map(|g| SecurityGroup {
+                    id: g.group_id.unwrap_or_default(),
+                    name: g.group_name.unwrap_or_default(),
+                    description: g.description.unwrap_or_default(),
+                    vpc_id: g.vpc_id,
+                    owner_id: g.owner_id.unwrap_or_else(|| account_id.to_string()),
+                    ingress: permissions(g.ip_permissions),
+                    egress: permissions(g.ip_permissions_egress),
+                })
+                .collect()
+        });
+    let network_acls = tracker
+        .observe(call("DescribeNetworkAcls"), network_acls)
+        .map(|acls| {
+            acls.into_iter()
+                .map(|acl| NetworkAcl {
+                    id: acl.network_acl_id.unwrap_or_default(),
+                    vpc_id: acl.vpc_id,
+                    is_default: acl.is_default.unwrap_or(false),
+                    subnet_ids: acl
+                        .associations
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|a| a.subnet_id)
+                        .collect(),
+                    entries: acl
+                        .entries
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| NetworkAclEntry {
+                            rule_number: e.rule_number.unwrap_or_default(),
+                            egress: e.egress.unwrap_or(false),
+                            action: e
+                                .rule_action
+                                .map(|a| a.as_str().to_string())
+                                .unwrap_or_default(),
+                            protocol: e.protocol.unwrap_or_default(),
+                            cidr_block: e.cidr_block,
+                            ipv6_cidr_block: e.ipv6_cidr_block,
+                            from_port: e.port_range.as_ref().and_then(|p| p.from),
+                            to_port: e.port_range.as_ref().and_then(|p| p.to),
+                        })
+                        .collect(),
+                })
+                .collect()
+        });
+    let flow_logs = tracker
+        .observe(call("DescribeFlowLogs"), flow_logs)
+        .map(|logs| {
+            logs.into_iter()
+                .map(|l| FlowLog {
+                    id: l.flow_log_id.unwrap_or_default(),
+                    resource_id: l.resource_id.unwrap_or_default(),
+                    status: l.flow_log_status,
+                })
+                .collect()
+        });
+    let network_interfaces = tracker
+        .observe(call("DescribeNetworkInterfaces"), network_interfaces)
+        .map(|interfaces| {
+            interfaces
+                .into_iter()
+                .map(|n| NetworkInterface {
+                    id: n.network_interface_id.unwrap_or_default(),
+                    security_group_ids: n
+                        .groups
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|g| g.group_id)
+                        .collect(),
+                    instance_id: n.attachment.and_then(|a| a.instance_id),
+                    public_ip: n.association.and_then(|a| a.public_ip),
+                    interface_type: n.interface_type.map(|t| t.as_str().to_string()),
+                })
+                .collect()
+        });
+    let instances = tracker
+        .observe(call("DescribeInstances"), instances)
+        .map(|reservations| {
+            reservations
+                .into_iter()
+                .flat_map(|r| r.instances.unwrap_or_default())
+                .map(|i| Instance {
+                    id: i.instance_id.unwrap_or_default(),
+                    state: i.state.and_then(|s| s.name).map(|n| n.as_str().to_string()),
+                    public_ip: i.public_ip_address,
+                    instance_profile_arn: i.iam_instance_profile.and_then(|p| p.arn),
+                    security_group_ids: i
+                        .security_groups
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|g| g.group_id)
+                        .collect(),
+                    metadata: i.metadata_options.map(|m| InstanceMetadataOptions {
+                        http_tokens: m.http_tokens.map(|t| t.as_str().to_string()),
+                        http_endpoint: m.http_endpoint.map(|e| e.as_str().to_string()),
+                    }),
+                    name: i
+                        .tags
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|t| t.key.as_deref() == Some("Name"))
+                        .and_then(|t| t.value),
+                })
+                .collect()
+        });
+    let volumes = tracker
+        .observe(call("DescribeVolumes"), volumes)
+        .map(|volumes| {
+            volumes
+                .into_iter()
+                .map(|v| Volume {
+                    id: v.volume_id.unwrap_or_default(),
+                    encrypted: v.encrypted.unwrap_or(false),
+                    kms_key_id: v.kms_key_id,
+                    state: v.state.map(|s| s.as_str().to_string()),
+                    attached_instance_ids: v
+                        .attachments
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|a| a.instance_id)
+                        .collect(),
+                    size_gib: v.size,
+                })
+                .collect()
+        });
+    let snapshots = match tracker.observe(call("DescribeSnapshots"), snapshots) {
+        Observed::Collected(snapshots) => Observed::Collected(
+            stream::iter(snapshots)
+                .map(|s| {
+                    let client = &client;
+                    async move {
+                        let id = s.snapshot_id.unwrap_or_default();
+                        let public = snapshot_is_public(client, region, &id, tracker).await;
+                        EbsSnapshot {
+                            volume_id: s.volume_id,
+                            encrypted: s.encrypted.unwrap_or(false),
+                            started: s.start_time.as_ref().and_then(to_utc),
+                            public,
+                            id,
+                        }
+                    }
+                })
+                .buffer_unordered(SNAPSHOT_ATTRIBUTE_CONCURRENCY)
+                .collect::<Vec<_>>()
+                .await,
+        ),
+        Observed::Gap(gap) => Observed::Gap(gap),
+    }
+    .map(|mut snapshots| {
+        snapshots.sort_by(|a, b| a.id.cmp(&b.id));
+        snapshots
+    });
+    let images = tracker
+        .observe(call("DescribeImages"), images)
+        .map(|images| {
+            images
+                .into_iter()
+                .map(|i| Image {
+                    id: i.image_id.unwrap_or_default(),
+                    name: i.name,
+                    public: i.public.unwrap_or(false),
+                })
+                .collect()
+        });
+    let ebs_encryption_by_default = tracker
+        .observe(call("GetEbsEncryptionByDefault"), ebs_default)
+        .map(|o| o.ebs_encryption_by_default.unwrap_or(false));
+    Ec2Region {
+        region: region.to_string(),
+        vpcs,
+        security_groups,
+        network_acls,
+        flow_logs,
+        network_interfaces,
+        instances,
+        volumes,
+        snapshots,
+        images,
+        ebs_encryption_by_default,
+    }
+}
+
+/// Whether the snapshot's `createVolumePermission` includes the group `all`.
+async fn snapshot_is_public(
+    client: &Client,
+    region: &str,
+    id: &str,
+    tracker: &Tracker,
+) -> Observed<bool> {
+    let result = client
+        .describe_snapshot_attribute()
+        .snapshot_id(id)
+        .attribute(SnapshotAttributeName::CreateVolumePermission)
+        .send()
+        .await;
+    tracker
+        .observe(
+            Call::new("ec2", Some(region), "DescribeSnapshotAttribute").on(id),
+            result,
+        )
+        .map(|o| {
+            o.create_volume_permissions
+                .unwrap_or_default()
+                .iter()
+                .any(|p| p.group == Some(PermissionGroup::All))
+        })
+}
+
+fn permissions(permissions: Option<Vec<IpPermission>>) -> Vec<PermissionRule> {
+    permissions
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| PermissionRule {
+            protocol: p.ip_protocol.unwrap_or_else(|| "-1".to_string()),
+            from_port: p.from_port,
+            to_port: p.to_port,
+            ipv4_ranges: p
+                .ip_ranges
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.cidr_ip)
+                .collect(),
+            ipv6_ranges: p
+                .ipv6_ranges
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.cidr_ipv6)
+                .collect(),
+            prefix_list_ids: p
+                .prefix_list_ids
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.prefix_list_id)
+                .collect(),
+            referenced_group_ids: p
+                .user_id_group_pairs
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.group_id)
+                .collect(),
+        })
+        .collect()
+}

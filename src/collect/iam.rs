@@ -1,0 +1,260 @@
+//! IAM, read once for the whole account.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_iam::types::{AttachedPolicy, PolicyDetail, ReportStateType};
+use aws_sdk_iam::Client;
+use posture_rules::model::{
+    self, AuthorizationDetails, CredentialReportRow, Iam, Observed, PasswordPolicy,
+    VirtualMfaDevice,
+};
+
+use super::{absent_on, credential_report, gap, to_utc, Call, Tracker};
+
+/// How long to wait for IAM to generate the credential report before calling it a gap.
+const CREDENTIAL_REPORT_ATTEMPTS: u32 = 30;
+
+pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
+    let client = Client::new(config);
+    let (
+        authorization_details,
+        credential_report,
+        password_policy,
+        account_summary,
+        virtual_mfa_devices,
+    ) = tokio::join!(
+        authorization_details(&client, tracker),
+        credential_report(&client, tracker),
+        password_policy(&client, tracker),
+        account_summary(&client, tracker),
+        virtual_mfa_devices(&client, tracker),
+    );
+    Iam {
+        authorization_details,
+        credential_report,
+        password_policy,
+        account_summary,
+        virtual_mfa_devices,
+    }
+}
+
+fn call(operation: &'static str) -> Call<'static> {
+    Call::new("iam", None, operation)
+}
+
+fn attached(policies: Option<Vec<AttachedPolicy>>) -> Vec<model::AttachedPolicy> {
+    policies
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| model::AttachedPolicy {
+            name: p.policy_name.unwrap_or_default(),
+            arn: p.policy_arn.unwrap_or_default(),
+        })
+        .collect()
+}
+
+fn inline(policies: Option<Vec<PolicyDetail>>) -> Vec<model::InlinePolicy> {
+    policies
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| model::InlinePolicy {
+            name: p.policy_name.unwrap_or_default(),
+            document: p.policy_document.unwrap_or_default(),
+        })
+        .collect()
+}
+
+async fn authorization_details(
+    client: &Client,
+    tracker: &Tracker,
+) -> Observed<AuthorizationDetails> {
+    let pages = client
+        .get_account_authorization_details()
+        .into_paginator()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await;
+    tracker
+        .observe(call("GetAccountAuthorizationDetails"), pages)
+        .map(|pages| {
+            let mut details = AuthorizationDetails::default();
+            for page in pages {
+                details
+                    .users
+                    .extend(
+                        page.user_detail_list
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|u| model::User {
+                                name: u.user_name.unwrap_or_default(),
+                                arn: u.arn.unwrap_or_default(),
+                                id: u.user_id.unwrap_or_default(),
+                                created: u.create_date.as_ref().and_then(to_utc),
+                                groups: u.group_list.unwrap_or_default(),
+                                attached_policies: attached(u.attached_managed_policies),
+                                inline_policies: inline(u.user_policy_list),
+                                permissions_boundary_arn: u
+                                    .permissions_boundary
+                                    .and_then(|b| b.permissions_boundary_arn),
+                            }),
+                    );
+                details
+                    .groups
+                    .extend(
+                        page.group_detail_list
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|g| model::Group {
+                                name: g.group_name.unwrap_or_default(),
+                                arn: g.arn.unwrap_or_default(),
+                                attached_policies: attached(g.attached_managed_policies),
+                                inline_policies: inline(g.group_policy_list),
+                            }),
+                    );
+                details
+                    .roles
+                    .extend(
+                        page.role_detail_list
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|r| model::Role {
+                                name: r.role_name.unwrap_or_default(),
+                                arn: r.arn.unwrap_or_default(),
+                                created: r.create_date.as_ref().and_then(to_utc),
+                                trust_policy: r.assume_role_policy_document,
+                                attached_policies: attached(r.attached_managed_policies),
+                                inline_policies: inline(r.role_policy_list),
+                                permissions_boundary_arn: r
+                                    .permissions_boundary
+                                    .and_then(|b| b.permissions_boundary_arn),
+                                last_used: r
+                                    .role_last_used
+                                    .and_then(|u| u.last_used_date)
+                                    .as_ref()
+                                    .and_then(to_utc),
+                            }),
+                    );
+                details
+                    .policies
+                    .extend(page.policies.unwrap_or_default().into_iter().map(|p| {
+                        model::ManagedPolicy {
+                            name: p.policy_name.unwrap_or_default(),
+                            arn: p.arn.unwrap_or_default(),
+                            attachment_count: p.attachment_count.unwrap_or(0),
+                            default_document: p
+                                .policy_version_list
+                                .unwrap_or_default()
+                                .into_iter()
+                                .find(|v| v.is_default_version)
+                                .and_then(|v| v.document),
+                        }
+                    }));
+            }
+            details
+        })
+}
+
+/// Asks IAM to generate the report, waits until it is ready, then reads and parses it.
+async fn credential_report(
+    client: &Client,
+    tracker: &Tracker,
+) -> Observed<Vec<CredentialReportRow>> {
+    for attempt in 0..CREDENTIAL_REPORT_ATTEMPTS {
+        let generated = client.generate_credential_report().send().await;
+        match generated {
+            Ok(output) if output.state == Some(ReportStateType::Complete) => break,
+            Ok(_) => {
+                tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt.min(4) + 1))).await
+            }
+            Err(error) => {
+                return tracker.observe::<Vec<CredentialReportRow>, _, _>(
+                    call("GenerateCredentialReport"),
+                    Err(error),
+                );
+            }
+        }
+    }
+    let report = client.get_credential_report().send().await;
+    let content = match tracker.observe(call("GetCredentialReport"), report) {
+        Observed::Collected(output) => output.content,
+        Observed::Gap(gap) => return Observed::Gap(gap),
+    };
+    let Some(content) = content else {
+        return Observed::Gap(tracker.record(gap(
+            &call("GetCredentialReport"),
+            "EmptyReport",
+            "the credential report has no content",
+        )));
+    };
+    match credential_report::parse(content.as_ref()) {
+        Ok(rows) => Observed::Collected(rows),
+        Err(message) => Observed::Gap(tracker.record(gap(
+            &call("GetCredentialReport"),
+            "MalformedReport",
+            format!("the credential report could not be parsed: {message}"),
+        ))),
+    }
+}
+
+async fn password_policy(client: &Client, tracker: &Tracker) -> Observed<Option<PasswordPolicy>> {
+    let result = absent_on(
+        client.get_account_password_policy().send().await,
+        &["NoSuchEntity"],
+    );
+    tracker
+        .observe(call("GetAccountPasswordPolicy"), result)
+        .map(|output| {
+            output
+                .and_then(|o| o.password_policy)
+                .map(|p| PasswordPolicy {
+                    minimum_length: p.minimum_password_length,
+                    require_symbols: p.require_symbols,
+                    require_numbers: p.require_numbers,
+                    require_uppercase: p.require_uppercase_characters,
+                    require_lowercase: p.require_lowercase_characters,
+                    max_age_days: p.max_password_age,
+                    reuse_prevention: p.password_reuse_prevention,
+                    expire_passwords: p.expire_passwords,
+                })
+        })
+}
+
+async fn account_summary(client: &Client, tracker: &Tracker) -> Observed<BTreeMap<String, i32>> {
+    let result = client.get_account_summary().send().await;
+    tracker
+        .observe(call("GetAccountSummary"), result)
+        .map(|output| {
+            output
+                .summary_map
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(key, value)| (key.as_str().to_string(), value))
+                .collect()
+        })
+}
+
+async fn virtual_mfa_devices(
+    client: &Client,
+    tracker: &Tracker,
+) -> Observed<Vec<VirtualMfaDevice>> {
+    let result = client
+        .list_virtual_mfa_devices()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await;
+    tracker
+        .observe(call("ListVirtualMFADevices"), result)
+        .map(|devices| {
+            devices
+                .into_iter()
+                .map(|d| VirtualMfaDevice {
+                    serial_number: d.serial_number,
+                    user_arn: d.user.map(|u| u.arn),
+                })
+                .collect()
+        })
+}

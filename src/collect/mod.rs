@@ -1,0 +1,243 @@
+//! Collect: read the account through the AWS SDK into a [`Snapshot`].
+//!
+//! Regions, services and per-bucket calls run concurrently (with bounds), every list is
+//! paginated to the end, and every failed call becomes a [`Gap`] in the snapshot rather
+//! than an error that stops the scan or a silent hole.
+
+mod credential_report;
+mod ec2;
+mod iam;
+mod s3;
+pub mod sdk;
+
+use std::sync::Mutex;
+
+use anyhow::{bail, Context as _};
+use aws_config::SdkConfig;
+use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use chrono::{DateTime, Utc};
+use futures::stream::{self, StreamExt};
+use indicatif::ProgressBar;
+use posture_rules::model::{Account, Gap, Observed, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+
+/// How many regions are read at once. Each region already runs its ten calls concurrently.
+const REGION_CONCURRENCY: usize = 8;
+
+/// What the user asked to collect.
+pub struct Request {
+    /// `None`: every region enabled in the account.
+    pub regions: Option<Vec<String>>,
+}
+
+/// Shared by every collector task: the gaps found so far and the progress display.
+pub(crate) struct Tracker {
+    gaps: Mutex<Vec<Gap>>,
+    progress: ProgressBar,
+}
+
+/// Identifies one API call, for its gap if it fails.
+pub(crate) struct Call<'a> {
+    pub service: &'static str,
+    pub region: Option<&'a str>,
+    pub operation: &'static str,
+    pub resource: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    pub fn new(service: &'static str, region: Option<&'a str>, operation: &'static str) -> Self {
+        Call {
+            service,
+            region,
+            operation,
+            resource: None,
+        }
+    }
+
+    pub fn on(mut self, resource: &'a str) -> Self {
+        self.resource = Some(resource);
+        self
+    }
+}
+
+impl Tracker {
+    fn new(progress: ProgressBar) -> Tracker {
+        Tracker {
+            gaps: Mutex::new(Vec::new()),
+            progress,
+        }
+    }
+
+    /// Turns a call's result into data or a recorded gap.
+    pub fn observe<T, E, R>(&self, call: Call<'_>, result: Result<T, SdkError<E, R>>) -> Observed<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        self.progress.inc(1);
+        match result {
+            Ok(value) => Observed::Collected(value),
+            Err(error) => Observed::Gap(self.record(gap_from_sdk_error(&call, &error))),
+        }
+    }
+
+    /// Records a gap that is not an SDK error (a report that never finished, a CSV that
+    /// does not parse).
+    pub fn record(&self, gap: Gap) -> Gap {
+        let mut gaps = self.gaps.lock().expect("gap list lock poisoned");
+        gaps.push(gap.clone());
+        self.progress
+            .set_message(format!("{} call(s) failed so far", gaps.len()));
+        gap
+    }
+}
+
+pub(crate) fn gap(call: &Call<'_>, error_code: &str, message: impl Into<String>) -> Gap {
+    Gap {
+        service: call.service.to_string(),
+        region: call.region.map(str::to_string),
+        operation: call.operation.to_string(),
+        resource: call.resource.map(str::to_string),
+        error_code: error_code.to_string(),
+        message: message.into(),
+    }
+}
+
+fn gap_from_sdk_error<E, R>(call: &Call<'_>, error: &SdkError<E, R>) -> Gap
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let code = error.code().map(str::to_string).unwrap_or_else(|| {
+        match error {
+            SdkError::ConstructionFailure(_) => "ConstructionFailure",
+            SdkError::TimeoutError(_) => "Timeout",
+            SdkError::DispatchFailure(_) => "DispatchFailure",
+            SdkError::ResponseError(_) => "ResponseError",
+            SdkError::ServiceError(_) => "ServiceError",
+            _ => "Unknown",
+        }
+        .to_string()
+    });
+    let message = error
+        .message()
+        .map(str::to_string)
+        .unwrap_or_else(|| DisplayErrorContext(error).to_string());
+    gap(call, &code, message)
+}
+
+/// `Ok(None)` when the error code says "not configured" (no bucket policy, no password
+/// policy...), which is data about the account, not a failure to read it.
+pub(crate) fn absent_on<T, E, R>(
+    result: Result<T, SdkError<E, R>>,
+    not_configured_codes: &[&str],
+) -> Result<Option<T>, SdkError<E, R>>
+where
+    E: ProvideErrorMetadata,
+{
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error)
+            if error
+                .code()
+                .is_some_and(|code| not_configured_codes.contains(&code)) =>
+        {
+            Ok(None)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+pub(crate) fn to_utc(time: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp(time.secs(), time.subsec_nanos())
+}
+
+/// Reads the whole account. Fails only when nothing can be read at all (no credentials,
+/// unreachable endpoint): everything else is a gap in the returned snapshot.
+pub async fn collect(
+    config: &SdkConfig,
+    request: Request,
+    progress: ProgressBar,
+) -> anyhow::Result<Snapshot> {
+    let tracker = Tracker::new(progress);
+    let account = caller_identity(config).await?;
+    tracker.progress.set_message("discovering regions");
+    let regions = match request.regions {
+        Some(regions) => regions,
+        None => ec2::enabled_regions(config, &tracker).await,
+    };
+    let ec2_regions = stream::iter(regions.iter().cloned())
+        .map(|region| {
+            let (tracker, account_id) = (&tracker, account.id.as_str());
+            async move { ec2::collect_region(config, &region, account_id, tracker).await }
+        })
+        .buffer_unordered(REGION_CONCURRENCY)
+        .collect::<Vec<_>>();
+    let (iam, s3, mut ec2) = tokio::join!(
+        iam::collect(config, &tracker),
+        s3::collect(config, &account, &tracker),
+        ec2_regions,
+    );
+    ec2.sort_by(|a, b| a.region.cmp(&b.region));
+    let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
+    gaps.sort_by(|a, b| {
+        (&a.service, &a.region, &a.operation, &a.resource).cmp(&(
+            &b.service,
+            &b.region,
+            &b.operation,
+            &b.resource,
+        ))
+    });
+    tracker.progress.finish_and_clear();
+    Ok(Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        collector_version: env!("CARGO_PKG_VERSION").to_string(),
+        collected_at: Utc::now(),
+        account,
+        regions,
+        iam,
+        s3,
+        ec2,
+        gaps,
+    })
+}
+
+/// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means
+/// there are no usable credentials or no reachable endpoint.
+async fn caller_identity(config: &SdkConfig) -> anyhow::Result<Account> {
+    let sts = aws_sdk_sts::Client::new(config);
+    let identity = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", one_line_cause(&e)))
+        .context(
+            "cannot identify the caller (sts:GetCallerIdentity); are AWS credentials configured?",
+        )?;
+    let (Some(account_id), Some(arn)) = (identity.account, identity.arn) else {
+        bail!("sts:GetCallerIdentity returned no account id");
+    };
+    // arn:PARTITION:sts::ACCOUNT:assumed-role/...
+    let partition = arn.split(':').nth(1).unwrap_or("aws").to_string();
+    Ok(Account {
+        id: account_id,
+        partition,
+        caller_arn: arn,
+    })
+}
+
+/// The innermost cause of an SDK error, on one line ("no credentials in the chain",
+/// "connection refused").
+fn one_line_cause<E, R>(error: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    if let Some(message) = error.message() {
+        return format!("{}: {message}", error.code().unwrap_or("error"));
+    }
+    let mut source: &dyn std::error::Error = error;
+    while let Some(next) = source.source() {
+        source = next;
+    }
+    source.to_string().replace('\n', " ")
+}

@@ -1,0 +1,126 @@
+//! Report: findings and rule metadata rendered for people and machines. Every format is
+//! rendered from the same [`Report`].
+
+pub mod json;
+pub mod terminal;
+
+use chrono::{DateTime, Utc};
+use posture_rules::model::{Account, Gap, Snapshot};
+use posture_rules::{Duty, Finding, Severity, Status};
+use serde::Serialize;
+
+/// Identifies the JSON report format; bumped on any incompatible change
+/// (docs/report-schema.md).
+pub const REPORT_SCHEMA: &str = "posture.report/v1";
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub tool: Tool,
+    pub account: Account,
+    pub regions: Vec<String>,
+    pub collected_at: DateTime<Utc>,
+    pub evaluated_at: DateTime<Utc>,
+    /// False when any call failed or any finding is `unknown`: parts of the account were
+    /// not checked.
+    pub complete: bool,
+    pub summary: Summary,
+    pub duties: Vec<DutySummary>,
+    pub gaps: Vec<Gap>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub fail: usize,
+    pub unknown: usize,
+    pub waived: usize,
+    pub pass: usize,
+    /// Failing findings by severity.
+    pub fail_by_severity: std::collections::BTreeMap<Severity, usize>,
+}
+
+/// One line of the shared-responsibility scorecard.
+#[derive(Debug, Serialize)]
+pub struct DutySummary {
+    pub duty: Duty,
+    pub title: &'static str,
+    pub observable: bool,
+    /// Why the duty is not scored, for the unobservable one.
+    pub note: Option<&'static str>,
+    pub rules: usize,
+    pub fail: usize,
+    pub unknown: usize,
+    pub pass: usize,
+}
+
+impl Report {
+    pub fn new(
+        snapshot: &Snapshot,
+        findings: Vec<Finding>,
+        rules_run: &[&posture_rules::Rule],
+        evaluated_at: DateTime<Utc>,
+    ) -> Report {
+        let mut summary = Summary::default();
+        for finding in &findings {
+            match finding.status {
+                Status::Fail => {
+                    summary.fail += 1;
+                    *summary
+                        .fail_by_severity
+                        .entry(finding.severity)
+                        .or_default() += 1;
+                }
+                Status::Unknown => summary.unknown += 1,
+                Status::Waived => summary.waived += 1,
+                Status::Pass => summary.pass += 1,
+            }
+        }
+        let duties = Duty::ALL
+            .into_iter()
+            .map(|duty| {
+                let of_duty = || findings.iter().filter(move |f| f.duty == duty);
+                let count = |status| of_duty().filter(|f| f.status == status).count();
+                DutySummary {
+                    duty,
+                    title: duty.title(),
+                    observable: duty.observable(),
+                    note: duty.not_observable_reason(),
+                    rules: rules_run.iter().filter(|r| r.duty == duty).count(),
+                    fail: count(Status::Fail),
+                    unknown: count(Status::Unknown),
+                    pass: count(Status::Pass),
+                }
+            })
+            .collect();
+        Report {
+            schema: REPORT_SCHEMA,
+            tool: Tool {
+                name: "posture",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            account: snapshot.account.clone(),
+            regions: snapshot.regions.clone(),
+            collected_at: snapshot.collected_at,
+            evaluated_at,
+            complete: snapshot.gaps.is_empty() && summary.unknown == 0,
+            summary,
+            duties,
+            gaps: snapshot.gaps.clone(),
+            findings,
+        }
+    }
+
+    /// Whether any failing finding reaches the threshold.
+    pub fn fails_at(&self, threshold: Severity) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity >= threshold)
+    }
+}

@@ -1,0 +1,156 @@
+//! The human report: findings grouped by duty, a scorecard line per duty, the gaps, and a
+//! summary line.
+
+use std::fmt::Write as _;
+
+use posture_rules::{Finding, Status};
+
+use super::Report;
+
+/// ANSI styling, or none at all when colour is off.
+#[derive(Clone, Copy)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    fn dim(&self, text: &str) -> String {
+        self.paint("2", text)
+    }
+    fn status(&self, status: Status) -> String {
+        let (code, label) = match status {
+            Status::Fail => ("1;31", "FAIL"),
+            Status::Unknown => ("1;33", "UNKNOWN"),
+            Status::Waived => ("36", "WAIVED"),
+            Status::Pass => ("32", "PASS"),
+        };
+        self.paint(code, &format!("{label:<7}"))
+    }
+}
+
+pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} — account {} as {}",
+        style.bold("posture"),
+        report.tool.version,
+        report.account.id,
+        report.account.caller_arn
+    );
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "{} region(s): {}; collected {}",
+            report.regions.len(),
+            report.regions.join(", "),
+            report.collected_at.format("%Y-%m-%d %H:%M:%S UTC")
+        ))
+    );
+    for duty in &report.duties {
+        let _ = writeln!(out);
+        if !duty.observable {
+            let _ = writeln!(out, "{}", style.bold(duty.title));
+            let _ = writeln!(
+                out,
+                "  not scored: {}",
+                duty.note.unwrap_or("not observable")
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            style.bold(duty.title),
+            style.dim(&format!(
+                "{} rule(s): {} failing, {} unknown, {} passing",
+                duty.rules, duty.fail, duty.unknown, duty.pass
+            ))
+        );
+        let mut shown: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.duty == duty.duty && (show_passing || f.status != Status::Pass))
+            .collect();
+        // Worst first: failing by severity, then unknown, waived, passing.
+        shown.sort_by(|a, b| a.status.cmp(&b.status).then(b.severity.cmp(&a.severity)));
+        for finding in shown {
+            let region = finding
+                .region
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {:<8} {}  {}{}",
+                style.status(finding.status),
+                finding.severity.id(),
+                finding.rule_id,
+                finding.resource,
+                region
+            );
+            let _ = writeln!(out, "          {}", finding.message);
+        }
+    }
+    if !report.gaps.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            style.paint(
+                "1;33",
+                &format!(
+                    "Not checked: {} call(s) failed, so parts of the account were not read",
+                    report.gaps.len()
+                )
+            )
+        );
+        for gap in &report.gaps {
+            let resource = gap
+                .resource
+                .as_deref()
+                .map(|r| format!(" [{r}]"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}{resource}", gap.describe());
+        }
+    }
+    let summary = &report.summary;
+    let by_severity: Vec<String> = summary
+        .fail_by_severity
+        .iter()
+        .rev()
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect();
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} {} failing{}, {} unknown, {} waived, {} passing — {}",
+        style.bold("Summary:"),
+        summary.fail,
+        if by_severity.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_severity.join(", "))
+        },
+        summary.unknown,
+        summary.waived,
+        summary.pass,
+        if report.complete {
+            "scan complete".to_string()
+        } else {
+            style.paint("1;33", "scan INCOMPLETE")
+        }
+    );
+    out
+}
