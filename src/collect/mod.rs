@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use anyhow::{bail, Context as _};
 use aws_config::SdkConfig;
-use aws_sdk_ec2::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use indicatif::ProgressBar;
@@ -113,16 +113,13 @@ where
             SdkError::TimeoutError(_) => "Timeout",
             SdkError::DispatchFailure(_) => "DispatchFailure",
             SdkError::ResponseError(_) => "ResponseError",
-            SdkError::ServiceError(_) => "ServiceError",
+            // An answer without an error code: usually a response the SDK could not parse.
+            SdkError::ServiceError(_) => "UnrecognizedResponse",
             _ => "Unknown",
         }
         .to_string()
     });
-    let message = error
-        .message()
-        .map(str::to_string)
-        .unwrap_or_else(|| DisplayErrorContext(error).to_string());
-    gap(call, &code, message)
+    gap(call, &code, one_line_cause(error))
 }
 
 /// `Ok(None)` when the error code says "not configured" (no bucket policy, no password
@@ -209,7 +206,10 @@ async fn caller_identity(config: &SdkConfig) -> anyhow::Result<Account> {
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| anyhow::anyhow!("{}", one_line_cause(&e)))
+        .map_err(|e| match e.code() {
+            Some(code) => anyhow::anyhow!("{code}: {}", one_line_cause(&e)),
+            None => anyhow::anyhow!("{}", one_line_cause(&e)),
+        })
         .context(
             "cannot identify the caller (sts:GetCallerIdentity); are AWS credentials configured?",
         )?;
@@ -225,19 +225,28 @@ async fn caller_identity(config: &SdkConfig) -> anyhow::Result<Account> {
     })
 }
 
-/// The innermost cause of an SDK error, on one line ("no credentials in the chain",
-/// "connection refused").
+/// The error's message, or else its innermost cause, on one line and of a readable length
+/// ("no credentials in the chain", "connection refused").
 fn one_line_cause<E, R>(error: &SdkError<E, R>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     R: std::fmt::Debug,
 {
-    if let Some(message) = error.message() {
-        return format!("{}: {message}", error.code().unwrap_or("error"));
+    const MAX_CHARS: usize = 300;
+    let text = match error.message() {
+        Some(message) => message.to_string(),
+        None => {
+            let mut source: &dyn std::error::Error = error;
+            while let Some(next) = source.source() {
+                source = next;
+            }
+            source.to_string()
+        }
+    };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() > MAX_CHARS {
+        format!("{}…", text.chars().take(MAX_CHARS).collect::<String>())
+    } else {
+        text
     }
-    let mut source: &dyn std::error::Error = error;
-    while let Some(next) = source.source() {
-        source = next;
-    }
-    source.to_string().replace('\n', " ")
 }

@@ -1,0 +1,215 @@
+//! Helpers shared by the integration tests: a moto server on a free loopback port, SDK
+//! clients pointed at it, and running the real `posture` binary.
+
+#![allow(dead_code)] // Each test binary uses its own subset.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_credential_types::Credentials;
+use aws_sdk_s3::config::{BehaviorVersion, Region};
+
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// The moto server (live-account emulator), killed when dropped.
+pub struct Moto {
+    child: Child,
+    pub port: u16,
+    log: PathBuf,
+}
+
+fn moto_binary() -> PathBuf {
+    match std::env::var_os("POSTURE_MOTO_SERVER") {
+        Some(path) => PathBuf::from(path),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/moto_server"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("no free loopback port")
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        Moto::start_with(&[])
+    }
+
+    /// Starts moto with extra environment (e.g. `INITIAL_NO_AUTH_ACTION_COUNT`). Fails the
+    /// test, saying how to install moto, if it cannot start.
+    pub fn start_with(env: &[(&str, &str)]) -> Moto {
+        let binary = moto_binary();
+        assert!(
+            binary.exists(),
+            "moto_server not found at {}. The live-account tests need it: run `scripts/test` \
+             (it installs moto[server]==5.2.5 into .venv), or set POSTURE_MOTO_SERVER to a \
+             moto_server binary.",
+            binary.display()
+        );
+        let port = free_port();
+        let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("moto-{port}.log"));
+        let log_file = std::fs::File::create(&log).expect("cannot create the moto log file");
+        let mut command = Command::new(&binary);
+        command
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            // moto's ~1300 built-in AMIs come with snapshots "owned" by the test account;
+            // a real account has only its own.
+            .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().expect("log file handle"))
+            .stderr(log_file);
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Moto { child, port, log };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!(
+                    "moto_server exited ({status}) before listening on port {port}:\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "moto_server did not listen on port {port} within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The environment that points the posture binary at this server.
+    pub fn posture_env(&self) -> Vec<(String, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL".into(), self.endpoint()),
+            // s3control prefixes the host with the account id: `123456789012.localhost`
+            // resolves to loopback through /etc/hosts (scripts/test adds it).
+            (
+                "AWS_ENDPOINT_URL_S3_CONTROL".into(),
+                format!("http://localhost:{}", self.port),
+            ),
+            ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
+            ("AWS_REGION".into(), "us-east-1".into()),
+        ]
+    }
+
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
+    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
+        aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.log);
+    }
+}
+
+fn test_credentials() -> Credentials {
+    Credentials::new("testing", "testing", None, None, "posture-tests")
+}
+
+/// Runs the real `posture` binary with a clean environment: no user AWS config, no
+/// instance metadata lookups (tests send traffic to loopback only).
+pub fn posture(args: &[&str], env: &[(String, String)]) -> Output {
+    let home = tempfile::tempdir().expect("temporary HOME");
+    Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.path().join("config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.path().join("credentials"),
+        )
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .output()
+        .expect("cannot run the posture binary")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Parses the JSON report on stdout, failing with stderr if it is not one.
+pub fn json_report(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "posture did not print a JSON report ({e}); exit {:?}; stderr:\n{}",
+            output.status.code(),
+            stderr(output)
+        )
+    })
+}
+
+/// The finding of `rule` whose resource ends with `resource_suffix`.
+pub fn finding<'a>(
+    report: &'a serde_json::Value,
+    rule: &str,
+    resource_suffix: &str,
+) -> &'a serde_json::Value {
+    let findings = report["findings"].as_array().expect("findings array");
+    let matching: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            f["rule_id"] == rule
+                && f["resource"]
+                    .as_str()
+                    .is_some_and(|r| r.ends_with(resource_suffix))
+        })
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected one {rule} finding for …{resource_suffix}, found {}: {matching:#?}",
+        matching.len()
+    );
+    matching[0]
+}
