@@ -1,0 +1,12 @@
+//! Fixture tests: each rule over a snapshot with good and bad cases, its findings rendered
+//! as text and compared with an `insta` snapshot (`snapshots/`). Review the snapshot diff.
+
+mod fixtures;
+
+mod ec2_ebs_volume_unencrypted;
+mod ec2_instance_imdsv1_allowed;
+mod ec2_security_group_admin_ports_open;
+mod iam_password_policy_weak;
+mod registry;
+mod s3_bucket_public_acl;
+mod s3_bucket_tls_not_enforced;

@@ -1,0 +1,77 @@
+//! The registry's invariants: ids stable and unique, documentation complete, every
+//! observable duty covered.
+
+use std::collections::BTreeSet;
+
+use posture_rules::registry::RULES;
+use posture_rules::Duty;
+
+#[test]
+fn rule_ids_are_unique_kebab_case_and_named_after_their_file() {
+    let mut seen = BTreeSet::new();
+    for rule in RULES {
+        assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+        assert!(
+            rule.id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{} is not kebab-case",
+            rule.id
+        );
+        let file = format!("{}.rs", rule.id.replace('-', "_"));
+        assert!(
+            rule.source.ends_with(&file),
+            "{} is declared in {}, not {file}",
+            rule.id,
+            rule.source
+        );
+    }
+}
+
+#[test]
+fn every_rule_is_documented() {
+    for rule in RULES {
+        for section in [
+            "What it checks",
+            "Why it matters",
+            "How to fix",
+            "References",
+        ] {
+            let text = rule.doc_section(section);
+            assert!(
+                text.as_deref().is_some_and(|t| !t.is_empty()),
+                "{}: the doc comment has no `## {section}` section",
+                rule.id
+            );
+        }
+        assert!(
+            !rule.title.ends_with('.'),
+            "{}: titles have no trailing period",
+            rule.id
+        );
+        assert!(
+            !rule.cis.is_empty() || !rule.fsbp.is_empty(),
+            "{}: no compliance mapping",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn every_observable_duty_has_a_rule() {
+    for duty in Duty::ALL.into_iter().filter(|d| d.observable()) {
+        assert!(RULES.iter().any(|r| r.duty == duty), "no rule for {duty}");
+    }
+    assert!(
+        !RULES.iter().any(|r| r.duty == Duty::ClientSideEncryption),
+        "client-side encryption is not observable"
+    );
+}
+
+/// The full set of rule ids, so that renaming one (which breaks users' waivers and
+/// selections) shows up in review.
+#[test]
+fn rule_ids() {
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    insta::assert_snapshot!(ids.join("\n"));
+}
