@@ -59,14 +59,30 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::CLEAN)
         }
         Command::Rules(args) => {
-            print!("{}", list_rules(args.format));
+            emit(&list_rules(args.format))?;
             Ok(exit::CLEAN)
         }
         Command::Explain { rule } => {
             let rule = find_rule(&rule)?;
-            println!("{}", explain(rule));
+            emit(&format!("{}\n", explain(rule)))?;
             Ok(exit::CLEAN)
         }
+    }
+}
+
+/// Writes to standard output. A closed pipe (`posture rules | head`) is not an error: the
+/// reader has what it wanted.
+fn emit(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(error).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -113,7 +129,7 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
     };
     match &args.output {
         Some(path) => output::write_atomically(path, text.as_bytes())?,
-        None => print!("{text}"),
+        None => emit(&text)?,
     }
     if !report.complete && !quiet {
         eprintln!(

@@ -1,0 +1,276 @@
+//! The binary without an account: the shipped example snapshot, rule listing and
+//! documentation, argument and input errors, output files.
+
+mod support;
+
+use std::path::Path;
+
+use support::{json_report, posture, stderr};
+
+fn example() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/demo-account.json")
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn the_example_snapshot_runs_the_main_job() {
+    let output = posture(&["check", "--snapshot", &example()], &[]);
+    let text = String::from_utf8(output.stdout.clone()).unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "failing findings exit 1: {}",
+        stderr(&output)
+    );
+    for duty in [
+        "Customer data",
+        "Identity & access management",
+        "Temporary credentials",
+        "OS, network & firewall configuration",
+        "Server-side encryption",
+        "Network traffic protection",
+        "Client-side encryption",
+    ] {
+        assert!(
+            text.contains(duty),
+            "the report has a section for {duty}:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("not scored"),
+        "client-side encryption is said to be unobservable"
+    );
+    assert!(text.contains("scan INCOMPLETE"), "{text}");
+    assert!(text.contains("Not checked: 1 call(s) failed"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+    assert!(stderr(&output).contains("incomplete"));
+}
+
+#[test]
+fn json_report_of_the_example() {
+    let output = posture(
+        &["check", "--snapshot", &example(), "--format", "json"],
+        &[],
+    );
+    let report = json_report(&output);
+    assert_eq!(report["schema"], "posture.report/v1");
+    assert_eq!(report["complete"], false);
+    assert_eq!(report["gaps"].as_array().unwrap().len(), 1);
+    let duties = report["duties"].as_array().unwrap();
+    assert_eq!(duties.len(), 7);
+    let client_side = duties
+        .iter()
+        .find(|d| d["duty"] == "client-side-encryption")
+        .unwrap();
+    assert_eq!(client_side["observable"], false);
+    let summary = &report["summary"];
+    let findings = report["findings"].as_array().unwrap();
+    let count = |status: &str| findings.iter().filter(|f| f["status"] == status).count();
+    assert_eq!(summary["fail"], count("fail"));
+    assert_eq!(summary["pass"], count("pass"));
+    assert_eq!(summary["unknown"], count("unknown"));
+    assert!(count("fail") > 0 && count("pass") > 0 && count("unknown") > 0);
+    for finding in findings {
+        for field in [
+            "rule_id", "title", "duty", "severity", "status", "resource", "message",
+        ] {
+            assert!(finding[field].is_string(), "{field} missing in {finding}");
+        }
+    }
+}
+
+#[test]
+fn fail_on_and_allow_incomplete_set_the_exit_code() {
+    let args = ["check", "--snapshot", &example(), "--format", "json"];
+    let at = |extra: &[&str]| posture(&[&args[..], extra].concat(), &[]).status.code();
+    assert_eq!(
+        at(&["--fail-on", "critical"]),
+        Some(1),
+        "one critical finding"
+    );
+    // Only the unknown TLS finding remains in this selection: incomplete, not failing.
+    let tls_only = ["--rule", "s3-bucket-tls-not-enforced", "--fail-on", "high"];
+    assert_eq!(at(&tls_only), Some(3));
+    assert_eq!(
+        at(&[&tls_only[..], &["--allow-incomplete"]].concat()),
+        Some(0)
+    );
+}
+
+#[test]
+fn rule_and_duty_selection() {
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--format",
+            "json",
+            "--duty",
+            "server-side-encryption",
+        ],
+        &[],
+    );
+    let report = json_report(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    assert!(findings
+        .iter()
+        .all(|f| f["duty"] == "server-side-encryption"));
+
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--format",
+            "json",
+            "--exclude-rule",
+            "ec2-ebs-volume-unencrypted",
+        ],
+        &[],
+    );
+    let report = json_report(&output);
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["rule_id"] != "ec2-ebs-volume-unencrypted"));
+}
+
+#[test]
+fn unknown_rule_ids_are_usage_errors() {
+    for args in [
+        vec![
+            "check",
+            "--snapshot",
+            "unused.json",
+            "--rule",
+            "no-such-rule",
+        ],
+        vec!["explain", "no-such-rule"],
+    ] {
+        let output = posture(&args, &[]);
+        assert_eq!(output.status.code(), Some(2));
+        let message = stderr(&output);
+        assert!(
+            message.contains("unknown rule id `no-such-rule`"),
+            "{message}"
+        );
+        assert_eq!(message.trim().lines().count(), 1, "{message}");
+    }
+}
+
+#[test]
+fn bad_snapshots_are_fatal_errors_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("missing.json", None, "cannot read snapshot"),
+        ("garbage.json", Some("{not json"), "is not valid JSON"),
+        (
+            "foreign.json",
+            Some("{\"a\": 1}"),
+            "is not a posture snapshot",
+        ),
+        (
+            "future.json",
+            Some("{\"schema_version\": 99}"),
+            "schema version 99",
+        ),
+        (
+            "truncated.json",
+            Some("{\"schema_version\": 1, \"regions\": []}"),
+            "is malformed",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        let path = dir.path().join(name);
+        if let Some(content) = content {
+            std::fs::write(&path, content).unwrap();
+        }
+        let output = posture(&["check", "--snapshot", path.to_str().unwrap()], &[]);
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{name}: {message}");
+        assert!(!message.contains("panicked"), "{name}: {message}");
+    }
+}
+
+#[test]
+fn output_files_are_written_whole_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty(), "the report went to the file");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(written["schema"], "posture.report/v1");
+    // A run that fails before reporting leaves the previous report untouched.
+    let before = std::fs::read(&report).unwrap();
+    let failed = posture(
+        &[
+            "check",
+            "--snapshot",
+            "missing.json",
+            "--format",
+            "json",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(failed.status.code(), Some(2));
+    assert_eq!(std::fs::read(&report).unwrap(), before);
+    // Nothing but the report is left in the directory (no temporary files).
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn rules_and_explain_come_from_the_registry() {
+    let output = posture(&["rules", "--format", "json"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert!(rules.len() >= 6);
+    for rule in rules {
+        let docs = rule["documentation"].as_str().unwrap();
+        assert!(docs.contains("## How to fix"), "{}", rule["id"]);
+    }
+    let table = posture(&["rules"], &[]);
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert_eq!(
+        table.lines().count(),
+        rules.len() + 1,
+        "a header and a line per rule"
+    );
+
+    let explained = posture(&["explain", "ec2-security-group-admin-ports-open"], &[]);
+    assert_eq!(explained.status.code(), Some(0));
+    let text = String::from_utf8(explained.stdout).unwrap();
+    assert!(
+        text.contains("CIS AWS Foundations v3.0: 5.2, 5.3"),
+        "{text}"
+    );
+    assert!(text.contains("## Why it matters"), "{text}");
+    assert!(
+        text.contains("aws ec2 revoke-security-group-ingress"),
+        "{text}"
+    );
+}
