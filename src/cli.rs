@@ -34,6 +34,8 @@ pub enum Command {
     Collect(CollectArgs),
     /// List the rules.
     Rules(RulesArgs),
+    /// Print the least-privilege IAM policy a scan needs (read-only actions only).
+    Permissions,
     /// Show a rule's documentation.
     Explain {
         /// The rule id, as `posture rules` lists it.

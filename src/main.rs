@@ -62,6 +62,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             emit(&list_rules(args.format))?;
             Ok(exit::CLEAN)
         }
+        Command::Permissions => {
+            let policy = collect::permissions::policy_document();
+            emit(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&policy).context("serializing the policy")?
+            ))?;
+            Ok(exit::CLEAN)
+        }
         Command::Explain { rule } => {
             let rule = find_rule(&rule)?;
             emit(&format!("{}\n", explain(rule)))?;

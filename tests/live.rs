@@ -527,3 +527,114 @@ async fn no_credentials_is_a_fatal_error_with_one_line_cause() {
     assert_eq!(message.trim().lines().count(), 1, "{message}");
     assert!(message.contains("credentials"), "{message}");
 }
+
+/// Creates a user with the given policy and returns its access key pair.
+async fn user_with_policy(moto: &Moto, name: &str, policy: &str) -> (String, String) {
+    let iam = moto.iam();
+    iam.create_user().user_name(name).send().await.unwrap();
+    iam.put_user_policy()
+        .user_name(name)
+        .policy_name("posture")
+        .policy_document(policy)
+        .send()
+        .await
+        .unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name(name)
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    (key.access_key_id, key.secret_access_key)
+}
+
+fn env_as(moto: &Moto, (key, secret): &(String, String)) -> Vec<(String, String)> {
+    let mut env = moto.posture_env();
+    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY") && !k.starts_with("AWS_SECRET"));
+    env.push(("AWS_ACCESS_KEY_ID".into(), key.clone()));
+    env.push(("AWS_SECRET_ACCESS_KEY".into(), secret.clone()));
+    env
+}
+
+/// moto enforcing IAM: `posture permissions` is enough for a complete scan, and a policy
+/// missing one action gives exactly that gap, reported as unknown.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_printed_least_privilege_policy_is_enough_and_a_missing_action_is_a_gap() {
+    // moto authorizes every request after the first nine, which set the account up.
+    const SETUP_REQUESTS: &str = "9";
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", SETUP_REQUESTS)]);
+    let s3 = moto.s3("us-east-1");
+    s3.create_bucket()
+        .bucket("posture-least-privilege")
+        .send()
+        .await
+        .unwrap(); // 1
+    let ec2 = moto.ec2("us-east-1");
+    let volume = volume(&ec2, "us-east-1a", true).await; // 2
+    ec2.create_snapshot()
+        .volume_id(&volume)
+        .send()
+        .await
+        .unwrap(); // 3
+
+    let printed = posture(&["permissions"], &[]);
+    assert_eq!(printed.status.code(), Some(0));
+    let mut policy: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    // moto 5.2.5 authorizes some S3 calls under other names than AWS does: bucket-level
+    // GetBucketEncryption, GetBucketOwnershipControls and GetPublicAccessBlock as
+    // s3:ListBucket, and s3control's GetPublicAccessBlock as s3:GetPublicAccessBlock (AWS:
+    // s3:GetEncryptionConfiguration, s3:GetBucketOwnershipControls,
+    // s3:GetBucketPublicAccessBlock, s3:GetAccountPublicAccessBlock). Grant moto's names
+    // too; the printed policy stays the one for AWS.
+    policy["Statement"][0]["Action"]
+        .as_array_mut()
+        .unwrap()
+        .extend(["s3:ListBucket".into(), "s3:GetPublicAccessBlock".into()]);
+    let mut partial = policy.clone();
+    let actions = partial["Statement"][0]["Action"].as_array_mut().unwrap();
+    let before = actions.len();
+    actions.retain(|action| action != "s3:GetBucketPolicy");
+    assert_eq!(
+        actions.len(),
+        before - 1,
+        "the policy grants s3:GetBucketPolicy"
+    );
+
+    let auditor = user_with_policy(&moto, "auditor", &policy.to_string()).await; // 4-6
+    let limited = user_with_policy(&moto, "limited", &partial.to_string()).await; // 7-9
+
+    let args = ["check", "--format", "json", "--region", "us-east-1"];
+    let full = posture(&args, &env_as(&moto, &auditor));
+    let report = json_report(&full);
+    assert_eq!(
+        gaps_besides_moto_versioning(&report),
+        Vec::<serde_json::Value>::new(),
+        "{}",
+        stderr(&full)
+    );
+    assert_eq!(
+        status(
+            &report,
+            "s3-bucket-tls-not-enforced",
+            ":::posture-least-privilege"
+        ),
+        "fail"
+    );
+
+    let partial_run = posture(&args, &env_as(&moto, &limited));
+    let report = json_report(&partial_run);
+    let gaps = gaps_besides_moto_versioning(&report);
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert_eq!(gaps[0]["operation"], "GetBucketPolicy");
+    assert_eq!(gaps[0]["error_code"], "AccessDenied");
+    assert_eq!(
+        status(
+            &report,
+            "s3-bucket-tls-not-enforced",
+            ":::posture-least-privilege"
+        ),
+        "unknown"
+    );
+}

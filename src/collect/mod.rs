@@ -7,6 +7,7 @@
 mod credential_report;
 mod ec2;
 mod iam;
+pub mod permissions;
 mod s3;
 pub mod sdk;
 

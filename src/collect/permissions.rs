@@ -1,0 +1,71 @@
+//! The IAM actions the collector needs: what `posture permissions` prints, and what the
+//! least-privilege live test grants. All are reads.
+
+/// Every API action the collector calls, by its IAM name. Keep in step with the calls in
+/// this module's siblings: the least-privilege live test fails when one is missing.
+pub const READ_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    // IAM, once per account.
+    "iam:GetAccountAuthorizationDetails",
+    "iam:GenerateCredentialReport",
+    "iam:GetCredentialReport",
+    "iam:GetAccountPasswordPolicy",
+    "iam:GetAccountSummary",
+    "iam:ListVirtualMFADevices",
+    // EC2, per region.
+    "ec2:DescribeRegions",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeNetworkAcls",
+    "ec2:DescribeFlowLogs",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeInstances",
+    "ec2:DescribeVolumes",
+    "ec2:DescribeSnapshots",
+    "ec2:DescribeSnapshotAttribute",
+    "ec2:DescribeImages",
+    "ec2:GetEbsEncryptionByDefault",
+    // S3: the API operation is in brackets where IAM names it differently.
+    "s3:ListAllMyBuckets", // ListBuckets
+    "s3:GetBucketLocation",
+    "s3:GetBucketPolicy",
+    "s3:GetBucketAcl",
+    "s3:GetBucketPublicAccessBlock", // GetPublicAccessBlock on a bucket
+    "s3:GetEncryptionConfiguration", // GetBucketEncryption
+    "s3:GetBucketVersioning",
+    "s3:GetBucketOwnershipControls",
+    "s3:GetBucketLogging",
+    "s3:GetAccountPublicAccessBlock", // s3control GetPublicAccessBlock
+];
+
+/// The least-privilege identity policy for a posture scan.
+pub fn policy_document() -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "PostureReadOnly",
+            "Effect": "Allow",
+            "Action": READ_ACTIONS,
+            "Resource": "*",
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_reads() {
+        for action in READ_ACTIONS {
+            let (_, name) = action.split_once(':').expect("service:Action");
+            assert!(
+                ["Get", "List", "Describe"]
+                    .iter()
+                    .any(|verb| name.starts_with(verb))
+                    || *action == "iam:GenerateCredentialReport",
+                "{action} is not a read"
+            );
+        }
+    }
+}
