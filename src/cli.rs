@@ -46,8 +46,8 @@ pub enum Command {
 /// Where and as whom to read the account.
 #[derive(Debug, Args)]
 pub struct AwsArgs {
-    /// Named profile from the AWS config files.
-    #[arg(long, env = "AWS_PROFILE")]
+    /// Named profile from the AWS config files (the SDK also reads AWS_PROFILE).
+    #[arg(long)]
     pub profile: Option<String>,
     /// Region to scan; repeat for several. Default: every region enabled in the account.
     #[arg(long = "region", value_name = "REGION")]

@@ -52,6 +52,15 @@ fn the_example_snapshot_runs_the_main_job() {
 }
 
 #[test]
+fn an_aws_profile_in_the_environment_does_not_conflict_with_a_snapshot() {
+    let output = posture(
+        &["check", "--snapshot", &example(), "-q"],
+        &[("AWS_PROFILE".into(), "audit".into())],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[test]
 fn json_report_of_the_example() {
     let output = posture(
         &["check", "--snapshot", &example(), "--format", "json"],
