@@ -6,12 +6,14 @@
 pub mod arn;
 pub mod evaluate;
 pub mod exposure;
+pub mod instance;
 pub mod model;
 pub mod network;
 pub mod policy;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod security_group;
 pub mod settings;
 
 pub use evaluate::evaluate;

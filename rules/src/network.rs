@@ -85,13 +85,113 @@ impl Protocol {
     }
 }
 
-/// Whether a rule with this protocol and port range lets TCP traffic reach `port`.
+/// Transport of a service port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Tcp,
+    Udp,
+}
+
+/// A well-known service port, for messages and evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServicePort {
+    pub transport: Transport,
+    pub port: i32,
+    pub service: &'static str,
+}
+
+impl ServicePort {
+    pub fn label(&self) -> String {
+        let transport = match self.transport {
+            Transport::Tcp => "",
+            Transport::Udp => "/udp",
+        };
+        format!("{} ({}{transport})", self.service, self.port)
+    }
+}
+
+const fn tcp(port: i32, service: &'static str) -> ServicePort {
+    ServicePort {
+        transport: Transport::Tcp,
+        port,
+        service,
+    }
+}
+
+const fn udp(port: i32, service: &'static str) -> ServicePort {
+    ServicePort {
+        transport: Transport::Udp,
+        port,
+        service,
+    }
+}
+
+/// Remote administration: CIS 5.2 / 5.3.
+pub const ADMIN_PORTS: &[ServicePort] = &[tcp(22, "SSH"), tcp(3389, "RDP")];
+
+/// Services that should never face the internet: file transfer and sharing, clear-text
+/// logins, databases, caches, search and message brokers (FSBP EC2.19's list and more).
+pub const HIGH_RISK_PORTS: &[ServicePort] = &[
+    tcp(20, "FTP data"),
+    tcp(21, "FTP"),
+    tcp(23, "Telnet"),
+    tcp(135, "Microsoft RPC"),
+    tcp(139, "NetBIOS session"),
+    udp(137, "NetBIOS name"),
+    udp(138, "NetBIOS datagram"),
+    tcp(445, "SMB/CIFS"),
+    tcp(1433, "Microsoft SQL Server"),
+    tcp(1434, "Microsoft SQL Server browser"),
+    udp(1434, "Microsoft SQL Server browser"),
+    tcp(1521, "Oracle database"),
+    tcp(2375, "Docker API"),
+    tcp(2376, "Docker API (TLS)"),
+    tcp(2379, "etcd"),
+    tcp(3306, "MySQL"),
+    tcp(4333, "mSQL"),
+    tcp(5432, "PostgreSQL"),
+    tcp(5500, "VNC listener"),
+    tcp(5601, "Kibana"),
+    tcp(5900, "VNC"),
+    tcp(5984, "CouchDB"),
+    tcp(6379, "Redis"),
+    tcp(7199, "Cassandra JMX"),
+    tcp(8020, "Hadoop NameNode"),
+    tcp(8888, "Jupyter / Cassandra OpsCenter"),
+    tcp(9042, "Cassandra"),
+    tcp(9092, "Kafka"),
+    tcp(9160, "Cassandra Thrift"),
+    tcp(9200, "Elasticsearch / OpenSearch"),
+    tcp(9300, "Elasticsearch / OpenSearch transport"),
+    tcp(11211, "Memcached"),
+    udp(11211, "Memcached"),
+    tcp(27017, "MongoDB"),
+    tcp(27018, "MongoDB shard"),
+    tcp(50070, "Hadoop NameNode web UI"),
+];
+
+/// Whether a rule with this protocol and port range lets traffic reach the service port.
 /// EC2 and network ACLs leave the ports out (or -1) when a rule covers every port.
-pub fn covers_tcp_port(protocol: &str, from: Option<i32>, to: Option<i32>, port: i32) -> bool {
+pub fn covers(protocol: &str, from: Option<i32>, to: Option<i32>, service: &ServicePort) -> bool {
+    let transport_matches = match Protocol::parse(protocol) {
+        Protocol::All => return true,
+        Protocol::Tcp => service.transport == Transport::Tcp,
+        Protocol::Udp => service.transport == Transport::Udp,
+        Protocol::Other => false,
+    };
+    transport_matches && port_range_covers(from, to, service.port)
+}
+
+/// Whether a rule lets every port of every protocol through (`-1`), or every TCP or UDP
+/// port (0-65535).
+pub fn covers_all_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> bool {
     match Protocol::parse(protocol) {
         Protocol::All => true,
-        Protocol::Tcp => port_range_covers(from, to, port),
-        Protocol::Udp | Protocol::Other => false,
+        Protocol::Tcp | Protocol::Udp => {
+            matches!((from, to), (None, None) | (Some(-1), _) | (_, Some(-1)))
+                || (from.unwrap_or(0) <= 0 && to.unwrap_or(0) >= 65535)
+        }
+        Protocol::Other => false,
     }
 }
 
@@ -151,12 +251,34 @@ mod tests {
 
     #[test]
     fn ports() {
-        assert!(covers_tcp_port("-1", None, None, 22));
-        assert!(covers_tcp_port("tcp", Some(0), Some(65535), 3389));
-        assert!(covers_tcp_port("6", Some(3380), Some(3390), 3389));
-        assert!(!covers_tcp_port("tcp", Some(3380), Some(3388), 3389));
-        assert!(!covers_tcp_port("udp", Some(22), Some(22), 22));
-        assert!(!covers_tcp_port("icmp", Some(-1), Some(-1), 22));
+        let (ssh, rdp) = (&ADMIN_PORTS[0], &ADMIN_PORTS[1]);
+        assert!(covers("-1", None, None, ssh));
+        assert!(covers("tcp", Some(0), Some(65535), rdp));
+        assert!(covers("6", Some(3380), Some(3390), rdp));
+        assert!(!covers("tcp", Some(3380), Some(3388), rdp));
+        assert!(!covers("udp", Some(22), Some(22), ssh));
+        assert!(!covers("icmp", Some(-1), Some(-1), ssh));
+        assert!(covers(
+            "17",
+            Some(11211),
+            Some(11211),
+            &udp(11211, "Memcached")
+        ));
+        assert!(!covers(
+            "tcp",
+            Some(11211),
+            Some(11211),
+            &udp(11211, "Memcached")
+        ));
+    }
+
+    #[test]
+    fn all_ports() {
+        assert!(covers_all_ports("-1", None, None));
+        assert!(covers_all_ports("tcp", Some(0), Some(65535)));
+        assert!(covers_all_ports("udp", Some(-1), Some(-1)));
+        assert!(!covers_all_ports("tcp", Some(1), Some(65535)));
+        assert!(!covers_all_ports("icmp", Some(-1), Some(-1)));
     }
 
     #[test]

@@ -11,8 +11,15 @@ pub static RULES: &[&Rule] = &[
     &iam_password_policy_weak::RULE,
     // temporary credentials
     &ec2_instance_imdsv1_allowed::RULE,
+    &ec2_instance_without_profile::RULE,
     // OS, network & firewall configuration
     &ec2_security_group_admin_ports_open::RULE,
+    &ec2_security_group_all_ports_open::RULE,
+    &ec2_security_group_high_risk_ports_open::RULE,
+    &ec2_default_security_group_has_rules::RULE,
+    &ec2_network_acl_admin_ports_open::RULE,
+    &ec2_vpc_flow_logs_disabled::RULE,
+    &ec2_instance_public_ip::RULE,
     // server-side encryption
     &ec2_ebs_volume_unencrypted::RULE,
     // network traffic protection

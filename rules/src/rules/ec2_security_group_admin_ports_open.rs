@@ -1,11 +1,7 @@
-use serde_json::json;
-
-use crate::arn;
 use crate::declare_rule;
-use crate::exposure::Exposure;
-use crate::model::PermissionRule;
-use crate::network::{covers_tcp_port, source_reach, SourceReach};
+use crate::network::{covers, ADMIN_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::security_group::check_ingress;
 
 declare_rule! {
     /// ## What it checks
@@ -51,103 +47,26 @@ declare_rule! {
     };
 }
 
-const ADMIN_PORTS: [i32; 2] = [22, 3389];
-
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let groups = match region.security_groups.as_ref() {
-            Ok(groups) => groups,
-            Err(gap) => {
-                let scope = arn::ec2(cx.snapshot, name, "security-group", "*");
-                findings.push(rule.unknown_gap(scope, Some(name), gap));
-                continue;
-            }
-        };
-        for group in groups {
-            let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
-            let mut open = Vec::new();
-            let mut unparsable = Vec::new();
-            for permission in &group.ingress {
-                let ports: Vec<i32> = ADMIN_PORTS
-                    .into_iter()
+    check_ingress(
+        rule,
+        cx,
+        "allows neither SSH nor RDP from the internet",
+        |permission| {
+            Some(
+                ADMIN_PORTS
+                    .iter()
                     .filter(|port| {
-                        covers_tcp_port(
+                        covers(
                             &permission.protocol,
                             permission.from_port,
                             permission.to_port,
-                            *port,
+                            port,
                         )
                     })
-                    .collect();
-                if ports.is_empty() {
-                    continue;
-                }
-                for source in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
-                    match source_reach(source, cx.settings) {
-                        Ok(SourceReach::Internet) => open.push(json!({
-                            "ports": ports,
-                            "source": source,
-                            "rule": permission_evidence(permission),
-                        })),
-                        Ok(SourceReach::Limited) => {}
-                        Err(error) => unparsable.push(error),
-                    }
-                }
-            }
-            if !open.is_empty() {
-                let exposure = Exposure::of_security_group(region, &group.id);
-                let ports: Vec<String> = {
-                    let mut ports: Vec<i64> = open
-                        .iter()
-                        .flat_map(|o| o["ports"].as_array().cloned().unwrap_or_default())
-                        .filter_map(|p| p.as_i64())
-                        .collect();
-                    ports.sort();
-                    ports.dedup();
-                    ports.iter().map(i64::to_string).collect()
-                };
-                findings.push(
-                    rule.fail(
-                        resource,
-                        Some(name),
-                        format!(
-                            "{} ({}) allows port {} from the internet; {}",
-                            group.id,
-                            group.name,
-                            ports.join(" and "),
-                            exposure.summary()
-                        ),
-                    )
-                    .with_severity(exposure.adjust(rule.severity))
-                    .with_evidence(json!({ "open_ingress": open, "exposure": exposure })),
-                );
-            } else if !unparsable.is_empty() {
-                findings.push(rule.unknown(
-                    resource,
-                    Some(name),
-                    format!("could not be checked: {}", unparsable.join("; ")),
-                ));
-            } else {
-                findings.push(rule.pass(
-                    resource,
-                    Some(name),
-                    format!(
-                        "{} ({}) allows neither SSH nor RDP from the internet",
-                        group.id, group.name
-                    ),
-                ));
-            }
-        }
-    }
-    findings
-}
-
-fn permission_evidence(permission: &PermissionRule) -> serde_json::Value {
-    json!({
-        "protocol": permission.protocol,
-        "from_port": permission.from_port,
-        "to_port": permission.to_port,
-    })
+                    .map(|port| port.label())
+                    .collect(),
+            )
+        },
+    )
 }

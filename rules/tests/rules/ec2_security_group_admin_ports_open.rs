@@ -1,46 +1,7 @@
-use posture_rules::model::{NetworkInterface, Observed, PermissionRule, SecurityGroup};
+use posture_rules::model::Observed;
 use posture_rules::rules::ec2_security_group_admin_ports_open::RULE;
 
-use crate::fixtures::{gap, region, run, snapshot};
-
-fn permission(
-    protocol: &str,
-    ports: Option<(i32, i32)>,
-    v4: &[&str],
-    v6: &[&str],
-) -> PermissionRule {
-    PermissionRule {
-        protocol: protocol.into(),
-        from_port: ports.map(|p| p.0),
-        to_port: ports.map(|p| p.1),
-        ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
-        ipv6_ranges: v6.iter().map(|s| s.to_string()).collect(),
-        prefix_list_ids: vec![],
-        referenced_group_ids: vec![],
-    }
-}
-
-fn group(id: &str, ingress: Vec<PermissionRule>) -> SecurityGroup {
-    SecurityGroup {
-        id: id.into(),
-        name: id.replace("sg-", ""),
-        description: String::new(),
-        vpc_id: Some("vpc-1".into()),
-        owner_id: "111122223333".into(),
-        ingress,
-        egress: vec![],
-    }
-}
-
-fn interface(id: &str, group: &str, public_ip: Option<&str>) -> NetworkInterface {
-    NetworkInterface {
-        id: id.into(),
-        security_group_ids: vec![group.into()],
-        instance_id: Some(format!("i-{id}")),
-        public_ip: public_ip.map(str::to_string),
-        interface_type: Some("interface".into()),
-    }
-}
+use crate::fixtures::{gap, group, interface, permission, region, run, snapshot};
 
 #[test]
 fn open_and_allow_listed_sources() {

@@ -131,3 +131,42 @@ pub fn run(rule: &Rule, snapshot: &Snapshot) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+pub fn permission(
+    protocol: &str,
+    ports: Option<(i32, i32)>,
+    v4: &[&str],
+    v6: &[&str],
+) -> PermissionRule {
+    PermissionRule {
+        protocol: protocol.into(),
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+        ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
+        ipv6_ranges: v6.iter().map(|s| s.to_string()).collect(),
+        prefix_list_ids: vec![],
+        referenced_group_ids: vec![],
+    }
+}
+
+pub fn group(id: &str, ingress: Vec<PermissionRule>) -> SecurityGroup {
+    SecurityGroup {
+        id: id.into(),
+        name: id.replace("sg-", ""),
+        description: String::new(),
+        vpc_id: Some("vpc-1".into()),
+        owner_id: "111122223333".into(),
+        ingress,
+        egress: vec![],
+    }
+}
+
+pub fn interface(id: &str, group: &str, public_ip: Option<&str>) -> NetworkInterface {
+    NetworkInterface {
+        id: id.into(),
+        security_group_ids: vec![group.into()],
+        instance_id: Some(format!("i-{id}")),
+        public_ip: public_ip.map(str::to_string),
+        interface_type: Some("interface".into()),
+    }
+}

@@ -3,9 +3,15 @@
 
 mod fixtures;
 
+mod ec2_default_security_group_has_rules;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_instance_imdsv1_allowed;
+mod ec2_instance_public_ip;
+mod ec2_network_acl_admin_ports_open;
 mod ec2_security_group_admin_ports_open;
+mod ec2_security_group_all_ports_open;
+mod ec2_security_group_high_risk_ports_open;
+mod ec2_vpc_flow_logs_disabled;
 mod iam_password_policy_weak;
 mod registry;
 mod s3_bucket_public_acl;

@@ -1,0 +1,94 @@
+use serde_json::json;
+
+use crate::arn;
+use crate::declare_rule;
+use crate::exposure::Exposure;
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+
+declare_rule! {
+    /// ## What it checks
+    /// The default security group of every VPC: it must have no inbound and no outbound
+    /// rule. (AWS creates it allowing all traffic between its members and all outbound
+    /// traffic.) The finding says whether any network interface still uses it.
+    ///
+    /// ## Why it matters
+    /// Resources launched without an explicit security group land in the default one. If it
+    /// allows traffic, they silently get that access; restricting it forces every workload
+    /// to declare the network access it needs.
+    ///
+    /// ## How to fix
+    /// Move workloads to purpose-made groups, then delete every rule of the default group
+    /// (it cannot be deleted itself).
+    ///
+    /// - Console: VPC → Security groups → the group named `default` → Inbound rules and
+    ///   Outbound rules → Edit → delete all.
+    /// - CLI: `aws ec2 revoke-security-group-ingress --group-id sg-… --ip-permissions '<the rules>'`
+    ///   and `aws ec2 revoke-security-group-egress` likewise.
+    /// - Terraform: adopt it with an `aws_default_security_group` resource with no
+    ///   `ingress` or `egress` blocks: Terraform then removes every rule.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0, 5.4
+    /// - AWS FSBP EC2.2
+    /// - <https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html>
+    pub static RULE = {
+        id: "ec2-default-security-group-has-rules",
+        title: "Default security group allows traffic",
+        duty: Duty::NetworkConfiguration,
+        severity: Severity::Medium,
+        cis: ["5.4"],
+        fsbp: ["EC2.2"],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for region in &cx.snapshot.ec2 {
+        let name = region.region.as_str();
+        let groups = match region.security_groups.as_ref() {
+            Ok(groups) => groups,
+            Err(gap) => {
+                let scope = arn::ec2(cx.snapshot, name, "security-group", "*");
+                findings.push(rule.unknown_gap(scope, Some(name), gap));
+                continue;
+            }
+        };
+        // Only VPC security groups have a per-VPC default; EC2-Classic is gone.
+        for group in groups
+            .iter()
+            .filter(|g| g.name == "default" && g.vpc_id.is_some())
+        {
+            let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
+            let vpc = group.vpc_id.as_deref().unwrap_or("?");
+            let (inbound, outbound) = (group.ingress.len(), group.egress.len());
+            if inbound == 0 && outbound == 0 {
+                findings.push(rule.pass(
+                    resource,
+                    Some(name),
+                    format!("{} (default of {vpc}) has no rules", group.id),
+                ));
+                continue;
+            }
+            let exposure = Exposure::of_security_group(region, &group.id);
+            findings.push(
+                rule.fail(
+                    resource,
+                    Some(name),
+                    format!(
+                        "{} (default of {vpc}) has {inbound} inbound and {outbound} outbound rule(s); {}",
+                        group.id,
+                        exposure.summary()
+                    ),
+                )
+                .with_evidence(json!({
+                    "vpc_id": vpc,
+                    "ingress": group.ingress,
+                    "egress": group.egress,
+                    "exposure": exposure,
+                })),
+            );
+        }
+    }
+    findings
+}

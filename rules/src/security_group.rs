@@ -1,0 +1,108 @@
+//! What the security-group rules share: finding the ingress permissions that admit the
+//! internet, and reporting a group with its exposure.
+
+use serde_json::json;
+
+use crate::arn;
+use crate::exposure::Exposure;
+use crate::model::PermissionRule;
+use crate::network::{source_reach, SourceReach};
+use crate::rule::{Context, Finding, Rule};
+
+/// One source of one ingress permission that admits the internet, and what it opens.
+struct OpenIngress<'a> {
+    opens: Vec<String>,
+    source: &'a str,
+    permission: &'a PermissionRule,
+}
+
+/// Checks every security group of every region: a group fails when an ingress permission
+/// from an internet-wide source opens something, as `opens` says (`None`: the permission
+/// is not this rule's concern; `Some(labels)`: what it opens, e.g. `["SSH (22)"]`).
+///
+/// `nothing_open` completes the passing message: "sg-1 (web) {nothing_open}".
+/// Sources that do not parse give `unknown` unless the group already fails.
+pub fn check_ingress(
+    rule: &Rule,
+    cx: &Context<'_>,
+    nothing_open: &str,
+    opens: impl Fn(&PermissionRule) -> Option<Vec<String>>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for region in &cx.snapshot.ec2 {
+        let name = region.region.as_str();
+        let groups = match region.security_groups.as_ref() {
+            Ok(groups) => groups,
+            Err(gap) => {
+                let scope = arn::ec2(cx.snapshot, name, "security-group", "*");
+                findings.push(rule.unknown_gap(scope, Some(name), gap));
+                continue;
+            }
+        };
+        for group in groups {
+            let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
+            let mut open = Vec::new();
+            let mut unparsable = Vec::new();
+            for permission in &group.ingress {
+                let Some(labels) = opens(permission).filter(|l| !l.is_empty()) else {
+                    continue;
+                };
+                for source in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
+                    match source_reach(source, cx.settings) {
+                        Ok(SourceReach::Internet) => open.push(OpenIngress {
+                            opens: labels.clone(),
+                            source,
+                            permission,
+                        }),
+                        Ok(SourceReach::Limited) => {}
+                        Err(error) => unparsable.push(error),
+                    }
+                }
+            }
+            let label = format!("{} ({})", group.id, group.name);
+            if !open.is_empty() {
+                let exposure = Exposure::of_security_group(region, &group.id);
+                let mut opened: Vec<&str> = Vec::new();
+                for label in open.iter().flat_map(|o| o.opens.iter()) {
+                    if !opened.contains(&label.as_str()) {
+                        opened.push(label);
+                    }
+                }
+                let evidence: Vec<_> = open
+                    .iter()
+                    .map(|o| {
+                        json!({
+                            "opens": o.opens,
+                            "source": o.source,
+                            "protocol": o.permission.protocol,
+                            "from_port": o.permission.from_port,
+                            "to_port": o.permission.to_port,
+                        })
+                    })
+                    .collect();
+                findings.push(
+                    rule.fail(
+                        resource,
+                        Some(name),
+                        format!(
+                            "{label} allows {} from the internet; {}",
+                            opened.join(", "),
+                            exposure.summary()
+                        ),
+                    )
+                    .with_severity(exposure.adjust(rule.severity))
+                    .with_evidence(json!({ "open_ingress": evidence, "exposure": exposure })),
+                );
+            } else if !unparsable.is_empty() {
+                findings.push(rule.unknown(
+                    resource,
+                    Some(name),
+                    format!("could not be checked: {}", unparsable.join("; ")),
+                ));
+            } else {
+                findings.push(rule.pass(resource, Some(name), format!("{label} {nothing_open}")));
+            }
+        }
+    }
+    findings
+}
