@@ -114,6 +114,8 @@ pub struct CollectArgs {
 pub enum ListFormat {
     Table,
     Json,
+    /// The rule catalogue as Markdown (docs/rules.md is generated with it).
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -283,3 +283,19 @@ fn rules_and_explain_come_from_the_registry() {
         "{text}"
     );
 }
+
+/// docs/rules.md is generated from the registry; regenerate it with
+/// `cargo run -- rules --format markdown > docs/rules.md`.
+#[test]
+fn the_rule_catalogue_in_docs_is_current() {
+    let output = posture(&["rules", "--format", "markdown"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let generated = String::from_utf8(output.stdout).unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        generated == committed,
+        "docs/rules.md is out of date: run `cargo run -- rules --format markdown > docs/rules.md`"
+    );
+    assert!(generated.contains("### `ec2-network-acl-admin-ports-open`"));
+}
