@@ -4,6 +4,7 @@
 //! return [`rule::Finding`]s, so they are tested with fixtures and re-run offline.
 
 pub mod arn;
+pub mod bucket_policy;
 pub mod evaluate;
 pub mod exposure;
 pub mod instance;
@@ -13,6 +14,7 @@ pub mod policy;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod scope;
 pub mod security_group;
 pub mod settings;
 

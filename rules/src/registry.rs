@@ -7,6 +7,16 @@ use crate::rules::*;
 pub static RULES: &[&Rule] = &[
     // customer data
     &s3_bucket_public_acl::RULE,
+    &s3_bucket_public_policy::RULE,
+    &s3_bucket_public_access_block_off::RULE,
+    &s3_account_public_access_block_off::RULE,
+    &s3_bucket_cross_account_access::RULE,
+    &s3_bucket_acls_enabled::RULE,
+    &s3_bucket_versioning_disabled::RULE,
+    &s3_bucket_mfa_delete_disabled::RULE,
+    &s3_bucket_access_logging_disabled::RULE,
+    &ec2_snapshot_public::RULE,
+    &ec2_image_public::RULE,
     // identity & access management
     &iam_password_policy_weak::RULE,
     // temporary credentials
@@ -22,6 +32,9 @@ pub static RULES: &[&Rule] = &[
     &ec2_instance_public_ip::RULE,
     // server-side encryption
     &ec2_ebs_volume_unencrypted::RULE,
+    &ec2_ebs_encryption_by_default_off::RULE,
+    &ec2_snapshot_unencrypted::RULE,
+    &s3_bucket_default_encryption_not_kms::RULE,
     // network traffic protection
     &s3_bucket_tls_not_enforced::RULE,
 ];

@@ -15,6 +15,9 @@ pub struct Settings {
     pub password_min_length: i32,
     /// CIS 1.9: number of previous passwords that cannot be reused.
     pub password_reuse_prevention: i32,
+    /// Account ids of the customer's own other accounts: access granted to them is not
+    /// reported as cross-account.
+    pub trusted_accounts: Vec<String>,
 }
 
 impl Settings {
@@ -25,6 +28,7 @@ impl Settings {
             internet_prefix_v6: 32,
             password_min_length: 14,
             password_reuse_prevention: 24,
+            trusted_accounts: Vec::new(),
         }
     }
 }

@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::arn;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_in_region;
 
 declare_rule! {
     /// ## What it checks
@@ -39,39 +40,25 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let volumes = match region.volumes.as_ref() {
-            Ok(volumes) => volumes,
-            Err(gap) => {
-                findings.push(rule.unknown_gap(
-                    arn::ec2(cx.snapshot, name, "volume", "*"),
-                    Some(name),
-                    gap,
-                ));
-                continue;
-            }
-        };
-        for volume in volumes {
-            let resource = arn::ec2(cx.snapshot, name, "volume", &volume.id);
-            let evidence = json!({
+    each_in_region(
+        rule,
+        cx,
+        "volume",
+        |r| &r.volumes,
+        |region, volume| {
+            let resource = arn::ec2(cx.snapshot, &region.region, "volume", &volume.id);
+            let name = Some(region.region.as_str());
+            let finding = if volume.encrypted {
+                rule.pass(resource, name, format!("{} is encrypted", volume.id))
+            } else {
+                rule.fail(resource, name, format!("{} is not encrypted", volume.id))
+            };
+            Some(finding.with_evidence(json!({
                 "encrypted": volume.encrypted,
                 "kms_key_id": volume.kms_key_id,
                 "attached_to": volume.attached_instance_ids,
                 "size_gib": volume.size_gib,
-            });
-            let finding = if volume.encrypted {
-                rule.pass(resource, Some(name), format!("{} is encrypted", volume.id))
-            } else {
-                rule.fail(
-                    resource,
-                    Some(name),
-                    format!("{} is not encrypted", volume.id),
-                )
-            };
-            findings.push(finding.with_evidence(evidence));
-        }
-    }
-    findings
+            })))
+        },
+    )
 }

@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::arn;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_in_region;
 
 declare_rule! {
     /// ## What it checks
@@ -41,35 +42,26 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let instances = match region.instances.as_ref() {
-            Ok(instances) => instances,
-            Err(gap) => {
-                findings.push(rule.unknown_gap(
-                    arn::ec2(cx.snapshot, name, "instance", "*"),
-                    Some(name),
-                    gap,
-                ));
-                continue;
-            }
-        };
-        for instance in instances {
+    each_in_region(
+        rule,
+        cx,
+        "instance",
+        |r| &r.instances,
+        |region, instance| {
             if instance.state.as_deref() == Some("terminated") {
-                continue;
+                return None;
             }
-            let resource = arn::ec2(cx.snapshot, name, "instance", &instance.id);
+            let name = Some(region.region.as_str());
+            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
             let Some(metadata) = &instance.metadata else {
-                findings.push(rule.unknown(
+                return Some(rule.unknown(
                     resource,
-                    Some(name),
+                    name,
                     format!(
                         "could not be checked: EC2 returned no metadata options for {}",
                         instance.id
                     ),
                 ));
-                continue;
             };
             let evidence = json!({
                 "http_tokens": metadata.http_tokens,
@@ -80,25 +72,20 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             let finding = if metadata.http_endpoint.as_deref() == Some("disabled") {
                 rule.pass(
                     resource,
-                    Some(name),
+                    name,
                     format!("{}: the metadata endpoint is disabled", instance.id),
                 )
             } else if metadata.http_tokens.as_deref() == Some("required") {
-                rule.pass(
-                    resource,
-                    Some(name),
-                    format!("{} requires IMDSv2", instance.id),
-                )
+                rule.pass(resource, name, format!("{} requires IMDSv2", instance.id))
             } else {
                 let tokens = metadata.http_tokens.as_deref().unwrap_or("not reported");
                 rule.fail(
                     resource,
-                    Some(name),
+                    name,
                     format!("{} allows IMDSv1 (HttpTokens: {tokens})", instance.id),
                 )
             };
-            findings.push(finding.with_evidence(evidence));
-        }
-    }
-    findings
+            Some(finding.with_evidence(evidence))
+        },
+    )
 }

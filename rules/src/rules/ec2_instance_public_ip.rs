@@ -5,6 +5,7 @@ use crate::declare_rule;
 use crate::instance::internet_ingress;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_in_region;
 
 declare_rule! {
     /// ## What it checks
@@ -45,36 +46,27 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let instances = match region.instances.as_ref() {
-            Ok(instances) => instances,
-            Err(gap) => {
-                findings.push(rule.unknown_gap(
-                    arn::ec2(cx.snapshot, name, "instance", "*"),
-                    Some(name),
-                    gap,
-                ));
-                continue;
+    each_in_region(
+        rule,
+        cx,
+        "instance",
+        |r| &r.instances,
+        |region, instance| {
+            if instance.state.as_deref() == Some("terminated") {
+                return None;
             }
-        };
-        for instance in instances
-            .iter()
-            .filter(|i| i.state.as_deref() != Some("terminated"))
-        {
-            let resource = arn::ec2(cx.snapshot, name, "instance", &instance.id);
+            let name = Some(region.region.as_str());
+            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
             let Some(ip) = instance
                 .public_ip
                 .as_deref()
                 .filter(|ip| is_public_address(ip))
             else {
-                findings.push(rule.pass(
+                return Some(rule.pass(
                     resource,
-                    Some(name),
+                    name,
                     format!("{} has no public IPv4 address", instance.id),
                 ));
-                continue;
             };
             let ingress = internet_ingress(region, instance, cx.settings);
             let (severity, reach) = match &ingress {
@@ -91,10 +83,10 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     format!("whether its security groups admit the internet is unknown: {reason}"),
                 ),
             };
-            findings.push(
+            Some(
                 rule.fail(
                     resource,
-                    Some(name),
+                    name,
                     format!("{} has public IP {ip}; {reach}", instance.id),
                 )
                 .with_severity(severity)
@@ -103,8 +95,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     "security_groups": instance.security_group_ids,
                     "security_groups_open_to_internet": ingress.as_ref().ok(),
                 })),
-            );
-        }
-    }
-    findings
+            )
+        },
+    )
 }

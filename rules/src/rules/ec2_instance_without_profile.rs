@@ -4,6 +4,7 @@ use crate::arn;
 use crate::declare_rule;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_in_region;
 
 declare_rule! {
     /// ## What it checks
@@ -40,25 +41,17 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let instances = match region.instances.as_ref() {
-            Ok(instances) => instances,
-            Err(gap) => {
-                findings.push(rule.unknown_gap(
-                    arn::ec2(cx.snapshot, name, "instance", "*"),
-                    Some(name),
-                    gap,
-                ));
-                continue;
+    each_in_region(
+        rule,
+        cx,
+        "instance",
+        |r| &r.instances,
+        |region, instance| {
+            if instance.state.as_deref() == Some("terminated") {
+                return None;
             }
-        };
-        for instance in instances
-            .iter()
-            .filter(|i| i.state.as_deref() != Some("terminated"))
-        {
-            let resource = arn::ec2(cx.snapshot, name, "instance", &instance.id);
+            let name = Some(region.region.as_str());
+            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
             let public_ip = instance
                 .public_ip
                 .as_deref()
@@ -66,7 +59,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             let finding = match &instance.instance_profile_arn {
                 Some(profile) => rule.pass(
                     resource,
-                    Some(name),
+                    name,
                     format!("{} runs with instance profile {profile}", instance.id),
                 ),
                 None => {
@@ -76,17 +69,16 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     };
                     rule.fail(
                         resource,
-                        Some(name),
+                        name,
                         format!("{} has no instance profile{exposure}", instance.id),
                     )
                 }
             };
-            findings.push(finding.with_evidence(json!({
+            Some(finding.with_evidence(json!({
                 "instance_profile": instance.instance_profile_arn,
                 "public_ip": public_ip,
                 "name": instance.name,
-            })));
-        }
-    }
-    findings
+            })))
+        },
+    )
 }

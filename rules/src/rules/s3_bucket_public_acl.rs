@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::{AclGrant, Observed, PublicAccessBlock};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_bucket;
 
 declare_rule! {
     /// ## What it checks
@@ -72,41 +73,38 @@ fn ignores_public_acls(block: &Observed<Option<PublicAccessBlock>>) -> Option<bo
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let buckets = match cx.snapshot.s3.buckets.as_ref() {
-        Ok(buckets) => buckets,
-        Err(gap) => return vec![rule.unknown_gap("arn:aws:s3:::*", None, gap)],
-    };
     let account_ignores = ignores_public_acls(&cx.snapshot.s3.account_public_access_block);
-    buckets
-        .iter()
-        .map(|bucket| {
-            let region = bucket.region.as_ref().ok().map(String::as_str);
-            let acl = match bucket.acl.as_ref() {
-                Ok(acl) => acl,
-                Err(gap) => return rule.unknown_gap(&bucket.arn, region, gap),
-            };
-            let public: Vec<&AclGrant> = acl.grants.iter().filter(|g| is_public_grant(g)).collect();
-            if public.is_empty() {
-                return rule.pass(&bucket.arn, region, format!("{} grants nothing to everyone", bucket.name));
-            }
-            let bucket_ignores = ignores_public_acls(&bucket.public_access_block);
-            let evidence = json!({ "public_grants": public });
-            let neutralised_by = match (bucket_ignores, account_ignores) {
-                (Some(true), _) => Some("the bucket's"),
-                (_, Some(true)) => Some("the account's"),
-                _ => None,
-            };
-            if let Some(level) = neutralised_by {
-                return rule
+    each_bucket(rule, cx, |bucket, region| {
+        let acl = match bucket.acl.as_ref() {
+            Ok(acl) => acl,
+            Err(gap) => return rule.unknown_gap(&bucket.arn, region, gap),
+        };
+        let public: Vec<&AclGrant> = acl.grants.iter().filter(|g| is_public_grant(g)).collect();
+        if public.is_empty() {
+            return rule.pass(
+                &bucket.arn,
+                region,
+                format!("{} grants nothing to everyone", bucket.name),
+            );
+        }
+        let bucket_ignores = ignores_public_acls(&bucket.public_access_block);
+        let evidence = json!({ "public_grants": public });
+        let neutralised_by = match (bucket_ignores, account_ignores) {
+            (Some(true), _) => Some("the bucket's"),
+            (_, Some(true)) => Some("the account's"),
+            _ => None,
+        };
+        if let Some(level) = neutralised_by {
+            return rule
                     .pass(
                         &bucket.arn,
                         region,
                         format!("{} has public ACL grants, but {level} IgnorePublicAcls makes S3 ignore them", bucket.name),
                     )
                     .with_evidence(json!({ "public_grants": public, "neutralised_by": format!("{level} IgnorePublicAcls") }));
-            }
-            if bucket_ignores.is_none() || account_ignores.is_none() {
-                return rule
+        }
+        if bucket_ignores.is_none() || account_ignores.is_none() {
+            return rule
                     .unknown(
                         &bucket.arn,
                         region,
@@ -116,22 +114,33 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                         ),
                     )
                     .with_evidence(evidence);
-            }
-            let writes = public.iter().any(|g| is_write(g));
-            let permissions: Vec<String> = public
-                .iter()
-                .map(|g| {
-                    let who = g.grantee_uri.as_deref().and_then(|u| u.rsplit('/').next()).unwrap_or("?");
-                    format!("{} to {who}", g.permission)
-                })
-                .collect();
-            rule.fail(
-                &bucket.arn,
-                region,
-                format!("{} grants {} through its ACL", bucket.name, permissions.join(", ")),
-            )
-            .with_severity(if writes { Severity::Critical } else { rule.severity })
-            .with_evidence(evidence)
+        }
+        let writes = public.iter().any(|g| is_write(g));
+        let permissions: Vec<String> = public
+            .iter()
+            .map(|g| {
+                let who = g
+                    .grantee_uri
+                    .as_deref()
+                    .and_then(|u| u.rsplit('/').next())
+                    .unwrap_or("?");
+                format!("{} to {who}", g.permission)
+            })
+            .collect();
+        rule.fail(
+            &bucket.arn,
+            region,
+            format!(
+                "{} grants {} through its ACL",
+                bucket.name,
+                permissions.join(", ")
+            ),
+        )
+        .with_severity(if writes {
+            Severity::Critical
+        } else {
+            rule.severity
         })
-        .collect()
+        .with_evidence(evidence)
+    })
 }

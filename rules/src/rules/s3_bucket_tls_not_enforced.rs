@@ -1,8 +1,10 @@
 use serde_json::json;
 
+use crate::bucket_policy;
 use crate::declare_rule;
 use crate::policy::{self, Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_bucket;
 
 declare_rule! {
     /// ## What it checks
@@ -74,86 +76,57 @@ fn is_tls_deny(statement: &Statement) -> bool {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let buckets = match cx.snapshot.s3.buckets.as_ref() {
-        Ok(buckets) => buckets,
-        Err(gap) => return vec![rule.unknown_gap("arn:aws:s3:::*", None, gap)],
-    };
-    buckets
-        .iter()
-        .map(|bucket| {
-            let region = bucket.region.as_ref().ok().map(String::as_str);
-            let text = match bucket.policy.as_ref() {
-                Ok(Some(text)) => text,
-                Ok(None) => {
-                    return rule.fail(
-                        &bucket.arn,
-                        region,
-                        format!(
-                            "{} has no bucket policy, so plain HTTP is allowed",
-                            bucket.name
-                        ),
-                    )
-                }
-                Err(gap) => return rule.unknown_gap(&bucket.arn, region, gap),
-            };
-            let document = match policy::parse(text) {
-                Ok(document) => document,
-                Err(error) => {
-                    return rule.unknown(
-                        &bucket.arn,
-                        region,
-                        format!(
-                            "could not be checked: the bucket policy of {}: {error}",
-                            bucket.name
-                        ),
-                    )
-                }
-            };
-            let objects = format!("{}/*", bucket.arn);
-            let denies: Vec<&Statement> = document
-                .statements
-                .iter()
-                .filter(|s| is_tls_deny(s))
-                .collect();
-            let covers_bucket = denies.iter().any(|s| s.covers_resource(&bucket.arn));
-            let covers_objects = denies.iter().any(|s| s.covers_resource(&objects));
-            let evidence = json!({
-                "tls_deny_statements": denies.iter().map(|s| &s.raw).collect::<Vec<_>>(),
-                "covers_bucket": covers_bucket,
-                "covers_objects": covers_objects,
-            });
-            let finding = match (covers_bucket, covers_objects) {
-                (true, true) => rule.pass(
-                    &bucket.arn,
-                    region,
-                    format!("{} denies requests without TLS", bucket.name),
-                ),
-                (false, false) => rule.fail(
+    each_bucket(rule, cx, |bucket, region| {
+        let document = match bucket_policy::parsed(rule, bucket, region) {
+            Ok(Some(document)) => document,
+            Ok(None) => {
+                return rule.fail(
                     &bucket.arn,
                     region,
                     format!(
-                        "{}'s policy does not deny requests without TLS",
+                        "{} has no bucket policy, so plain HTTP is allowed",
                         bucket.name
                     ),
-                ),
-                (true, false) => rule.fail(
-                    &bucket.arn,
-                    region,
-                    format!(
-                        "{}'s TLS deny covers the bucket but not its objects",
-                        bucket.name
-                    ),
-                ),
-                (false, true) => rule.fail(
-                    &bucket.arn,
-                    region,
-                    format!(
-                        "{}'s TLS deny covers its objects but not the bucket",
-                        bucket.name
-                    ),
-                ),
-            };
-            finding.with_evidence(evidence)
-        })
-        .collect()
+                )
+            }
+            Err(unknown) => return unknown,
+        };
+        let objects = format!("{}/*", bucket.arn);
+        let denies: Vec<&Statement> = document
+            .statements
+            .iter()
+            .filter(|s| is_tls_deny(s))
+            .collect();
+        let covers_bucket = denies.iter().any(|s| s.covers_resource(&bucket.arn));
+        let covers_objects = denies.iter().any(|s| s.covers_resource(&objects));
+        let evidence = json!({
+            "tls_deny_statements": denies.iter().map(|s| &s.raw).collect::<Vec<_>>(),
+            "covers_bucket": covers_bucket,
+            "covers_objects": covers_objects,
+        });
+        let name = &bucket.name;
+        let finding = match (covers_bucket, covers_objects) {
+            (true, true) => rule.pass(
+                &bucket.arn,
+                region,
+                format!("{name} denies requests without TLS"),
+            ),
+            (false, false) => rule.fail(
+                &bucket.arn,
+                region,
+                format!("{name}'s policy does not deny requests without TLS"),
+            ),
+            (true, false) => rule.fail(
+                &bucket.arn,
+                region,
+                format!("{name}'s TLS deny covers the bucket but not its objects"),
+            ),
+            (false, true) => rule.fail(
+                &bucket.arn,
+                region,
+                format!("{name}'s TLS deny covers its objects but not the bucket"),
+            ),
+        };
+        finding.with_evidence(evidence)
+    })
 }

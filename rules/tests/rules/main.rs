@@ -3,6 +3,7 @@
 
 mod fixtures;
 
+mod ec2_data_rules;
 mod ec2_default_security_group_has_rules;
 mod ec2_ebs_volume_unencrypted;
 mod ec2_instance_imdsv1_allowed;
@@ -14,5 +15,8 @@ mod ec2_security_group_high_risk_ports_open;
 mod ec2_vpc_flow_logs_disabled;
 mod iam_password_policy_weak;
 mod registry;
+mod s3_bucket_cross_account_access;
 mod s3_bucket_public_acl;
+mod s3_bucket_public_policy;
+mod s3_bucket_settings;
 mod s3_bucket_tls_not_enforced;

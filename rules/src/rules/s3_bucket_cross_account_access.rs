@@ -1,0 +1,107 @@
+use serde_json::json;
+
+use crate::bucket_policy;
+use crate::declare_rule;
+use crate::policy::Effect;
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_bucket;
+
+declare_rule! {
+    /// ## What it checks
+    /// S3 bucket policies with `Allow` statements for principals of other AWS accounts
+    /// (an account id, or a user, role or `root` ARN of another account). Accounts listed as
+    /// the customer's own in the configuration are not reported. Public statements
+    /// (principal `*`) are the business of `s3-bucket-public-policy`.
+    ///
+    /// Severity: high when another account may write data or change the bucket's
+    /// permissions (`s3:PutObject`, `s3:DeleteObject`, `s3:PutBucketPolicy`,
+    /// `s3:PutBucketAcl`...), medium for read access.
+    ///
+    /// ## Why it matters
+    /// Access granted to another account is governed by that account's IAM, which you do
+    /// not control: anyone it lets act can reach your data. Grants to partners, vendors or
+    /// old accounts should be deliberate, minimal and reviewed.
+    ///
+    /// ## How to fix
+    /// Remove grants that are not needed; limit the remaining ones to the actions and
+    /// prefixes the other account needs, and prefer roles in your account that the partner
+    /// assumes with an external id.
+    ///
+    /// - Console: S3 → the bucket → Permissions → Bucket policy → Edit.
+    /// - CLI: `aws s3api put-bucket-policy --bucket BUCKET --policy file://policy.json`
+    /// - Terraform: the `aws_s3_bucket_policy` document.
+    ///
+    /// ## References
+    /// - AWS FSBP S3.6
+    /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html>
+    pub static RULE = {
+        id: "s3-bucket-cross-account-access",
+        title: "S3 bucket policy grants access to other AWS accounts",
+        duty: Duty::CustomerData,
+        severity: Severity::Medium,
+        cis: [],
+        fsbp: ["S3.6"],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let own = cx.snapshot.account.id.as_str();
+    each_bucket(rule, cx, |bucket, region| {
+        let document = match bucket_policy::parsed(rule, bucket, region) {
+            Ok(Some(document)) => document,
+            Ok(None) => {
+                return rule.pass(
+                    &bucket.arn,
+                    region,
+                    format!("{} has no bucket policy", bucket.name),
+                )
+            }
+            Err(unknown) => return unknown,
+        };
+        let mut grants = Vec::new();
+        let mut accounts: Vec<String> = Vec::new();
+        let mut writes = false;
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            let foreign =
+                bucket_policy::foreign_accounts(statement, own, &cx.settings.trusted_accounts);
+            if foreign.is_empty() {
+                continue;
+            }
+            writes |= bucket_policy::grants_write(statement);
+            grants.push(
+                json!({ "accounts": foreign, "statement": bucket_policy::evidence(statement) }),
+            );
+            accounts.extend(foreign);
+        }
+        accounts.sort();
+        accounts.dedup();
+        if grants.is_empty() {
+            return rule.pass(
+                &bucket.arn,
+                region,
+                format!("{}'s policy grants no other account", bucket.name),
+            );
+        }
+        rule.fail(
+            &bucket.arn,
+            region,
+            format!(
+                "{}'s policy grants {} access to account(s) {}",
+                bucket.name,
+                if writes { "write" } else { "read" },
+                accounts.join(", ")
+            ),
+        )
+        .with_severity(if writes {
+            Severity::High
+        } else {
+            rule.severity
+        })
+        .with_evidence(json!({ "grants": grants }))
+    })
+}

@@ -1,0 +1,47 @@
+//! Iterating over the resources a rule judges, with the gap handling every rule needs: a
+//! list that could not be read gives one `unknown` finding for its whole scope.
+
+use crate::arn;
+use crate::model::{Bucket, Ec2Region, Observed};
+use crate::rule::{Context, Finding, Rule};
+
+/// Runs `judge` on every bucket (with its region, if known).
+pub fn each_bucket(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&Bucket, Option<&str>) -> Finding,
+) -> Vec<Finding> {
+    match cx.snapshot.s3.buckets.as_ref() {
+        Ok(buckets) => buckets
+            .iter()
+            .map(|bucket| judge(bucket, bucket.region.as_ref().ok().map(String::as_str)))
+            .collect(),
+        Err(gap) => vec![rule.unknown_gap(
+            format!("arn:{}:s3:::*", cx.snapshot.account.partition),
+            None,
+            gap,
+        )],
+    }
+}
+
+/// Runs `judge` on every item of one per-region EC2 list (`kind` names the ARN resource
+/// type for the scope of a gap); `judge` returns `None` for items the rule skips.
+pub fn each_in_region<T>(
+    rule: &Rule,
+    cx: &Context<'_>,
+    kind: &str,
+    list: impl Fn(&Ec2Region) -> &Observed<Vec<T>>,
+    judge: impl Fn(&Ec2Region, &T) -> Option<Finding>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for region in &cx.snapshot.ec2 {
+        match list(region).as_ref() {
+            Ok(items) => findings.extend(items.iter().filter_map(|item| judge(region, item))),
+            Err(gap) => {
+                let scope = arn::ec2(cx.snapshot, &region.region, kind, "*");
+                findings.push(rule.unknown_gap(scope, Some(&region.region), gap));
+            }
+        }
+    }
+    findings
+}
