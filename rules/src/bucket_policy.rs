@@ -15,20 +15,20 @@ pub fn parsed(
     rule: &Rule,
     bucket: &Bucket,
     region: Option<&str>,
-) -> Result<Option<PolicyDocument>, Finding> {
+) -> Result<Option<PolicyDocument>, Box<Finding>> {
     match bucket.policy.as_ref() {
         Ok(None) => Ok(None),
         Ok(Some(text)) => policy::parse(text).map(Some).map_err(|error| {
-            rule.unknown(
+            Box::new(rule.unknown(
                 &bucket.arn,
                 region,
                 format!(
                     "could not be checked: the bucket policy of {}: {error}",
                     bucket.name
                 ),
-            )
+            ))
         }),
-        Err(gap) => Err(rule.unknown_gap(&bucket.arn, region, gap)),
+        Err(gap) => Err(Box::new(rule.unknown_gap(&bucket.arn, region, gap))),
     }
 }
 
@@ -182,22 +182,28 @@ fn account_of(principal: &str) -> Option<String> {
         .then(|| account.to_string())
 }
 
-/// Whether Block Public Access stops a public policy from taking effect, and at which
-/// level: `Ok(Some(level))` yes, `Ok(None)` no, `Err(())` not known (a level could not be
-/// read and the other does not settle it).
+/// Whether Block Public Access stops a public policy from taking effect.
+pub enum PolicyBlock {
+    /// Yes, by the setting named.
+    By(&'static str),
+    No,
+    /// A level could not be read and the other does not settle it.
+    Unknown,
+}
+
 pub fn restrict_public_buckets(
     bucket: &Observed<Option<PublicAccessBlock>>,
     account: &Observed<Option<PublicAccessBlock>>,
-) -> Result<Option<&'static str>, ()> {
+) -> PolicyBlock {
     let on = |block: &Observed<Option<PublicAccessBlock>>| match block {
         Observed::Collected(block) => Some(block.is_some_and(|b| b.restrict_public_buckets)),
         Observed::Gap(_) => None,
     };
     match (on(bucket), on(account)) {
-        (Some(true), _) => Ok(Some("the bucket's RestrictPublicBuckets")),
-        (_, Some(true)) => Ok(Some("the account's RestrictPublicBuckets")),
-        (Some(false), Some(false)) => Ok(None),
-        _ => Err(()),
+        (Some(true), _) => PolicyBlock::By("the bucket's RestrictPublicBuckets"),
+        (_, Some(true)) => PolicyBlock::By("the account's RestrictPublicBuckets"),
+        (Some(false), Some(false)) => PolicyBlock::No,
+        _ => PolicyBlock::Unknown,
     }
 }
 

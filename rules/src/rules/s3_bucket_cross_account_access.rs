@@ -57,7 +57,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     format!("{} has no bucket policy", bucket.name),
                 )
             }
-            Err(unknown) => return unknown,
+            Err(unknown) => return *unknown,
         };
         let mut grants = Vec::new();
         let mut accounts: Vec<String> = Vec::new();

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::bucket_policy::{self, Reach};
+use crate::bucket_policy::{self, PolicyBlock, Reach};
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket;
@@ -70,7 +70,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     format!("{} has no bucket policy", bucket.name),
                 )
             }
-            Err(unknown) => return unknown,
+            Err(unknown) => return *unknown,
         };
         let mut public = Vec::new();
         let mut restricted = Vec::new();
@@ -100,21 +100,21 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         let statements: Vec<_> = public.iter().map(|s| bucket_policy::evidence(s)).collect();
         let writes = public.iter().any(|s| bucket_policy::grants_write(s));
         match bucket_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
-            Ok(Some(level)) => rule
+            PolicyBlock::By(level) => rule
                 .pass(
                     &bucket.arn,
                     region,
                     format!("{}'s policy is public, but {level} stops it from taking effect", bucket.name),
                 )
                 .with_evidence(json!({ "public_statements": statements, "neutralised_by": level })),
-            Err(()) => rule
+            PolicyBlock::Unknown => rule
                 .unknown(
                     &bucket.arn,
                     region,
                     format!("{}'s policy is public; whether Block Public Access restricts it could not be read", bucket.name),
                 )
                 .with_evidence(json!({ "public_statements": statements })),
-            Ok(None) => rule
+            PolicyBlock::No => rule
                 .fail(
                     &bucket.arn,
                     region,

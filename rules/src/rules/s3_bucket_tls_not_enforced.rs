@@ -89,7 +89,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     ),
                 )
             }
-            Err(unknown) => return unknown,
+            Err(unknown) => return *unknown,
         };
         let objects = format!("{}/*", bucket.arn);
         let denies: Vec<&Statement> = document
