@@ -130,6 +130,19 @@ impl Moto {
         )
     }
 
+    /// s3control puts the account id in front of the host, so this uses `localhost`
+    /// (`123456789012.localhost` resolves through /etc/hosts; scripts/test adds it).
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        aws_sdk_s3control::Client::from_conf(
+            aws_sdk_s3control::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(format!("http://localhost:{}", self.port))
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::from_conf(
             aws_sdk_iam::Config::builder()
