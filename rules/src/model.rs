@@ -105,6 +105,14 @@ pub struct Iam {
     /// iam:GetAccountSummary's map (`AccountMFAEnabled`, `AccountAccessKeysPresent`...).
     pub account_summary: Observed<BTreeMap<String, i32>>,
     pub virtual_mfa_devices: Observed<Vec<VirtualMfaDevice>>,
+    pub server_certificates: Observed<Vec<ServerCertificate>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerCertificate {
+    pub name: String,
+    pub arn: String,
+    pub expires: Option<DateTime<Utc>>,
 }
 
 /// iam:GetAccountAuthorizationDetails, all pages. Policy documents are kept as IAM returned

@@ -2,7 +2,7 @@
 //! list that could not be read gives one `unknown` finding for its whole scope.
 
 use crate::arn;
-use crate::model::{Bucket, Ec2Region, Observed};
+use crate::model::{AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Observed};
 use crate::rule::{Context, Finding, Rule};
 
 /// Runs `judge` on every bucket (with its region, if known).
@@ -44,4 +44,44 @@ pub fn each_in_region<T>(
         }
     }
     findings
+}
+
+/// The credential report's name for the root user.
+pub const ROOT_ROW: &str = "<root_account>";
+
+/// Runs `judge` on every IAM user's line of the credential report (not the root user's).
+pub fn each_user_credentials(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&CredentialReportRow) -> Option<Finding>,
+) -> Vec<Finding> {
+    match cx.snapshot.iam.credential_report.as_ref() {
+        Ok(rows) => rows
+            .iter()
+            .filter(|row| row.user != ROOT_ROW)
+            .filter_map(judge)
+            .collect(),
+        Err(gap) => vec![rule.unknown_gap(iam_scope(cx, "user/*"), None, gap)],
+    }
+}
+
+/// The authorization details, or the `unknown` finding for `scope` (e.g. `role/*`).
+pub fn authorization_details<'a>(
+    rule: &Rule,
+    cx: &'a Context<'_>,
+    scope: &str,
+) -> Result<&'a AuthorizationDetails, Box<Finding>> {
+    cx.snapshot
+        .iam
+        .authorization_details
+        .as_ref()
+        .map_err(|gap| Box::new(rule.unknown_gap(iam_scope(cx, scope), None, gap)))
+}
+
+/// An IAM ARN in the scanned account: `arn:aws:iam::ACCOUNT:{resource}`.
+pub fn iam_scope(cx: &Context<'_>, resource: &str) -> String {
+    format!(
+        "arn:{}:iam::{}:{resource}",
+        cx.snapshot.account.partition, cx.snapshot.account.id
+    )
 }

@@ -15,6 +15,12 @@ pub struct Settings {
     pub password_min_length: i32,
     /// CIS 1.9: number of previous passwords that cannot be reused.
     pub password_reuse_prevention: i32,
+    /// CIS 1.12: credentials unused for this many days should be disabled.
+    pub credentials_unused_days: i64,
+    /// CIS 1.14: access keys older than this many days should be rotated.
+    pub access_key_max_age_days: i64,
+    /// CIS 1.7: root use within this many days is reported.
+    pub root_recent_use_days: i64,
     /// Account ids of the customer's own other accounts: access granted to them is not
     /// reported as cross-account.
     pub trusted_accounts: Vec<String>,
@@ -28,6 +34,9 @@ impl Settings {
             internet_prefix_v6: 32,
             password_min_length: 14,
             password_reuse_prevention: 24,
+            credentials_unused_days: 45,
+            access_key_max_age_days: 90,
+            root_recent_use_days: 90,
             trusted_accounts: Vec::new(),
         }
     }

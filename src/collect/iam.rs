@@ -8,7 +8,7 @@ use aws_sdk_iam::types::{AttachedPolicy, PolicyDetail, ReportStateType};
 use aws_sdk_iam::Client;
 use posture_rules::model::{
     self, AuthorizationDetails, CredentialReportRow, Iam, Observed, PasswordPolicy,
-    VirtualMfaDevice,
+    ServerCertificate, VirtualMfaDevice,
 };
 
 use super::{absent_on, credential_report, gap, to_utc, Call, Tracker};
@@ -24,12 +24,14 @@ pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
         password_policy,
         account_summary,
         virtual_mfa_devices,
+        server_certificates,
     ) = tokio::join!(
         authorization_details(&client, tracker),
         credential_report(&client, tracker),
         password_policy(&client, tracker),
         account_summary(&client, tracker),
         virtual_mfa_devices(&client, tracker),
+        server_certificates(&client, tracker),
     );
     Iam {
         authorization_details,
@@ -37,6 +39,7 @@ pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
         password_policy,
         account_summary,
         virtual_mfa_devices,
+        server_certificates,
     }
 }
 
@@ -254,6 +257,31 @@ async fn virtual_mfa_devices(
                 .map(|d| VirtualMfaDevice {
                     serial_number: d.serial_number,
                     user_arn: d.user.map(|u| u.arn),
+                })
+                .collect()
+        })
+}
+
+async fn server_certificates(
+    client: &Client,
+    tracker: &Tracker,
+) -> Observed<Vec<ServerCertificate>> {
+    let result = client
+        .list_server_certificates()
+        .into_paginator()
+        .items()
+        .send()
+        .collect::<Result<Vec<_>, _>>()
+        .await;
+    tracker
+        .observe(call("ListServerCertificates"), result)
+        .map(|certificates| {
+            certificates
+                .into_iter()
+                .map(|c| ServerCertificate {
+                    name: c.server_certificate_name,
+                    arn: c.arn,
+                    expires: c.expiration.as_ref().and_then(to_utc),
                 })
                 .collect()
         })

@@ -12,6 +12,7 @@ pub const READ_ACTIONS: &[&str] = &[
     "iam:GetAccountPasswordPolicy",
     "iam:GetAccountSummary",
     "iam:ListVirtualMFADevices",
+    "iam:ListServerCertificates",
     // EC2, per region.
     "ec2:DescribeRegions",
     "ec2:DescribeVpcs",

@@ -39,6 +39,7 @@ pub fn snapshot() -> Snapshot {
             password_policy: Observed::Collected(None),
             account_summary: Observed::Collected(Default::default()),
             virtual_mfa_devices: Observed::Collected(vec![]),
+            server_certificates: Observed::Collected(vec![]),
         },
         s3: S3 {
             buckets: Observed::Collected(vec![]),

@@ -1,0 +1,210 @@
+//! IAM principals with the policies in force for them: a user's own and its groups'
+//! policies, a role's policies, each parsed once, and the permissions boundary.
+
+use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
+use crate::policy::{self, PolicyDocument, SourcedPolicy};
+
+/// A policy of a principal: parsed, or why it could not be (a parse error, a managed
+/// policy whose document was not in the authorization details).
+pub struct PolicyOf {
+    pub source: String,
+    pub document: Result<PolicyDocument, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrincipalKind {
+    User,
+    Role,
+}
+
+pub struct Principal {
+    pub kind: PrincipalKind,
+    pub name: String,
+    pub arn: String,
+    pub policies: Vec<PolicyOf>,
+    /// `None`: no boundary. `Some(Err)`: a boundary whose document is not available.
+    pub boundary: Option<Result<PolicyDocument, String>>,
+}
+
+impl Principal {
+    /// The parsed policies, or the first reason one could not be used.
+    pub fn documents(&self) -> Result<Vec<SourcedPolicy<'_>>, String> {
+        self.policies
+            .iter()
+            .map(|p| match &p.document {
+                Ok(document) => Ok(SourcedPolicy {
+                    source: p.source.clone(),
+                    document,
+                }),
+                Err(error) => Err(format!("{}: {error}", p.source)),
+            })
+            .collect()
+    }
+
+    /// The boundary to apply, or why it cannot be.
+    pub fn boundary(&self) -> Result<Option<&PolicyDocument>, String> {
+        match &self.boundary {
+            None => Ok(None),
+            Some(Ok(document)) => Ok(Some(document)),
+            Some(Err(error)) => Err(format!("permissions boundary: {error}")),
+        }
+    }
+}
+
+fn managed(details: &AuthorizationDetails, attached: &AttachedPolicy, via: &str) -> PolicyOf {
+    let document = details
+        .policies
+        .iter()
+        .find(|p| p.arn == attached.arn)
+        .and_then(|p| p.default_document.as_deref())
+        .ok_or_else(|| "its document was not collected".to_string())
+        .and_then(|text| policy::parse(text).map_err(|e| e.to_string()));
+    PolicyOf {
+        source: format!("{}{via}", attached.arn),
+        document,
+    }
+}
+
+fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
+    PolicyOf {
+        source: format!("inline:{}{via}", policy.name),
+        document: policy::parse(&policy.document).map_err(|e| e.to_string()),
+    }
+}
+
+fn boundary(
+    details: &AuthorizationDetails,
+    arn: &Option<String>,
+) -> Option<Result<PolicyDocument, String>> {
+    let arn = arn.as_ref()?;
+    let attached = AttachedPolicy {
+        name: String::new(),
+        arn: arn.clone(),
+    };
+    Some(managed(details, &attached, "").document)
+}
+
+/// Every user (with its groups' policies) and every role.
+pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
+    let mut principals = Vec::new();
+    for user in &details.users {
+        let mut policies: Vec<PolicyOf> = user
+            .attached_policies
+            .iter()
+            .map(|p| managed(details, p, ""))
+            .collect();
+        policies.extend(user.inline_policies.iter().map(|p| inline(p, "")));
+        for group_name in &user.groups {
+            let via = format!(" (via group {group_name})");
+            match details.groups.iter().find(|g| &g.name == group_name) {
+                Some(group) => {
+                    policies.extend(
+                        group
+                            .attached_policies
+                            .iter()
+                            .map(|p| managed(details, p, &via)),
+                    );
+                    policies.extend(group.inline_policies.iter().map(|p| inline(p, &via)));
+                }
+                None => policies.push(PolicyOf {
+                    source: format!("group {group_name}"),
+                    document: Err("the group was not in the authorization details".into()),
+                }),
+            }
+        }
+        principals.push(Principal {
+            kind: PrincipalKind::User,
+            name: user.name.clone(),
+            arn: user.arn.clone(),
+            policies,
+            boundary: boundary(details, &user.permissions_boundary_arn),
+        });
+    }
+    for role in &details.roles {
+        let mut policies: Vec<PolicyOf> = role
+            .attached_policies
+            .iter()
+            .map(|p| managed(details, p, ""))
+            .collect();
+        policies.extend(role.inline_policies.iter().map(|p| inline(p, "")));
+        principals.push(Principal {
+            kind: PrincipalKind::Role,
+            name: role.name.clone(),
+            arn: role.arn.clone(),
+            policies,
+            boundary: boundary(details, &role.permissions_boundary_arn),
+        });
+    }
+    principals
+}
+
+/// A policy the customer wrote: an attached customer-managed policy or an inline policy.
+pub struct CustomerPolicy {
+    /// The managed policy's ARN, or `{principal ARN}/inline-policy/{name}`.
+    pub resource: String,
+    /// How to name it in a message.
+    pub label: String,
+    pub document: Result<PolicyDocument, String>,
+}
+
+/// Customer-managed policies that are attached to something, and every inline policy.
+/// (AWS-managed policies are AWS's to write; unattached ones grant nothing.)
+pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> {
+    let mut policies: Vec<CustomerPolicy> = details
+        .policies
+        .iter()
+        .filter(|p| p.attachment_count > 0 && !p.arn.contains(":iam::aws:policy/"))
+        .map(|p| CustomerPolicy {
+            resource: p.arn.clone(),
+            label: format!("managed policy {}", p.name),
+            document: p
+                .default_document
+                .as_deref()
+                .ok_or_else(|| "its document was not collected".to_string())
+                .and_then(|text| policy::parse(text).map_err(|e| e.to_string())),
+        })
+        .collect();
+    let inline_of =
+        |owner: &str, owner_arn: &str, inline: &[InlinePolicy]| -> Vec<CustomerPolicy> {
+            inline
+                .iter()
+                .map(|p| CustomerPolicy {
+                    resource: format!("{owner_arn}/inline-policy/{}", p.name),
+                    label: format!("inline policy {} of {owner}", p.name),
+                    document: policy::parse(&p.document).map_err(|e| e.to_string()),
+                })
+                .collect()
+        };
+    for user in &details.users {
+        policies.extend(inline_of(
+            &format!("user {}", user.name),
+            &user.arn,
+            &user.inline_policies,
+        ));
+    }
+    for group in &details.groups {
+        policies.extend(inline_of(
+            &format!("group {}", group.name),
+            &group.arn,
+            &group.inline_policies,
+        ));
+    }
+    for role in &details.roles {
+        policies.extend(inline_of(
+            &format!("role {}", role.name),
+            &role.arn,
+            &role.inline_policies,
+        ));
+    }
+    policies
+}
+
+/// Whether an `Allow` statement grants every action (`*` or `*:*`) on every resource.
+pub fn grants_full_admin(statement: &policy::Statement) -> bool {
+    statement.effect == policy::Effect::Allow
+        && statement.covers_every_resource()
+        && statement
+            .action
+            .as_ref()
+            .is_some_and(|actions| actions.iter().any(|a| a == "*" || a == "*:*"))
+}

@@ -1,0 +1,84 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::identity::{customer_policies, grants_full_admin};
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::authorization_details;
+
+declare_rule! {
+    /// ## What it checks
+    /// Customer-managed policies that are attached to something, and inline policies, with
+    /// an `Allow` statement for every action (`"*"` or `"*:*"`) on every resource (`"*"`).
+    /// AWS-managed policies such as `AdministratorAccess` are AWS's to write and are not
+    /// reported here. A policy that cannot be parsed gives unknown.
+    ///
+    /// ## Why it matters
+    /// Full administrator rights written by hand are the opposite of least privilege: every
+    /// principal holding the policy can do anything, including erasing logs and granting
+    /// itself more. Least privilege is squarely the customer's duty.
+    ///
+    /// ## How to fix
+    /// Replace `*` with the actions and resources the principal needs (IAM Access Analyzer
+    /// can generate a policy from CloudTrail activity); keep true administrators few, on
+    /// roles with MFA.
+    ///
+    /// - Console: IAM → Policies → the policy → Edit.
+    /// - CLI: `aws iam create-policy-version --policy-arn ARN --policy-document file://least.json --set-as-default`
+    /// - Terraform: the `aws_iam_policy` / `aws_iam_role_policy` document.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0, 1.16
+    /// - AWS FSBP IAM.1
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege>
+    pub static RULE = {
+        id: "iam-policy-full-admin",
+        title: "Customer policy grants full administrator rights",
+        duty: Duty::IdentityAndAccessManagement,
+        severity: Severity::High,
+        cis: ["1.16"],
+        fsbp: ["IAM.1"],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "policy/*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    customer_policies(details)
+        .into_iter()
+        .map(|policy| {
+            let document = match &policy.document {
+                Ok(document) => document,
+                Err(error) => {
+                    return rule.unknown(
+                        &policy.resource,
+                        None,
+                        format!("could not be checked: {}: {error}", policy.label),
+                    )
+                }
+            };
+            let admin: Vec<_> = document
+                .statements
+                .iter()
+                .filter(|s| grants_full_admin(s))
+                .map(|s| &s.raw)
+                .collect();
+            if admin.is_empty() {
+                rule.pass(
+                    &policy.resource,
+                    None,
+                    format!("{} does not grant *:*", policy.label),
+                )
+            } else {
+                rule.fail(
+                    &policy.resource,
+                    None,
+                    format!("{} grants every action on every resource", policy.label),
+                )
+                .with_evidence(json!({ "statements": admin }))
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,106 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::identity::customer_policies;
+use crate::policy::Effect;
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::authorization_details;
+
+declare_rule! {
+    /// ## What it checks
+    /// Customer-managed policies that are attached, and inline policies, with an `Allow`
+    /// statement granting every action of a service (`s3:*`, `iam:*`...) on every resource.
+    /// Full `*` grants are reported by `iam-policy-full-admin` instead.
+    ///
+    /// ## Why it matters
+    /// `service:*` includes that service's destructive and permission-changing actions
+    /// (`s3:DeleteBucket`, `s3:PutBucketPolicy`, `iam:*` is administrator). It is rarely
+    /// what the workload needs.
+    ///
+    /// ## How to fix
+    /// List the actions the workload uses (IAM Access Analyzer policy generation, or the
+    /// service's last-accessed data) and scope the resources.
+    ///
+    /// - Console: IAM → Policies → the policy → Edit.
+    /// - CLI: `aws iam create-policy-version --policy-arn ARN --policy-document file://scoped.json --set-as-default`
+    ///
+    /// ## References
+    /// - AWS FSBP IAM.21
+    /// - <https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21>
+    pub static RULE = {
+        id: "iam-policy-service-wildcard",
+        title: "Customer policy grants all actions of a service",
+        duty: Duty::IdentityAndAccessManagement,
+        severity: Severity::Medium,
+        cis: [],
+        fsbp: ["IAM.21"],
+        check: check,
+    };
+}
+
+/// `service:*` exactly: a whole service, not a prefix like `s3:Get*`.
+fn service_wide(action: &str) -> Option<&str> {
+    action
+        .strip_suffix(":*")
+        .filter(|service| !service.is_empty() && *service != "*" && !service.contains(['*', '?']))
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "policy/*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    customer_policies(details)
+        .into_iter()
+        .map(|policy| {
+            let document = match &policy.document {
+                Ok(document) => document,
+                Err(error) => {
+                    return rule.unknown(
+                        &policy.resource,
+                        None,
+                        format!("could not be checked: {}: {error}", policy.label),
+                    )
+                }
+            };
+            let mut services = Vec::new();
+            let mut statements = Vec::new();
+            for statement in document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow && s.covers_every_resource())
+            {
+                let wide: Vec<&str> = statement
+                    .action
+                    .iter()
+                    .flatten()
+                    .filter_map(|a| service_wide(a))
+                    .collect();
+                if !wide.is_empty() {
+                    services.extend(wide.iter().map(|s| format!("{s}:*")));
+                    statements.push(&statement.raw);
+                }
+            }
+            if services.is_empty() {
+                rule.pass(
+                    &policy.resource,
+                    None,
+                    format!("{} grants no service-wide wildcard on *", policy.label),
+                )
+            } else {
+                services.sort();
+                services.dedup();
+                rule.fail(
+                    &policy.resource,
+                    None,
+                    format!(
+                        "{} grants {} on every resource",
+                        policy.label,
+                        services.join(", ")
+                    ),
+                )
+                .with_evidence(json!({ "statements": statements }))
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,102 @@
+use serde_json::json;
+
+use crate::bucket_policy::{reach, Reach};
+use crate::declare_rule;
+use crate::policy;
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::authorization_details;
+
+declare_rule! {
+    /// ## What it checks
+    /// Roles whose trust policy lets anyone assume them: an `Allow` statement whose
+    /// principal is `"*"` or `{"AWS": "*"}` (or an `Allow` with `NotPrincipal`) and no
+    /// condition that limits the callers to known ones (a fixed `aws:PrincipalOrgID`,
+    /// `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`...,
+    /// as for S3 policies). An `sts:ExternalId` condition alone does not limit it: anyone
+    /// who learns the id can use it. A trust policy that cannot be parsed gives unknown.
+    ///
+    /// ## Why it matters
+    /// Every AWS account in the world can call `sts:AssumeRole` on such a role and act with
+    /// its permissions inside your account.
+    ///
+    /// ## How to fix
+    /// Name the principals that may assume the role (accounts, roles, services), or limit
+    /// `*` with `aws:PrincipalOrgID`.
+    ///
+    /// - Console: IAM → Roles → the role → Trust relationships → Edit trust policy.
+    /// - CLI: `aws iam update-assume-role-policy --role-name ROLE --policy-document file://trust.json`
+    /// - Terraform: the role's `assume_role_policy`.
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy>
+    /// - CIS AWS Foundations Benchmark v3.0, 1.16 (least privilege)
+    pub static RULE = {
+        id: "iam-role-trust-any-principal",
+        title: "IAM role can be assumed by anyone",
+        duty: Duty::IdentityAndAccessManagement,
+        severity: Severity::Critical,
+        cis: ["1.16"],
+        fsbp: [],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "role/*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    details
+        .roles
+        .iter()
+        .map(|role| {
+            let Some(text) = &role.trust_policy else {
+                return rule.unknown(
+                    &role.arn,
+                    None,
+                    format!(
+                        "could not be checked: IAM returned no trust policy for {}",
+                        role.name
+                    ),
+                );
+            };
+            let document = match policy::parse(text) {
+                Ok(document) => document,
+                Err(error) => {
+                    return rule.unknown(
+                        &role.arn,
+                        None,
+                        format!(
+                            "could not be checked: the trust policy of {}: {error}",
+                            role.name
+                        ),
+                    )
+                }
+            };
+            let open: Vec<_> = document
+                .statements
+                .iter()
+                .filter(|s| {
+                    s.covers_action("sts:AssumeRole")
+                        || s.covers_action("sts:AssumeRoleWithWebIdentity")
+                })
+                .filter(|s| reach(s, cx.settings) == Some(Reach::Public))
+                .map(|s| &s.raw)
+                .collect();
+            if open.is_empty() {
+                rule.pass(
+                    &role.arn,
+                    None,
+                    format!("{} trusts named principals only", role.name),
+                )
+            } else {
+                rule.fail(
+                    &role.arn,
+                    None,
+                    format!("{} can be assumed by any AWS principal", role.name),
+                )
+                .with_evidence(json!({ "statements": open }))
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,50 @@
+use serde_json::json;
+
+use crate::declare_rule;
+use crate::root::{neither_source, root_row, summary_value};
+use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::iam_scope;
+
+declare_rule! {
+    /// ## What it checks
+    /// Whether the root user has MFA: `AccountMFAEnabled` in the account summary, or else
+    /// the root line of the credential report.
+    ///
+    /// ## Why it matters
+    /// The root user can do anything, including closing the account. A password alone —
+    /// phished, reused or guessed — is then enough to take the account.
+    ///
+    /// ## How to fix
+    /// - Console: sign in as root → Security credentials → Multi-factor authentication →
+    ///   Assign MFA device (a hardware key or passkey preferably).
+    /// - CLI / Terraform: not possible for root; use the console.
+    ///
+    /// ## References
+    /// - CIS AWS Foundations Benchmark v3.0, 1.5
+    /// - AWS FSBP IAM.9
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html>
+    pub static RULE = {
+        id: "iam-root-mfa-disabled",
+        title: "Root user has no MFA",
+        duty: Duty::IdentityAndAccessManagement,
+        severity: Severity::Critical,
+        cis: ["1.5"],
+        fsbp: ["IAM.9"],
+        check: check,
+    };
+}
+
+fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let resource = iam_scope(cx, "root");
+    let enabled = match (summary_value(cx, "AccountMFAEnabled"), root_row(cx)) {
+        (Some(value), _) => value > 0,
+        (None, Some(row)) => row.mfa_active,
+        (None, None) => return vec![rule.unknown(resource, None, neither_source(cx))],
+    };
+    let finding = if enabled {
+        rule.pass(resource, None, "the root user has MFA")
+    } else {
+        rule.fail(resource, None, "the root user has no MFA")
+    };
+    vec![finding.with_evidence(json!({ "root_mfa_enabled": enabled }))]
+}
