@@ -80,6 +80,9 @@ pub struct CheckArgs {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Thresholds and trusted accounts (see examples/posture.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Exit 1 when a failing finding has this severity or higher.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
     pub fail_on: String,

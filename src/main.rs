@@ -2,6 +2,7 @@
 
 mod cli;
 mod collect;
+mod config;
 mod output;
 mod report;
 
@@ -15,7 +16,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::{self, RULES};
-use posture_rules::{Duty, Rule, Settings, Severity};
+use posture_rules::{Duty, Rule, Severity};
 
 use cli::{AwsArgs, CheckArgs, Cli, Command, ListFormat, ReportFormat};
 use report::Report;
@@ -111,6 +112,10 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
         .collect::<anyhow::Result<_>>()?;
     let fail_on = Severity::from_id(&args.fail_on)
         .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+    let config = match &args.config {
+        Some(path) => config::Config::load(path)?,
+        None => config::Config::default(),
+    };
 
     let snapshot = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
@@ -122,7 +127,7 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
             && (duties.is_empty() || duties.contains(&rule.duty))
     };
     let now = chrono::Utc::now();
-    let settings = Settings::at(now);
+    let settings = config.settings(now);
     let findings = posture_rules::evaluate(&snapshot, &settings, selected);
     let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
     let report = Report::new(&snapshot, findings, &rules_run, now);

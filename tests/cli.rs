@@ -299,3 +299,111 @@ fn the_rule_catalogue_in_docs_is_current() {
     );
     assert!(generated.contains("### `ec2-network-acl-admin-ports-open`"));
 }
+
+#[test]
+fn the_config_file_sets_thresholds_and_trusted_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("posture.toml");
+    let run = |config_text: Option<&str>| {
+        let mut args = vec![
+            "check".to_string(),
+            "--snapshot".into(),
+            example(),
+            "--format".into(),
+            "json".into(),
+        ];
+        if let Some(text) = config_text {
+            std::fs::write(&config, text).unwrap();
+            args.extend([
+                "--config".to_string(),
+                config.to_string_lossy().into_owned(),
+            ]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        json_report(&posture(&args, &[]))
+    };
+    let status_of = |report: &serde_json::Value, rule: &str, suffix: &str| {
+        support::finding(report, rule, suffix)["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let defaults = run(None);
+    assert_eq!(
+        status_of(
+            &defaults,
+            "iam-role-cross-account-trust-without-external-id",
+            "role/vendor-monitoring"
+        ),
+        "fail"
+    );
+    assert_eq!(
+        status_of(&defaults, "iam-password-policy-weak", ":root"),
+        "fail"
+    );
+
+    let tuned = run(Some("[thresholds]\npassword_min_length = 8\npassword_reuse_prevention = 5\n\n[accounts]\ntrusted = [\"999988887777\"]\n"));
+    assert_eq!(
+        status_of(
+            &tuned,
+            "iam-role-cross-account-trust-without-external-id",
+            "role/vendor-monitoring"
+        ),
+        "pass"
+    );
+    assert_eq!(
+        status_of(&tuned, "iam-password-policy-weak", ":root"),
+        "pass"
+    );
+
+    // The shipped example parses.
+    let example_config = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/posture.toml");
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--config",
+            example_config.to_str().unwrap(),
+            "-q",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+}
+
+#[test]
+fn config_errors_point_at_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        ("[thresholds]\ncredential_unused_days = 30\n", "line 2"),
+        (
+            "[accounts]\ntrusted = [\"12345\"]\n",
+            "not a 12-digit account id",
+        ),
+        (
+            "[thresholds]\naccess_key_max_age_days = 0\n",
+            "at least 1 day",
+        ),
+        ("[thresholds\n", "line 1"),
+    ] {
+        let path = dir.path().join("posture.toml");
+        std::fs::write(&path, text).unwrap();
+        let output = posture(
+            &[
+                "check",
+                "--snapshot",
+                &example(),
+                "--config",
+                path.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{text}: {}",
+            stderr(&output)
+        );
+    }
+}
