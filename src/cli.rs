@@ -36,6 +36,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the least-privilege IAM policy a scan needs (read-only actions only).
     Permissions,
+    /// Compare two JSON reports: new, resolved and changed findings.
+    Diff(DiffArgs),
     /// Show a rule's documentation.
     Explain {
         /// The rule id, as `posture rules` lists it.
@@ -66,6 +68,34 @@ pub enum ReportFormat {
     Terminal,
     /// The versioned JSON report (docs/report-schema.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: a test suite per duty.
+    Junit,
+    /// OCSF Detection Findings (class 2004), a JSON array.
+    Ocsf,
+    /// A Markdown summary for pull requests and $GITHUB_STEP_SUMMARY.
+    Markdown,
+    /// One CSV row per finding.
+    Csv,
+    /// A self-contained HTML report for reviews.
+    Html,
+}
+
+impl ReportFormat {
+    /// The file name used when several formats are written to a directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Terminal => "posture.txt",
+            ReportFormat::Json => "posture.json",
+            ReportFormat::Sarif => "posture.sarif",
+            ReportFormat::Junit => "posture.junit.xml",
+            ReportFormat::Ocsf => "posture.ocsf.json",
+            ReportFormat::Markdown => "posture.md",
+            ReportFormat::Csv => "posture.csv",
+            ReportFormat::Html => "posture.html",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -75,10 +105,12 @@ pub struct CheckArgs {
     /// Evaluate a saved snapshot instead of reading the account.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "role_arn"])]
     pub snapshot: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "terminal")]
-    pub format: ReportFormat,
-    /// Write the report to this file (atomically) instead of standard output.
-    #[arg(short, long, value_name = "FILE")]
+    /// Report format; repeat for several (with --output DIR).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<ReportFormat>,
+    /// Write the report to this file (atomically) instead of standard output; with several
+    /// formats, the directory to write posture.json, posture.sarif... into.
+    #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Thresholds and trusted accounts (see examples/posture.toml).
     #[arg(long, value_name = "FILE")]
@@ -125,4 +157,27 @@ pub enum ListFormat {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Terminal,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`posture check --format json`).
+    pub old: PathBuf,
+    /// The later report.
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value = "terminal")]
+    pub format: DiffFormat,
+    /// Write the diff to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a new failing finding has this severity or higher.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
+    pub fail_on: String,
 }

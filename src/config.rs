@@ -14,6 +14,9 @@ pub struct Config {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub accounts: Accounts,
+    /// `[[waiver]]` tables.
+    #[serde(default, rename = "waiver")]
+    pub waivers: Vec<crate::waivers::Waiver>,
 }
 
 /// Each threshold defaults to the CIS AWS Foundations Benchmark's value.
@@ -67,6 +70,22 @@ impl Config {
         }
         if t.internet_prefix_v6.is_some_and(|p| p > 128) {
             anyhow::bail!("thresholds.internet_prefix_v6 must be 0 to 128");
+        }
+        for waiver in &self.waivers {
+            waiver.expiry().map_err(|e| anyhow::anyhow!(e))?;
+            if posture_rules::registry::find(&waiver.rule).is_none() {
+                anyhow::bail!(
+                    "waiver: unknown rule id `{}` (`posture rules` lists them)",
+                    waiver.rule
+                );
+            }
+            if waiver.reason.trim().is_empty() {
+                anyhow::bail!(
+                    "waiver for {} on {}: `reason` must say why",
+                    waiver.rule,
+                    waiver.resource
+                );
+            }
         }
         for account in &self.accounts.trusted {
             if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {

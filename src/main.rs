@@ -3,8 +3,10 @@
 mod cli;
 mod collect;
 mod config;
+mod diff;
 mod output;
 mod report;
+mod waivers;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -18,7 +20,7 @@ use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::{self, RULES};
 use posture_rules::{Duty, Rule, Severity};
 
-use cli::{AwsArgs, CheckArgs, Cli, Command, ListFormat, ReportFormat};
+use cli::{AwsArgs, CheckArgs, Cli, Command, DiffFormat, ListFormat, ReportFormat};
 use report::Report;
 
 /// Exit codes; each means one thing.
@@ -70,6 +72,25 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 serde_json::to_string_pretty(&policy).context("serializing the policy")?
             ))?;
             Ok(exit::CLEAN)
+        }
+        Command::Diff(args) => {
+            let fail_on = Severity::from_id(&args.fail_on)
+                .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+            let diff = diff::diff(&args.old, &args.new)?;
+            let text = match args.format {
+                DiffFormat::Terminal => diff.terminal(),
+                DiffFormat::Json => diff.json(),
+                DiffFormat::Markdown => diff.markdown(),
+            };
+            match &args.output {
+                Some(path) => output::write_atomically(path, text.as_bytes())?,
+                None => emit(&text)?,
+            }
+            Ok(if diff.regresses_at(fail_on) {
+                exit::FINDINGS
+            } else {
+                exit::CLEAN
+            })
         }
         Command::Explain { rule } => {
             let rule = find_rule(&rule)?;
@@ -128,21 +149,61 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
     };
     let now = chrono::Utc::now();
     let settings = config.settings(now);
-    let findings = posture_rules::evaluate(&snapshot, &settings, selected);
+    let mut findings = posture_rules::evaluate(&snapshot, &settings, selected);
     let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
-    let report = Report::new(&snapshot, findings, &rules_run, now);
+    // Waivers of rules that did not run this time are neither applied nor reported.
+    let waivers: Vec<waivers::Waiver> = config
+        .waivers
+        .iter()
+        .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
+        .cloned()
+        .collect();
+    let warnings = waivers::apply(&waivers, &mut findings, now.date_naive());
+    if !quiet {
+        for warning in &warnings {
+            eprintln!("posture: warning: {warning}");
+        }
+    }
+    let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
 
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let text = match args.format {
-        ReportFormat::Json => report::json::render(&report),
+    let mut formats = args.formats.clone();
+    if formats.is_empty() {
+        formats.push(ReportFormat::Terminal);
+    }
+    formats.dedup();
+    let render = |format: ReportFormat, to_terminal: bool| match format {
         ReportFormat::Terminal => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             report::terminal::render(&report, report::terminal::Style { color }, verbose)
         }
+        ReportFormat::Json => report::json::render(&report),
+        ReportFormat::Sarif => report::sarif::render(&report),
+        ReportFormat::Junit => report::junit::render(&report),
+        ReportFormat::Ocsf => report::ocsf::render(&report),
+        ReportFormat::Markdown => report::markdown::render(&report),
+        ReportFormat::Csv => report::csv::render(&report),
+        ReportFormat::Html => report::html::render(&report),
     };
-    match &args.output {
-        Some(path) => output::write_atomically(path, text.as_bytes())?,
-        None => emit(&text)?,
+    match (&args.output, formats.as_slice()) {
+        (None, [format]) => emit(&render(*format, std::io::stdout().is_terminal()))?,
+        (Some(path), [format]) if !path.is_dir() => {
+            output::write_atomically(path, render(*format, false).as_bytes())?
+        }
+        (None, _) => bail!("several formats need --output DIR to write them into"),
+        (Some(dir), formats) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+            for format in formats {
+                if *format == ReportFormat::Terminal && formats.len() > 1 {
+                    emit(&render(*format, std::io::stdout().is_terminal()))?;
+                } else {
+                    output::write_atomically(
+                        &dir.join(format.file_name()),
+                        render(*format, false).as_bytes(),
+                    )?;
+                }
+            }
+        }
     }
     if !report.complete && !quiet {
         eprintln!(

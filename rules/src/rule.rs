@@ -168,6 +168,17 @@ pub struct Finding {
     pub message: String,
     /// What the conclusion rests on: the security group rule, the policy statement...
     pub evidence: serde_json::Value,
+    /// Why a failing finding is accepted, when a waiver applies (status `waived`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverNote>,
+}
+
+/// The waiver that turned a failing finding into a waived one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaiverNote {
+    pub reason: String,
+    /// `YYYY-MM-DD`, the last day the waiver applies.
+    pub expires: String,
 }
 
 impl Finding {
@@ -252,6 +263,7 @@ impl Rule {
             region: region.map(str::to_string),
             message: message.into(),
             evidence: serde_json::Value::Null,
+            waiver: None,
         }
     }
 

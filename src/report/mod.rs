@@ -1,7 +1,13 @@
 //! Report: findings and rule metadata rendered for people and machines. Every format is
 //! rendered from the same [`Report`].
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
 pub mod terminal;
 
 use chrono::{DateTime, Utc};
@@ -27,6 +33,8 @@ pub struct Report {
     pub summary: Summary,
     pub duties: Vec<DutySummary>,
     pub gaps: Vec<Gap>,
+    /// Problems with the configuration that did not stop the run (expired or unused waivers).
+    pub warnings: Vec<String>,
     pub findings: Vec<Finding>,
 }
 
@@ -66,6 +74,7 @@ impl Report {
         findings: Vec<Finding>,
         rules_run: &[&posture_rules::Rule],
         evaluated_at: DateTime<Utc>,
+        warnings: Vec<String>,
     ) -> Report {
         let mut summary = Summary::default();
         for finding in &findings {
@@ -113,6 +122,7 @@ impl Report {
             summary,
             duties,
             gaps: snapshot.gaps.clone(),
+            warnings,
             findings,
         }
     }

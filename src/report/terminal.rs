@@ -101,6 +101,13 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
                 region
             );
             let _ = writeln!(out, "          {}", finding.message);
+            if let Some(waiver) = &finding.waiver {
+                let _ = writeln!(
+                    out,
+                    "          waived until {}: {}",
+                    waiver.expires, waiver.reason
+                );
+            }
         }
     }
     if !report.gaps.is_empty() {
@@ -123,6 +130,13 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
                 .map(|r| format!(" [{r}]"))
                 .unwrap_or_default();
             let _ = writeln!(out, "  {}{resource}", gap.describe());
+        }
+    }
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", style.paint("1;33", "Warnings"));
+        for warning in &report.warnings {
+            let _ = writeln!(out, "  {warning}");
         }
     }
     let summary = &report.summary;

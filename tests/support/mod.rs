@@ -226,3 +226,26 @@ pub fn finding<'a>(
     );
     matching[0]
 }
+
+/// An external validator the report tests run, from the environment `scripts/test` sets.
+/// Fails the test, saying how to get it, when it is not there.
+pub fn tool(env_var: &str, what: &str) -> PathBuf {
+    let path = std::env::var_os(env_var).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("{env_var} is not set: run the tests with `scripts/test`, which installs {what} and sets it")
+    });
+    let found = path.is_file() || Command::new(&path).arg("--version").output().is_ok();
+    assert!(
+        found,
+        "{what} not found at {} ({env_var}); run `scripts/test` to install it",
+        path.display()
+    );
+    path
+}
+
+/// The shipped example snapshot.
+pub fn example_snapshot() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/demo-account.json")
+        .to_string_lossy()
+        .into_owned()
+}

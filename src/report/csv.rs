@@ -1,0 +1,45 @@
+//! CSV: one row per finding, for spreadsheets.
+
+use super::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "rule_id",
+        "title",
+        "duty",
+        "severity",
+        "status",
+        "resource",
+        "region",
+        "message",
+        "waiver_reason",
+        "waiver_expires",
+        "evidence",
+    ];
+    writer.write_record(header).expect("writing to memory");
+    for f in &report.findings {
+        let evidence = if f.evidence.is_null() {
+            String::new()
+        } else {
+            f.evidence.to_string()
+        };
+        writer
+            .write_record([
+                f.rule_id.as_str(),
+                f.title.as_str(),
+                f.duty.id(),
+                f.severity.id(),
+                f.status.id(),
+                f.resource.as_str(),
+                f.region.as_deref().unwrap_or(""),
+                f.message.as_str(),
+                f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
+                f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
+                evidence.as_str(),
+            ])
+            .expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("flushing to memory"))
+        .expect("CSV of UTF-8 text is UTF-8")
+}

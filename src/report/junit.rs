@@ -1,0 +1,112 @@
+//! JUnit XML: one test suite per duty, one test case per rule and resource. A failing
+//! finding is a failure, an unknown one is skipped with its reason, a waived one is skipped
+//! with the waiver's reason.
+
+use std::fmt::Write as _;
+
+use posture_rules::{Duty, Status};
+
+use super::Report;
+
+/// Escapes text for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let count = |status: Status| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status == status)
+            .count()
+    };
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"posture {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
+        escape(&report.account.id),
+        report.findings.len(),
+        count(Status::Fail),
+        count(Status::Unknown) + count(Status::Waived),
+        report.evaluated_at.format("%Y-%m-%dT%H:%M:%S")
+    );
+    for duty in Duty::ALL {
+        let findings: Vec<_> = report.findings.iter().filter(|f| f.duty == duty).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let failures = findings.iter().filter(|f| f.status == Status::Fail).count();
+        let skipped = findings
+            .iter()
+            .filter(|f| matches!(f.status, Status::Unknown | Status::Waived))
+            .count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
+            escape(duty.title()),
+            findings.len()
+        );
+        for finding in findings {
+            let region = finding
+                .region
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default();
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(&finding.rule_id),
+                escape(&format!("{}{region}", finding.resource))
+            );
+            match finding.status {
+                Status::Pass => out.push_str("/>\n"),
+                Status::Fail => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure message=\"{}\" type=\"{}\">{}\n{}</failure>\n    </testcase>",
+                        escape(&finding.message),
+                        finding.severity,
+                        escape(&finding.title),
+                        escape(&finding.evidence.to_string())
+                    );
+                }
+                Status::Unknown => {
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(&finding.message)
+                    );
+                }
+                Status::Waived => {
+                    let reason = finding
+                        .waiver
+                        .as_ref()
+                        .map(|w| format!("waived until {}: {}", w.expires, w.reason))
+                        .unwrap_or_else(|| "waived".into());
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(&reason)
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}

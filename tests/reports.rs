@@ -1,0 +1,612 @@
+//! The report formats, each checked by the validator or parser of its ecosystem: the SARIF
+//! multitool, py-ocsf-models, junitparser, a CSV reader, and headless Chromium for HTML.
+//! Waivers and `posture diff` end to end.
+
+mod support;
+
+use std::io::Read as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use support::{example_snapshot, json_report, posture, stderr, tool};
+
+const ALL_FORMATS: [&str; 7] = ["json", "sarif", "junit", "ocsf", "markdown", "csv", "html"];
+
+/// Writes every format of the example into a fresh directory.
+fn all_reports() -> (tempfile::TempDir, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "check".to_string(),
+        "--snapshot".into(),
+        example_snapshot(),
+        "-q".into(),
+    ];
+    for format in ALL_FORMATS {
+        args.extend(["--format".to_string(), format.to_string()]);
+    }
+    args.extend([
+        "--output".to_string(),
+        dir.path().to_string_lossy().into_owned(),
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let output = posture(&args, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("posture.json")).unwrap()).unwrap();
+    (dir, report)
+}
+
+fn python(script: &str, file: &Path) -> String {
+    let python = tool(
+        "POSTURE_PYTHON",
+        "the test venv's Python with py-ocsf-models and junitparser",
+    );
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "python check failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn sarif_passes_the_official_validator() {
+    let (dir, report) = all_reports();
+    let sarif_path = dir.path().join("posture.sarif");
+    let validation = dir.path().join("validation.sarif");
+    let multitool = tool("POSTURE_SARIF_MULTITOOL", "@microsoft/sarif-multitool");
+    let output = Command::new(multitool)
+        .arg("validate")
+        .arg(&sarif_path)
+        .arg("-o")
+        .arg(&validation)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let validation: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&validation).unwrap()).unwrap();
+    let problems = validation["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let errors: Vec<_> = problems.iter().filter(|r| r["level"] == "error").collect();
+    assert!(errors.is_empty(), "SARIF errors: {errors:#?}");
+    // The one warning left: the tool has no public informationUri yet.
+    let warnings: Vec<&str> = problems
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .filter(|id| *id != "SARIF2005")
+        .collect();
+    assert!(warnings.is_empty(), "SARIF warnings: {warnings:?}");
+
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif_path).unwrap()).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## How to fix")));
+    let results = run["results"].as_array().unwrap();
+    let not_passing = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] != "pass")
+        .count();
+    assert_eq!(results.len(), not_passing);
+    for result in results {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert_eq!(
+            result["partialFingerprints"]["postureFinding/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            64
+        );
+        assert!(result["properties"]["security-severity"].is_string());
+        assert!(
+            result["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap()
+                .starts_with("arn:")
+        );
+    }
+}
+
+#[test]
+fn sarif_fingerprints_are_stable_across_runs() {
+    let fingerprints = || {
+        let output = posture(
+            &[
+                "check",
+                "--snapshot",
+                &example_snapshot(),
+                "--format",
+                "sarif",
+            ],
+            &[],
+        );
+        let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["postureFinding/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = fingerprints();
+    assert_eq!(first, fingerprints());
+    let unique: std::collections::BTreeSet<_> = first.iter().collect();
+    assert_eq!(
+        unique.len(),
+        first.len(),
+        "one fingerprint per rule and resource"
+    );
+}
+
+#[test]
+fn ocsf_events_parse_with_py_ocsf_models() {
+    let (dir, report) = all_reports();
+    let parsed = python(
+        r#"
+import json, sys
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+events = json.load(open(sys.argv[1]))
+for event in events:
+    finding = DetectionFinding(**event)
+    assert finding.class_uid == 2004, finding.class_uid
+    assert finding.finding_info.uid and finding.resources[0].uid
+    assert finding.remediation.desc
+print(len(events))
+"#,
+        &dir.path().join("posture.ocsf.json"),
+    );
+    assert_eq!(
+        parsed.trim(),
+        report["findings"].as_array().unwrap().len().to_string()
+    );
+}
+
+#[test]
+fn junit_parses_with_junitparser() {
+    let (dir, report) = all_reports();
+    let counts = python(
+        r#"
+import sys
+from junitparser import JUnitXml, Failure, Skipped
+xml = JUnitXml.fromfile(sys.argv[1])
+cases = [case for suite in xml for case in suite]
+failures = sum(1 for case in cases if any(isinstance(r, Failure) for r in case.result))
+skipped = sum(1 for case in cases if any(isinstance(r, Skipped) for r in case.result))
+print(len(list(xml)), len(cases), failures, skipped)
+"#,
+        &dir.path().join("posture.junit.xml"),
+    );
+    let summary = &report["summary"];
+    let findings = report["findings"].as_array().unwrap().len();
+    let expected = format!(
+        "6 {findings} {} {}",
+        summary["fail"],
+        summary["unknown"].as_u64().unwrap() + summary["waived"].as_u64().unwrap()
+    );
+    assert_eq!(
+        counts.trim(),
+        expected,
+        "suites (one per observable duty), cases, failures, skipped"
+    );
+}
+
+#[test]
+fn csv_and_markdown() {
+    let (dir, report) = all_reports();
+    let mut reader = csv::Reader::from_path(dir.path().join("posture.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "rule_id");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), report["findings"].as_array().unwrap().len());
+    assert!(rows.iter().all(|r| r.len() == headers.len()));
+
+    let markdown = std::fs::read_to_string(dir.path().join("posture.md")).unwrap();
+    assert!(markdown.len() < 1024 * 1024, "GitHub's step summary limit");
+    assert!(markdown.contains("| Duty | Rules | Failing | Unknown | Passing |"));
+    assert!(markdown.contains("| Client-side encryption | — | not observable |"));
+    assert!(markdown.contains("### Top failing findings"));
+}
+
+/// The example with hostile values in the fields that come from the account.
+fn hostile_snapshot(dir: &Path, beacon: &str) -> PathBuf {
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    let group = &mut snapshot["ec2"][1]["security_groups"]["collected"][0];
+    group["name"] = "<script>document.body.setAttribute('data-pwned','script')</script>".into();
+    group["description"] = format!(
+        "<img src=\"{beacon}\" onerror=\"document.body.setAttribute('data-pwned','img')\">"
+    )
+    .into();
+    snapshot["s3"]["buckets"]["collected"][0]["name"] =
+        format!("\"><link rel=stylesheet href=\"{beacon}/css\">").into();
+    let path = dir.join("hostile.json");
+    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn html_report_renders_offline_and_escapes_account_values() {
+    let chromium = tool("POSTURE_CHROMIUM", "Chromium (Debian's chromium package)");
+    let dir = tempfile::tempdir().unwrap();
+    // A loopback listener that any request from the page would reach.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let beacon = format!(
+        "http://127.0.0.1:{}/beacon",
+        listener.local_addr().unwrap().port()
+    );
+    let snapshot = hostile_snapshot(dir.path(), &beacon);
+    let html = dir.path().join("report.html");
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            snapshot.to_str().unwrap(),
+            "--format",
+            "html",
+            "--output",
+            html.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    let net_log = dir.path().join("netlog.json");
+    let rendered = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--log-net-log={}", net_log.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(
+        rendered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rendered.stderr)
+    );
+    let dom = String::from_utf8(rendered.stdout).unwrap();
+
+    // It rendered, and our own filter script ran (it fills in the count of shown findings).
+    assert!(
+        dom.contains("Shared-responsibility report"),
+        "{}",
+        &dom[..dom.len().min(500)]
+    );
+    let shown = dom
+        .split("id=\"shown\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap_or("");
+    assert!(
+        shown.parse::<usize>().is_ok_and(|n| n > 0),
+        "the filter script did not run: `{shown}`"
+    );
+    // The injected markup is text, and none of it ran.
+    assert!(!dom.contains("data-pwned=\""), "an injected script ran");
+    assert!(dom.contains("&lt;script&gt;document.body.setAttribute"));
+    assert!(!dom.contains("<link rel=\"stylesheet\""));
+
+    // No request left the page: nothing reached the listener, and Chromium's network log
+    // has no request initiated by the page (its own background requests have no origin).
+    std::thread::sleep(Duration::from_millis(200));
+    if let Ok((mut stream, _)) = listener.accept() {
+        let mut request = String::new();
+        let _ = stream.read_to_string(&mut request);
+        panic!("the report made a request: {request}");
+    }
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&net_log).unwrap()).unwrap();
+    let start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].clone();
+    let page_requests: Vec<_> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == start_job)
+        .filter(|e| {
+            e["params"]["initiator"]
+                .as_str()
+                .is_some_and(|i| i != "not an origin")
+        })
+        .map(|e| e["params"]["url"].clone())
+        .collect();
+    assert!(
+        page_requests.is_empty(),
+        "requests from the page: {page_requests:?}"
+    );
+}
+
+fn config_file(dir: &Path, text: &str) -> String {
+    let path = dir.join("posture.toml");
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn waivers_apply_in_every_format_and_never_fail_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config_file(
+        dir.path(),
+        r#"
+[[waiver]]
+rule = "ec2-ebs-volume-unencrypted"
+resource = "arn:aws:ec2:us-east-1:210987654321:volume/*"
+reason = "Legacy volumes, replaced in the Q1 migration (JIRA-123)"
+expires = 2099-12-31
+
+[[waiver]]
+rule = "iam-root-hardware-mfa-missing"
+resource = "*"
+reason = "Hardware key ordered"
+expires = 2020-01-01
+
+[[waiver]]
+rule = "ec2-image-public"
+resource = "arn:aws:ec2:*:210987654321:image/ami-gone"
+reason = "Was public on purpose"
+expires = 2099-12-31
+"#,
+    );
+    let run = |format: &str| {
+        posture(
+            &[
+                "check",
+                "--snapshot",
+                &example_snapshot(),
+                "--config",
+                &config,
+                "--format",
+                format,
+                "--rule",
+                "ec2-ebs-volume-unencrypted",
+                "--rule",
+                "iam-root-hardware-mfa-missing",
+                "--rule",
+                "ec2-image-public",
+            ],
+            &[],
+        )
+    };
+    let output = run("json");
+    let report = json_report(&output);
+    let volumes: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "ec2-ebs-volume-unencrypted" && f["status"] != "pass")
+        .collect();
+    assert!(!volumes.is_empty());
+    for volume in &volumes {
+        assert_eq!(volume["status"], "waived", "{volume}");
+        assert_eq!(
+            volume["waiver"]["reason"],
+            "Legacy volumes, replaced in the Q1 migration (JIRA-123)"
+        );
+        assert_eq!(volume["waiver"]["expires"], "2099-12-31");
+    }
+    // The expired waiver does not apply; both problems are warned about.
+    assert_eq!(
+        support::finding(&report, "iam-root-hardware-mfa-missing", ":root")["status"],
+        "fail"
+    );
+    let warnings = report["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("expired on 2020-01-01")));
+    assert!(warnings
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("matches no finding")));
+    assert!(stderr(&output).contains("expired on 2020-01-01"));
+
+    let sarif: serde_json::Value = serde_json::from_slice(&run("sarif").stdout).unwrap();
+    let suppressed = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .count();
+    assert_eq!(suppressed, volumes.len());
+    for format in ["csv", "html", "junit", "terminal"] {
+        let text = String::from_utf8(run(format).stdout).unwrap();
+        assert!(
+            text.contains("JIRA-123"),
+            "{format} keeps the waiver's reason"
+        );
+    }
+
+    // With every failure waived, the run passes.
+    let only_volumes = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example_snapshot(),
+            "--config",
+            &config,
+            "--rule",
+            "ec2-ebs-volume-unencrypted",
+            "--format",
+            "json",
+            "-q",
+        ],
+        &[],
+    );
+    let report = json_report(&only_volumes);
+    let failing_elsewhere = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["status"] == "fail");
+    assert!(!failing_elsewhere, "{report}");
+    assert_eq!(
+        only_volumes.status.code(),
+        Some(3),
+        "waived, but the example scan is incomplete"
+    );
+}
+
+#[test]
+fn waivers_need_a_reason_and_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    for (text, expected) in [
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nexpires = 2099-01-01\n", "missing field `reason`"),
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \"x\"\n", "missing field `expires`"),
+        ("[[waiver]]\nrule = \"no-such-rule\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\n", "unknown rule id"),
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \" \"\nexpires = 2099-01-01\n", "must say why"),
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\nowner = \"me\"\n", "line 6"),
+    ] {
+        let config = config_file(dir.path(), text);
+        let output = posture(&["check", "--snapshot", &example_snapshot(), "--config", &config], &[]);
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        assert!(stderr(&output).contains(expected), "{text}\n{}", stderr(&output));
+    }
+}
+
+#[test]
+fn diff_reports_new_resolved_and_changed_findings_and_gates_on_new_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let report_with = |name: &str, config: &str| {
+        let config = config_file(dir.path(), config);
+        let path = dir.path().join(name);
+        let output = posture(
+            &[
+                "check",
+                "--snapshot",
+                &example_snapshot(),
+                "--config",
+                &config,
+                "--format",
+                "json",
+                "--output",
+                path.to_str().unwrap(),
+                "-q",
+            ],
+            &[],
+        );
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        path.to_string_lossy().into_owned()
+    };
+    // Lenient password rules and the vendor account trusted...
+    let old = report_with("old.json", "[thresholds]\npassword_min_length = 8\npassword_reuse_prevention = 5\n[accounts]\ntrusted = [\"999988887777\"]\n");
+    // ...then the defaults: the password finding appears; trusting the vendor is reverted.
+    let new = report_with("new.json", "");
+
+    let output = posture(&["diff", &old, &new, "--format", "json"], &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a new medium finding fails at the default threshold"
+    );
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        rules("new_findings"),
+        [
+            "iam-password-policy-weak",
+            "iam-role-cross-account-trust-without-external-id"
+        ]
+    );
+    assert!(rules("resolved").is_empty());
+    assert!(!rules("unchanged").is_empty());
+
+    let reverse = posture(&["diff", &new, &old, "--format", "json"], &[]);
+    assert_eq!(reverse.status.code(), Some(0), "only resolved findings");
+    let reverse: serde_json::Value = serde_json::from_slice(&reverse.stdout).unwrap();
+    assert_eq!(reverse["resolved"].as_array().unwrap().len(), 2);
+
+    let gated_high = posture(&["diff", &old, &new, "--fail-on", "critical"], &[]);
+    assert_eq!(gated_high.status.code(), Some(0), "no new critical finding");
+    let markdown =
+        String::from_utf8(posture(&["diff", &old, &new, "--format", "markdown"], &[]).stdout)
+            .unwrap();
+    assert!(markdown.contains("### New") && markdown.contains("iam-password-policy-weak"));
+
+    let not_a_report = posture(&["diff", &example_snapshot(), &new], &[]);
+    assert_eq!(not_a_report.status.code(), Some(2));
+    assert!(
+        stderr(&not_a_report).contains("not a posture JSON report"),
+        "{}",
+        stderr(&not_a_report)
+    );
+}
+
+#[test]
+fn several_formats_need_a_directory() {
+    let output = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example_snapshot(),
+            "--format",
+            "json",
+            "--format",
+            "sarif",
+        ],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--output DIR"));
+    let (dir, _) = all_reports();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "posture.csv",
+            "posture.html",
+            "posture.json",
+            "posture.junit.xml",
+            "posture.md",
+            "posture.ocsf.json",
+            "posture.sarif"
+        ]
+    );
+}
