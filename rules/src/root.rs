@@ -39,3 +39,13 @@ pub fn neither_source(cx: &Context<'_>) -> String {
     };
     format!("could not be checked: {summary}; {report}")
 }
+
+/// Whether the root user has MFA: the account summary's `AccountMFAEnabled`, or else the
+/// credential report's root line; `None` when neither says.
+pub fn root_mfa_enabled(cx: &Context<'_>) -> Option<bool> {
+    match (summary_value(cx, "AccountMFAEnabled"), root_row(cx)) {
+        (Some(value), _) => Some(value > 0),
+        (None, Some(row)) => Some(row.mfa_active),
+        (None, None) => None,
+    }
+}

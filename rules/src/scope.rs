@@ -2,7 +2,11 @@
 //! list that could not be read gives one `unknown` finding for its whole scope.
 
 use crate::arn;
-use crate::model::{AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Observed};
+use crate::identity::{customer_policies, CustomerPolicy};
+use crate::model::{
+    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, Observed, Role,
+};
+use crate::policy::{self, PolicyDocument};
 use crate::rule::{Context, Finding, Rule};
 
 /// Runs `judge` on every bucket (with its region, if known).
@@ -84,4 +88,85 @@ pub fn iam_scope(cx: &Context<'_>, resource: &str) -> String {
         "arn:{}:iam::{}:{resource}",
         cx.snapshot.account.partition, cx.snapshot.account.id
     )
+}
+
+/// Runs `judge` on every instance that is not terminated, with the instance's ARN.
+pub fn each_instance(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&Ec2Region, &Instance, String) -> Finding,
+) -> Vec<Finding> {
+    each_in_region(
+        rule,
+        cx,
+        "instance",
+        |r| &r.instances,
+        |region, instance| {
+            if instance.state.as_deref() == Some("terminated") {
+                return None;
+            }
+            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
+            Some(judge(region, instance, resource))
+        },
+    )
+}
+
+/// Runs `judge` on every role with its parsed trust policy; a role whose trust policy is
+/// missing or does not parse is `unknown`.
+pub fn each_role_trust(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&Role, &PolicyDocument) -> Finding,
+) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "role/*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    details
+        .roles
+        .iter()
+        .map(|role| {
+            let Some(text) = &role.trust_policy else {
+                let reason = format!(
+                    "could not be checked: IAM returned no trust policy for {}",
+                    role.name
+                );
+                return rule.unknown(&role.arn, None, reason);
+            };
+            match policy::parse(text) {
+                Ok(document) => judge(role, &document),
+                Err(error) => {
+                    let reason = format!(
+                        "could not be checked: the trust policy of {}: {error}",
+                        role.name
+                    );
+                    rule.unknown(&role.arn, None, reason)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Runs `judge` on every customer-written policy (attached customer-managed, inline) with
+/// its parsed document; one that cannot be parsed or was not collected is `unknown`.
+pub fn each_customer_policy(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&CustomerPolicy, &PolicyDocument) -> Finding,
+) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "policy/*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    customer_policies(details)
+        .iter()
+        .map(|policy| match &policy.document {
+            Ok(document) => judge(policy, document),
+            Err(error) => rule.unknown(
+                &policy.resource,
+                None,
+                format!("could not be checked: {}: {error}", policy.label),
+            ),
+        })
+        .collect()
 }

@@ -11,7 +11,7 @@ use posture_rules::registry::RULES;
 use posture_rules::{Duty, Finding, Severity, Status};
 use sha2::{Digest, Sha256};
 
-use super::Report;
+use super::{escape_markup as escape, Report};
 
 const STYLE: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
@@ -59,22 +59,6 @@ const SCRIPT: &str = r#"
   apply();
 })();
 "#;
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn csp_hash(source: &str) -> String {
     let digest = Sha256::digest(source.as_bytes());
@@ -325,7 +309,7 @@ mod tests {
     fn escapes_markup() {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
     }
 }

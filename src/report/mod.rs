@@ -15,6 +15,24 @@ use posture_rules::model::{Account, Gap, Snapshot};
 use posture_rules::{Duty, Finding, Severity, Status};
 use serde::Serialize;
 
+/// Escapes text for XML and HTML content and attribute values (HTML5 knows `&apos;`).
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Identifies the JSON report format; bumped on any incompatible change
 /// (docs/report-schema.md).
 pub const REPORT_SCHEMA: &str = "posture.report/v1";

@@ -1,9 +1,8 @@
 use serde_json::json;
 
-use crate::arn;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_in_region;
+use crate::scope::each_instance;
 
 declare_rule! {
     /// ## What it checks
@@ -42,50 +41,40 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_in_region(
-        rule,
-        cx,
-        "instance",
-        |r| &r.instances,
-        |region, instance| {
-            if instance.state.as_deref() == Some("terminated") {
-                return None;
-            }
-            let name = Some(region.region.as_str());
-            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
-            let Some(metadata) = &instance.metadata else {
-                return Some(rule.unknown(
-                    resource,
-                    name,
-                    format!(
-                        "could not be checked: EC2 returned no metadata options for {}",
-                        instance.id
-                    ),
-                ));
-            };
-            let evidence = json!({
-                "http_tokens": metadata.http_tokens,
-                "http_endpoint": metadata.http_endpoint,
-                "public_ip": instance.public_ip,
-                "instance_profile": instance.instance_profile_arn,
-            });
-            let finding = if metadata.http_endpoint.as_deref() == Some("disabled") {
-                rule.pass(
-                    resource,
-                    name,
-                    format!("{}: the metadata endpoint is disabled", instance.id),
-                )
-            } else if metadata.http_tokens.as_deref() == Some("required") {
-                rule.pass(resource, name, format!("{} requires IMDSv2", instance.id))
-            } else {
-                let tokens = metadata.http_tokens.as_deref().unwrap_or("not reported");
-                rule.fail(
-                    resource,
-                    name,
-                    format!("{} allows IMDSv1 (HttpTokens: {tokens})", instance.id),
-                )
-            };
-            Some(finding.with_evidence(evidence))
-        },
-    )
+    each_instance(rule, cx, |region, instance, resource| {
+        let name = Some(region.region.as_str());
+        let Some(metadata) = &instance.metadata else {
+            return rule.unknown(
+                resource,
+                name,
+                format!(
+                    "could not be checked: EC2 returned no metadata options for {}",
+                    instance.id
+                ),
+            );
+        };
+        let evidence = json!({
+            "http_tokens": metadata.http_tokens,
+            "http_endpoint": metadata.http_endpoint,
+            "public_ip": instance.public_ip,
+            "instance_profile": instance.instance_profile_arn,
+        });
+        let finding = if metadata.http_endpoint.as_deref() == Some("disabled") {
+            rule.pass(
+                resource,
+                name,
+                format!("{}: the metadata endpoint is disabled", instance.id),
+            )
+        } else if metadata.http_tokens.as_deref() == Some("required") {
+            rule.pass(resource, name, format!("{} requires IMDSv2", instance.id))
+        } else {
+            let tokens = metadata.http_tokens.as_deref().unwrap_or("not reported");
+            rule.fail(
+                resource,
+                name,
+                format!("{} allows IMDSv1 (HttpTokens: {tokens})", instance.id),
+            )
+        };
+        finding.with_evidence(evidence)
+    })
 }

@@ -1,11 +1,10 @@
 use serde_json::json;
 
-use crate::arn;
 use crate::declare_rule;
 use crate::instance::internet_ingress;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_in_region;
+use crate::scope::each_instance;
 
 declare_rule! {
     /// ## What it checks
@@ -46,56 +45,44 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_in_region(
-        rule,
-        cx,
-        "instance",
-        |r| &r.instances,
-        |region, instance| {
-            if instance.state.as_deref() == Some("terminated") {
-                return None;
-            }
-            let name = Some(region.region.as_str());
-            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
-            let Some(ip) = instance
-                .public_ip
-                .as_deref()
-                .filter(|ip| is_public_address(ip))
-            else {
-                return Some(rule.pass(
-                    resource,
-                    name,
-                    format!("{} has no public IPv4 address", instance.id),
-                ));
-            };
-            let ingress = internet_ingress(region, instance, cx.settings);
-            let (severity, reach) = match &ingress {
-                Ok(groups) if !groups.is_empty() => (
-                    Severity::Medium,
-                    format!("security group(s) {} admit the internet", groups.join(", ")),
-                ),
-                Ok(_) => (
-                    rule.severity,
-                    "no security group admits the internet".to_string(),
-                ),
-                Err(reason) => (
-                    rule.severity,
-                    format!("whether its security groups admit the internet is unknown: {reason}"),
-                ),
-            };
-            Some(
-                rule.fail(
-                    resource,
-                    name,
-                    format!("{} has public IP {ip}; {reach}", instance.id),
-                )
-                .with_severity(severity)
-                .with_evidence(json!({
-                    "public_ip": ip,
-                    "security_groups": instance.security_group_ids,
-                    "security_groups_open_to_internet": ingress.as_ref().ok(),
-                })),
-            )
-        },
-    )
+    each_instance(rule, cx, |region, instance, resource| {
+        let name = Some(region.region.as_str());
+        let Some(ip) = instance
+            .public_ip
+            .as_deref()
+            .filter(|ip| is_public_address(ip))
+        else {
+            return rule.pass(
+                resource,
+                name,
+                format!("{} has no public IPv4 address", instance.id),
+            );
+        };
+        let ingress = internet_ingress(region, instance, cx.settings);
+        let (severity, reach) = match &ingress {
+            Ok(groups) if !groups.is_empty() => (
+                Severity::Medium,
+                format!("security group(s) {} admit the internet", groups.join(", ")),
+            ),
+            Ok(_) => (
+                rule.severity,
+                "no security group admits the internet".to_string(),
+            ),
+            Err(reason) => (
+                rule.severity,
+                format!("whether its security groups admit the internet is unknown: {reason}"),
+            ),
+        };
+        rule.fail(
+            resource,
+            name,
+            format!("{} has public IP {ip}; {reach}", instance.id),
+        )
+        .with_severity(severity)
+        .with_evidence(json!({
+            "public_ip": ip,
+            "security_groups": instance.security_group_ids,
+            "security_groups_open_to_internet": ingress.as_ref().ok(),
+        }))
+    })
 }

@@ -1,10 +1,9 @@
 use serde_json::json;
 
-use crate::arn;
 use crate::declare_rule;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_in_region;
+use crate::scope::each_instance;
 
 declare_rule! {
     /// ## What it checks
@@ -41,44 +40,34 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_in_region(
-        rule,
-        cx,
-        "instance",
-        |r| &r.instances,
-        |region, instance| {
-            if instance.state.as_deref() == Some("terminated") {
-                return None;
-            }
-            let name = Some(region.region.as_str());
-            let resource = arn::ec2(cx.snapshot, &region.region, "instance", &instance.id);
-            let public_ip = instance
-                .public_ip
-                .as_deref()
-                .filter(|ip| is_public_address(ip));
-            let finding = match &instance.instance_profile_arn {
-                Some(profile) => rule.pass(
+    each_instance(rule, cx, |region, instance, resource| {
+        let name = Some(region.region.as_str());
+        let public_ip = instance
+            .public_ip
+            .as_deref()
+            .filter(|ip| is_public_address(ip));
+        let finding = match &instance.instance_profile_arn {
+            Some(profile) => rule.pass(
+                resource,
+                name,
+                format!("{} runs with instance profile {profile}", instance.id),
+            ),
+            None => {
+                let exposure = match public_ip {
+                    Some(ip) => format!("; it has public IP {ip}"),
+                    None => String::new(),
+                };
+                rule.fail(
                     resource,
                     name,
-                    format!("{} runs with instance profile {profile}", instance.id),
-                ),
-                None => {
-                    let exposure = match public_ip {
-                        Some(ip) => format!("; it has public IP {ip}"),
-                        None => String::new(),
-                    };
-                    rule.fail(
-                        resource,
-                        name,
-                        format!("{} has no instance profile{exposure}", instance.id),
-                    )
-                }
-            };
-            Some(finding.with_evidence(json!({
-                "instance_profile": instance.instance_profile_arn,
-                "public_ip": public_ip,
-                "name": instance.name,
-            })))
-        },
-    )
+                    format!("{} has no instance profile{exposure}", instance.id),
+                )
+            }
+        };
+        finding.with_evidence(json!({
+            "instance_profile": instance.instance_profile_arn,
+            "public_ip": public_ip,
+            "name": instance.name,
+        }))
+    })
 }

@@ -1,9 +1,9 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::identity::{customer_policies, grants_full_admin};
+use crate::identity::grants_full_admin;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::scope::each_customer_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -42,43 +42,26 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "policy/*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
-    customer_policies(details)
-        .into_iter()
-        .map(|policy| {
-            let document = match &policy.document {
-                Ok(document) => document,
-                Err(error) => {
-                    return rule.unknown(
-                        &policy.resource,
-                        None,
-                        format!("could not be checked: {}: {error}", policy.label),
-                    )
-                }
-            };
-            let admin: Vec<_> = document
-                .statements
-                .iter()
-                .filter(|s| grants_full_admin(s))
-                .map(|s| &s.raw)
-                .collect();
-            if admin.is_empty() {
-                rule.pass(
-                    &policy.resource,
-                    None,
-                    format!("{} does not grant *:*", policy.label),
-                )
-            } else {
-                rule.fail(
-                    &policy.resource,
-                    None,
-                    format!("{} grants every action on every resource", policy.label),
-                )
-                .with_evidence(json!({ "statements": admin }))
-            }
-        })
-        .collect()
+    each_customer_policy(rule, cx, |policy, document| {
+        let admin: Vec<_> = document
+            .statements
+            .iter()
+            .filter(|s| grants_full_admin(s))
+            .map(|s| &s.raw)
+            .collect();
+        if admin.is_empty() {
+            rule.pass(
+                &policy.resource,
+                None,
+                format!("{} does not grant *:*", policy.label),
+            )
+        } else {
+            rule.fail(
+                &policy.resource,
+                None,
+                format!("{} grants every action on every resource", policy.label),
+            )
+            .with_evidence(json!({ "statements": admin }))
+        }
+    })
 }

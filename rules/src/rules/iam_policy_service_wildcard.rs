@@ -1,10 +1,9 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::identity::customer_policies;
 use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::scope::each_customer_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -46,61 +45,43 @@ fn service_wide(action: &str) -> Option<&str> {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "policy/*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
-    customer_policies(details)
-        .into_iter()
-        .map(|policy| {
-            let document = match &policy.document {
-                Ok(document) => document,
-                Err(error) => {
-                    return rule.unknown(
-                        &policy.resource,
-                        None,
-                        format!("could not be checked: {}: {error}", policy.label),
-                    )
-                }
-            };
-            let mut services = Vec::new();
-            let mut statements = Vec::new();
-            for statement in document
-                .statements
+    each_customer_policy(rule, cx, |policy, document| {
+        let mut services = Vec::new();
+        let mut statements = Vec::new();
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && s.covers_every_resource())
+        {
+            let wide: Vec<&str> = statement
+                .action
                 .iter()
-                .filter(|s| s.effect == Effect::Allow && s.covers_every_resource())
-            {
-                let wide: Vec<&str> = statement
-                    .action
-                    .iter()
-                    .flatten()
-                    .filter_map(|a| service_wide(a))
-                    .collect();
-                if !wide.is_empty() {
-                    services.extend(wide.iter().map(|s| format!("{s}:*")));
-                    statements.push(&statement.raw);
-                }
+                .flatten()
+                .filter_map(|a| service_wide(a))
+                .collect();
+            if !wide.is_empty() {
+                services.extend(wide.iter().map(|s| format!("{s}:*")));
+                statements.push(&statement.raw);
             }
-            if services.is_empty() {
-                rule.pass(
-                    &policy.resource,
-                    None,
-                    format!("{} grants no service-wide wildcard on *", policy.label),
-                )
-            } else {
-                services.sort();
-                services.dedup();
-                rule.fail(
-                    &policy.resource,
-                    None,
-                    format!(
-                        "{} grants {} on every resource",
-                        policy.label,
-                        services.join(", ")
-                    ),
-                )
-                .with_evidence(json!({ "statements": statements }))
-            }
-        })
-        .collect()
+        }
+        if services.is_empty() {
+            return rule.pass(
+                &policy.resource,
+                None,
+                format!("{} grants no service-wide wildcard on *", policy.label),
+            );
+        }
+        services.sort();
+        services.dedup();
+        rule.fail(
+            &policy.resource,
+            None,
+            format!(
+                "{} grants {} on every resource",
+                policy.label,
+                services.join(", ")
+            ),
+        )
+        .with_evidence(json!({ "statements": statements }))
+    })
 }

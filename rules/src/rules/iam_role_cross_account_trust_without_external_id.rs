@@ -2,9 +2,9 @@ use serde_json::json;
 
 use crate::bucket_policy::foreign_accounts;
 use crate::declare_rule;
-use crate::policy::{self, Effect};
+use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::scope::each_role_trust;
 
 declare_rule! {
     /// ## What it checks
@@ -45,84 +45,53 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "role/*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
     let own = cx.snapshot.account.id.as_str();
-    details
-        .roles
-        .iter()
-        .map(|role| {
-            let Some(text) = &role.trust_policy else {
-                return rule.unknown(
-                    &role.arn,
-                    None,
-                    format!(
-                        "could not be checked: IAM returned no trust policy for {}",
-                        role.name
-                    ),
-                );
-            };
-            let document = match policy::parse(text) {
-                Ok(document) => document,
-                Err(error) => {
-                    return rule.unknown(
-                        &role.arn,
-                        None,
-                        format!(
-                            "could not be checked: the trust policy of {}: {error}",
-                            role.name
-                        ),
+    each_role_trust(rule, cx, |role, document| {
+        let mut unprotected = Vec::new();
+        let mut accounts: Vec<String> = Vec::new();
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            let foreign = foreign_accounts(statement, own, &cx.settings.trusted_accounts);
+            if foreign.is_empty() {
+                continue;
+            }
+            let has_external_id = statement.conditions.iter().any(|c| {
+                c.key.eq_ignore_ascii_case("sts:ExternalId")
+                    && matches!(
+                        c.operator.as_str(),
+                        "StringEquals" | "StringEqualsIgnoreCase"
                     )
-                }
-            };
-            let mut unprotected = Vec::new();
-            let mut accounts: Vec<String> = Vec::new();
-            for statement in document
-                .statements
-                .iter()
-                .filter(|s| s.effect == Effect::Allow)
-            {
-                let foreign = foreign_accounts(statement, own, &cx.settings.trusted_accounts);
-                if foreign.is_empty() {
-                    continue;
-                }
-                let has_external_id = statement.conditions.iter().any(|c| {
-                    c.key.eq_ignore_ascii_case("sts:ExternalId")
-                        && matches!(
-                            c.operator.as_str(),
-                            "StringEquals" | "StringEqualsIgnoreCase"
-                        )
-                        && !c.values.is_empty()
-                });
-                if !has_external_id {
-                    accounts.extend(foreign);
-                    unprotected.push(&statement.raw);
-                }
+                    && !c.values.is_empty()
+            });
+            if !has_external_id {
+                accounts.extend(foreign);
+                unprotected.push(&statement.raw);
             }
-            if unprotected.is_empty() {
-                return rule.pass(
-                    &role.arn,
-                    None,
-                    format!(
-                        "{} has no cross-account trust without an external id",
-                        role.name
-                    ),
-                );
-            }
-            accounts.sort();
-            accounts.dedup();
-            rule.fail(
+        }
+        if unprotected.is_empty() {
+            return rule.pass(
                 &role.arn,
                 None,
                 format!(
-                    "{} can be assumed from account(s) {} without an external id",
-                    role.name,
-                    accounts.join(", ")
+                    "{} has no cross-account trust without an external id",
+                    role.name
                 ),
-            )
-            .with_evidence(json!({ "accounts": accounts, "statements": unprotected }))
-        })
-        .collect()
+            );
+        }
+        accounts.sort();
+        accounts.dedup();
+        rule.fail(
+            &role.arn,
+            None,
+            format!(
+                "{} can be assumed from account(s) {} without an external id",
+                role.name,
+                accounts.join(", ")
+            ),
+        )
+        .with_evidence(json!({ "accounts": accounts, "statements": unprotected }))
+    })
 }

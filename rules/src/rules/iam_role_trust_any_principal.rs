@@ -2,9 +2,8 @@ use serde_json::json;
 
 use crate::bucket_policy::{reach, Reach};
 use crate::declare_rule;
-use crate::policy;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::scope::each_role_trust;
 
 declare_rule! {
     /// ## What it checks
@@ -42,61 +41,30 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "role/*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
-    details
-        .roles
-        .iter()
-        .map(|role| {
-            let Some(text) = &role.trust_policy else {
-                return rule.unknown(
-                    &role.arn,
-                    None,
-                    format!(
-                        "could not be checked: IAM returned no trust policy for {}",
-                        role.name
-                    ),
-                );
-            };
-            let document = match policy::parse(text) {
-                Ok(document) => document,
-                Err(error) => {
-                    return rule.unknown(
-                        &role.arn,
-                        None,
-                        format!(
-                            "could not be checked: the trust policy of {}: {error}",
-                            role.name
-                        ),
-                    )
-                }
-            };
-            let open: Vec<_> = document
-                .statements
-                .iter()
-                .filter(|s| {
-                    s.covers_action("sts:AssumeRole")
-                        || s.covers_action("sts:AssumeRoleWithWebIdentity")
-                })
-                .filter(|s| reach(s, cx.settings) == Some(Reach::Public))
-                .map(|s| &s.raw)
-                .collect();
-            if open.is_empty() {
-                rule.pass(
-                    &role.arn,
-                    None,
-                    format!("{} trusts named principals only", role.name),
-                )
-            } else {
-                rule.fail(
-                    &role.arn,
-                    None,
-                    format!("{} can be assumed by any AWS principal", role.name),
-                )
-                .with_evidence(json!({ "statements": open }))
-            }
-        })
-        .collect()
+    each_role_trust(rule, cx, |role, document| {
+        let open: Vec<_> = document
+            .statements
+            .iter()
+            .filter(|s| {
+                s.covers_action("sts:AssumeRole")
+                    || s.covers_action("sts:AssumeRoleWithWebIdentity")
+            })
+            .filter(|s| reach(s, cx.settings) == Some(Reach::Public))
+            .map(|s| &s.raw)
+            .collect();
+        if open.is_empty() {
+            rule.pass(
+                &role.arn,
+                None,
+                format!("{} trusts named principals only", role.name),
+            )
+        } else {
+            rule.fail(
+                &role.arn,
+                None,
+                format!("{} can be assumed by any AWS principal", role.name),
+            )
+            .with_evidence(json!({ "statements": open }))
+        }
+    })
 }

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::root::{neither_source, root_row, summary_value};
+use crate::root::{neither_source, root_mfa_enabled};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
 
@@ -36,10 +36,8 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     let resource = iam_scope(cx, "root");
-    let enabled = match (summary_value(cx, "AccountMFAEnabled"), root_row(cx)) {
-        (Some(value), _) => value > 0,
-        (None, Some(row)) => row.mfa_active,
-        (None, None) => return vec![rule.unknown(resource, None, neither_source(cx))],
+    let Some(enabled) = root_mfa_enabled(cx) else {
+        return vec![rule.unknown(resource, None, neither_source(cx))];
     };
     let finding = if enabled {
         rule.pass(resource, None, "the root user has MFA")
