@@ -137,6 +137,18 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
         Some(path) => config::Config::load(path)?,
         None => config::Config::default(),
     };
+    let mut formats: Vec<ReportFormat> = Vec::new();
+    for format in &args.formats {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(ReportFormat::Terminal);
+    }
+    if formats.len() > 1 && args.output.is_none() {
+        bail!("several formats need --output DIR to write them into");
+    }
 
     let snapshot = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
@@ -166,11 +178,6 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
     }
     let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
 
-    let mut formats = args.formats.clone();
-    if formats.is_empty() {
-        formats.push(ReportFormat::Terminal);
-    }
-    formats.dedup();
     let render = |format: ReportFormat, to_terminal: bool| match format {
         ReportFormat::Terminal => {
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -189,7 +196,7 @@ fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
         (Some(path), [format]) if !path.is_dir() => {
             output::write_atomically(path, render(*format, false).as_bytes())?
         }
-        (None, _) => bail!("several formats need --output DIR to write them into"),
+        (None, _) => unreachable!("checked before collecting"),
         (Some(dir), formats) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create directory {}", dir.display()))?;
