@@ -75,7 +75,8 @@ fn result(finding: &Finding, rule_index: usize, account: &str) -> Value {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "kind": kind,
-        "level": if finding.status == Status::Unknown { "note" } else { level(finding.severity) },
+        // SARIF §3.27.10: a result whose kind is not `fail` has level `none`.
+        "level": if finding.status == Status::Unknown { "none" } else { level(finding.severity) },
         "message": { "text": format!("{} [{}]", finding.message, finding.resource) },
         "locations": [{
             "physicalLocation": {
