@@ -4,6 +4,7 @@
 mod support;
 
 use std::path::Path;
+use std::process::Command;
 
 use support::{json_report, posture, stderr};
 
@@ -406,4 +407,40 @@ fn config_errors_point_at_the_line() {
             stderr(&output)
         );
     }
+}
+
+/// Colour on a terminal, none with NO_COLOR: run under a pseudo-terminal with `script`
+/// (util-linux, part of every Debian system).
+#[test]
+fn colour_follows_the_terminal_and_no_color() {
+    let command = format!(
+        "{} check --snapshot {} -q",
+        env!("CARGO_BIN_EXE_posture"),
+        example()
+    );
+    let on_terminal = |no_color: bool| {
+        let mut script = Command::new("script");
+        script.args(["-qec", &command, "/dev/null"]);
+        if no_color {
+            script.env("NO_COLOR", "1");
+        } else {
+            script.env_remove("NO_COLOR");
+        }
+        let output = script
+            .output()
+            .expect("`script` (util-linux) is needed for this test");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.contains("\x1b[1;31mFAIL"),
+        "{}",
+        &coloured[..coloured.len().min(300)]
+    );
+    let plain = on_terminal(true);
+    assert!(
+        plain.contains("FAIL") && !plain.contains('\x1b'),
+        "{}",
+        &plain[..plain.len().min(300)]
+    );
 }
