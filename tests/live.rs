@@ -222,6 +222,24 @@ fn gaps_besides_moto_versioning(report: &serde_json::Value) -> Vec<serde_json::V
         .collect()
 }
 
+/// Runs `posture check --format json` on these regions and checks that the only gaps are
+/// moto's versioning answers.
+fn check_regions(moto: &Moto, regions: &[&str]) -> serde_json::Value {
+    let mut args = vec!["check", "--format", "json"];
+    for region in regions {
+        args.extend(["--region", region]);
+    }
+    let output = posture(&args, &moto.posture_env());
+    let report = json_report(&output);
+    assert_eq!(
+        gaps_besides_moto_versioning(&report),
+        Vec::<serde_json::Value>::new(),
+        "{}",
+        stderr(&output)
+    );
+    report
+}
+
 fn status<'a>(report: &'a serde_json::Value, rule: &str, resource_suffix: &str) -> &'a str {
     finding(report, rule, resource_suffix)["status"]
         .as_str()
@@ -745,16 +763,7 @@ async fn populate_network(moto: &Moto, region: &'static str, profile: &str) -> N
         .await
         .unwrap();
     let bucket = format!("posture-flow-logs-{region}");
-    let s3 = moto.s3(region);
-    let mut create = s3.create_bucket().bucket(&bucket);
-    if region != "us-east-1" {
-        create = create.create_bucket_configuration(
-            CreateBucketConfiguration::builder()
-                .location_constraint(BucketLocationConstraint::from(region))
-                .build(),
-        );
-    }
-    create.send().await.unwrap();
+    create_bucket_in(moto, region, &bucket).await;
     ec2.create_flow_logs()
         .resource_type(aws_sdk_ec2::types::FlowLogsResourceType::Vpc)
         .resource_ids(&logged_vpc)
@@ -880,25 +889,7 @@ async fn network_rules_in_two_regions() {
         populate_network(&moto, "us-east-1", "app").await,
         populate_network(&moto, "ap-southeast-2", "app").await,
     ];
-    let output = posture(
-        &[
-            "check",
-            "--format",
-            "json",
-            "--region",
-            "us-east-1",
-            "--region",
-            "ap-southeast-2",
-        ],
-        &moto.posture_env(),
-    );
-    let report = json_report(&output);
-    assert_eq!(
-        gaps_besides_moto_versioning(&report),
-        Vec::<serde_json::Value>::new(),
-        "{}",
-        stderr(&output)
-    );
+    let report = check_regions(&moto, &["us-east-1", "ap-southeast-2"]);
 
     for r in &regions {
         let expect = |rule: &str, resource: &str, expected: &str| {
@@ -1261,25 +1252,7 @@ async fn data_and_encryption_rules_in_two_regions() {
         .await
         .unwrap();
 
-    let output = posture(
-        &[
-            "check",
-            "--format",
-            "json",
-            "--region",
-            "us-east-1",
-            "--region",
-            "eu-west-1",
-        ],
-        &moto.posture_env(),
-    );
-    let report = json_report(&output);
-    assert_eq!(
-        gaps_besides_moto_versioning(&report),
-        Vec::<serde_json::Value>::new(),
-        "{}",
-        stderr(&output)
-    );
+    let report = check_regions(&moto, &["us-east-1", "eu-west-1"]);
 
     let account = finding(&report, "s3-account-public-access-block-off", ":root");
     assert_eq!(account["status"], "fail", "{account}");
