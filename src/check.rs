@@ -1,0 +1,173 @@
+//! `posture check`: load or collect a snapshot, evaluate, apply waivers, report, and
+//! decide the exit code.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
+use posture_rules::registry::RULES;
+use posture_rules::{Duty, Rule, Severity};
+
+use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
+use crate::report::{self, Report};
+use crate::{collect, config, emit, exit, find_rule, output, waivers};
+
+pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
+    // Validate the selection before any slow collection.
+    for id in args.rules.iter().chain(&args.excluded_rules) {
+        find_rule(id)?;
+    }
+    let duties: Vec<Duty> = args
+        .duties
+        .iter()
+        .map(|d| Duty::from_id(d).with_context(|| format!("unknown duty `{d}`")))
+        .collect::<anyhow::Result<_>>()?;
+    let fail_on = Severity::from_id(&args.fail_on)
+        .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+    let config = match &args.config {
+        Some(path) => config::Config::load(path)?,
+        None => config::Config::default(),
+    };
+    let mut formats: Vec<ReportFormat> = Vec::new();
+    for format in &args.formats {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(ReportFormat::Terminal);
+    }
+    if formats.len() > 1 && args.output.is_none() {
+        bail!("several formats need --output DIR to write them into");
+    }
+
+    let snapshot = match &args.snapshot {
+        Some(path) => load_snapshot(path)?,
+        None => collect_snapshot(&args.aws, quiet)?,
+    };
+    let selected = |rule: &Rule| {
+        (args.rules.is_empty() || args.rules.iter().any(|id| id == rule.id))
+            && !args.excluded_rules.iter().any(|id| id == rule.id)
+            && (duties.is_empty() || duties.contains(&rule.duty))
+    };
+    let now = chrono::Utc::now();
+    let settings = config.settings(now);
+    let mut findings = posture_rules::evaluate(&snapshot, &settings, selected);
+    let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
+    // Waivers of rules that did not run this time are neither applied nor reported.
+    let waivers: Vec<waivers::Waiver> = config
+        .waivers
+        .iter()
+        .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
+        .cloned()
+        .collect();
+    let warnings = waivers::apply(&waivers, &mut findings, now.date_naive());
+    if !quiet {
+        for warning in &warnings {
+            eprintln!("posture: warning: {warning}");
+        }
+    }
+    let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
+
+    let render = |format: ReportFormat, to_terminal: bool| match format {
+        ReportFormat::Terminal => {
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            report::terminal::render(&report, report::terminal::Style { color }, verbose)
+        }
+        ReportFormat::Json => report::json::render(&report),
+        ReportFormat::Sarif => report::sarif::render(&report),
+        ReportFormat::Junit => report::junit::render(&report),
+        ReportFormat::Ocsf => report::ocsf::render(&report),
+        ReportFormat::Markdown => report::markdown::render(&report),
+        ReportFormat::Csv => report::csv::render(&report),
+        ReportFormat::Html => report::html::render(&report),
+    };
+    match (&args.output, formats.as_slice()) {
+        (None, [format]) => emit(&render(*format, std::io::stdout().is_terminal()))?,
+        (Some(path), [format]) if !path.is_dir() => {
+            output::write_atomically(path, render(*format, false).as_bytes())?
+        }
+        (None, _) => unreachable!("checked before collecting"),
+        (Some(dir), formats) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create directory {}", dir.display()))?;
+            for format in formats {
+                if *format == ReportFormat::Terminal && formats.len() > 1 {
+                    emit(&render(*format, std::io::stdout().is_terminal()))?;
+                } else {
+                    output::write_atomically(
+                        &dir.join(format.file_name()),
+                        render(*format, false).as_bytes(),
+                    )?;
+                }
+            }
+        }
+    }
+    if !report.complete && !quiet {
+        eprintln!(
+            "posture: warning: the scan is incomplete: {} call(s) failed and {} finding(s) are unknown",
+            report.gaps.len(),
+            report.summary.unknown
+        );
+    }
+    Ok(if report.fails_at(fail_on) {
+        exit::FINDINGS
+    } else if !report.complete && !args.allow_incomplete {
+        exit::INCOMPLETE
+    } else {
+        exit::CLEAN
+    })
+}
+
+fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    // Check the version first, so an old or foreign file gets a clear message rather than
+    // a confusing field error.
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .with_context(|| format!("snapshot {} is not valid JSON", path.display()))?;
+    match value.get("schema_version").and_then(|v| v.as_u64()) {
+        Some(version) if version == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
+        Some(version) => bail!(
+            "snapshot {} has schema version {version}; this posture reads version {SNAPSHOT_SCHEMA_VERSION}",
+            path.display()
+        ),
+        None => bail!("{} is not a posture snapshot (no `schema_version`)", path.display()),
+    }
+    serde_json::from_value(value)
+        .with_context(|| format!("snapshot {} is malformed", path.display()))
+}
+
+pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let credentials = collect::sdk::Credentials {
+            profile: aws.profile.clone(),
+            role_arn: aws.role_arn.clone(),
+            external_id: aws.external_id.clone(),
+        };
+        let config =
+            collect::sdk::load(&credentials, aws.regions.first().map(String::as_str)).await;
+        let progress = if !quiet && std::io::stderr().is_terminal() {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} collecting: {pos} calls done {msg}")
+                    .expect("static progress template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        let request = collect::Request {
+            regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
+        };
+        collect::collect(&config, request, progress).await
+    })
+}
