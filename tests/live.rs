@@ -1495,6 +1495,31 @@ async fn identity_rules_against_moto() {
         .send()
         .await
         .unwrap();
+    // GitHub Actions OIDC: one role for any repository, one for a single repository.
+    let github = iam
+        .create_open_id_connect_provider()
+        .url("https://token.actions.githubusercontent.com")
+        .client_id_list("sts.amazonaws.com")
+        .thumbprint_list("6938fd4d98bab03faadb97b34396831e3780aea1")
+        .send()
+        .await
+        .unwrap()
+        .open_id_connect_provider_arn
+        .unwrap();
+    for (name, subject) in [
+        ("ci-any-repo", "repo:*"),
+        ("ci-one-repo", "repo:acme/infra:ref:refs/heads/main"),
+    ] {
+        let trust_policy = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{github}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringLike":{{"token.actions.githubusercontent.com:sub":"{subject}"}}}}}}]}}"#
+        );
+        iam.create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust_policy)
+            .send()
+            .await
+            .unwrap();
+    }
     iam.attach_group_policy()
         .group_name("deployers")
         .policy_arn(&s3_everything)
@@ -1615,6 +1640,17 @@ async fn identity_rules_against_moto() {
     expect(
         "iam-role-cross-account-trust-without-external-id",
         &role("ec2-app"),
+        "pass",
+    );
+    let ci = expect(
+        "iam-role-web-identity-trust-without-subject",
+        &role("ci-any-repo"),
+        "fail",
+    );
+    assert_eq!(ci["severity"], "critical", "{ci}");
+    expect(
+        "iam-role-web-identity-trust-without-subject",
+        &role("ci-one-repo"),
         "pass",
     );
     expect("iam-support-role-missing", ":root", "pass");

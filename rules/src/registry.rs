@@ -30,6 +30,7 @@ pub static RULES: &[&Rule] = &[
     &iam_privilege_escalation::RULE,
     &iam_role_trust_any_principal::RULE,
     &iam_role_cross_account_trust_without_external_id::RULE,
+    &iam_role_web_identity_trust_without_subject::RULE,
     &iam_support_role_missing::RULE,
     &iam_server_certificate_expired::RULE,
     &iam_cloudshell_full_access::RULE,

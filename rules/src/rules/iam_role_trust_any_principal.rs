@@ -56,7 +56,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             rule.pass(
                 &role.arn,
                 None,
-                format!("{} trusts named principals only", role.name),
+                format!("{} cannot be assumed by just any AWS principal", role.name),
             )
         } else {
             rule.fail(

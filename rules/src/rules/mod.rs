@@ -24,6 +24,7 @@ pub mod iam_policy_service_wildcard;
 pub mod iam_privilege_escalation;
 pub mod iam_role_cross_account_trust_without_external_id;
 pub mod iam_role_trust_any_principal;
+pub mod iam_role_web_identity_trust_without_subject;
 pub mod iam_root_access_keys;
 pub mod iam_root_hardware_mfa_missing;
 pub mod iam_root_mfa_disabled;

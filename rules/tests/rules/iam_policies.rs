@@ -64,6 +64,22 @@ fn managed(name: &str, arn: &str, attachments: i32, document: &str) -> ManagedPo
 const ADMIN: &str =
     r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#;
 const ADMIN_ARN: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
+const GITHUB_PROVIDER: &str =
+    "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+const EKS_PROVIDER: &str =
+    "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+
+fn web_identity(provider: &str, condition: &str) -> String {
+    let condition = if condition.is_empty() {
+        String::new()
+    } else {
+        format!(r#","Condition":{condition}"#)
+    };
+    format!(
+        r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{provider}"}},"Action":"sts:AssumeRoleWithWebIdentity"{condition}}}]}}"#
+    )
+}
+
 const EC2_TRUST: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 fn details() -> AuthorizationDetails {
@@ -194,6 +210,75 @@ fn details() -> AuthorizationDetails {
             ),
             role("broken-trust", "{not json", vec![], vec![]),
             role(
+                "github-audience-only",
+                &web_identity(
+                    GITHUB_PROVIDER,
+                    r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "github-any-repo",
+                &web_identity(
+                    GITHUB_PROVIDER,
+                    r#"{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:*"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "github-any-org",
+                &web_identity(
+                    GITHUB_PROVIDER,
+                    r#"{"StringLike":{"token.actions.githubusercontent.com:sub":"repo:*/infra:*"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "github-one-repo",
+                &web_identity(
+                    GITHUB_PROVIDER,
+                    r#"{"StringEquals":{"token.actions.githubusercontent.com:aud":"sts.amazonaws.com"},"StringLike":{"token.actions.githubusercontent.com:sub":["repo:acme/infra:ref:refs/heads/main","repo:acme/infra:environment:prod"]}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "github-if-exists",
+                &web_identity(
+                    GITHUB_PROVIDER,
+                    r#"{"StringLikeIfExists":{"token.actions.githubusercontent.com:sub":"repo:acme/*"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "eks-service-account",
+                &web_identity(
+                    EKS_PROVIDER,
+                    r#"{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub":"system:serviceaccount:payments:api"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "eks-any-service-account",
+                &web_identity(
+                    EKS_PROVIDER,
+                    r#"{"StringEquals":{"oidc.eks.eu-west-1.amazonaws.com/id/ABC123:aud":"sts.amazonaws.com"}}"#,
+                ),
+                vec![],
+                vec![],
+            ),
+            role(
+                "cognito-any-pool",
+                &web_identity("cognito-identity.amazonaws.com", ""),
+                vec![],
+                vec![],
+            ),
+            role(
                 "unknown-policy",
                 EC2_TRUST,
                 vec![attached("gone", "arn:aws:iam::111122223333:policy/gone")],
@@ -270,6 +355,7 @@ fn policy_rules() {
         &iam_privilege_escalation::RULE,
         &iam_role_trust_any_principal::RULE,
         &iam_role_cross_account_trust_without_external_id::RULE,
+        &iam_role_web_identity_trust_without_subject::RULE,
         &iam_support_role_missing::RULE,
         &iam_cloudshell_full_access::RULE,
         &iam_server_certificate_expired::RULE,
