@@ -22,7 +22,6 @@ declare_rule! {
     /// - Terraform: remove the `aws_ami_launch_permission` with `group = "all"`.
     ///
     /// ## References
-    /// - AWS FSBP EC2.1 (snapshots; images carry them)
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-intro.html>
     pub static RULE = {
         id: "ec2-image-public",
@@ -30,7 +29,7 @@ declare_rule! {
         duty: Duty::CustomerData,
         severity: Severity::High,
         cis: [],
-        fsbp: ["EC2.1"],
+        fsbp: [],
         check: check,
     };
 }

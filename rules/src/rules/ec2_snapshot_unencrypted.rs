@@ -25,14 +25,13 @@ declare_rule! {
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html>
-    /// - AWS FSBP EC2.3 (volumes; the same duty for their snapshots)
     pub static RULE = {
         id: "ec2-snapshot-unencrypted",
         title: "EBS snapshot is not encrypted",
         duty: Duty::ServerSideEncryption,
         severity: Severity::Medium,
         cis: [],
-        fsbp: ["EC2.3"],
+        fsbp: [],
         check: check,
     };
 }

@@ -45,13 +45,12 @@ declare_rule! {
     /// ## References
     /// - <https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/>
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
-    /// - CIS AWS Foundations Benchmark v3.0, 1.16 (least privilege)
     pub static RULE = {
         id: "iam-privilege-escalation",
         title: "IAM principal can escalate its privileges",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: ["1.16"],
+        cis: [],
         fsbp: [],
         check: check,
     };

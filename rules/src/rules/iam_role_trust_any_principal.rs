@@ -28,13 +28,12 @@ declare_rule! {
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-trust-policy>
-    /// - CIS AWS Foundations Benchmark v3.0, 1.16 (least privilege)
     pub static RULE = {
         id: "iam-role-trust-any-principal",
         title: "IAM role can be assumed by anyone",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Critical,
-        cis: ["1.16"],
+        cis: [],
         fsbp: [],
         check: check,
     };

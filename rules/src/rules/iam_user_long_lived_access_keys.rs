@@ -23,14 +23,13 @@ declare_rule! {
     /// ## References
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp.html>
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#bp-workloads-use-roles>
-    /// - AWS FSBP IAM.3 (related: key rotation)
     pub static RULE = {
         id: "iam-user-long-lived-access-keys",
         title: "IAM user holds long-lived access keys",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Info,
         cis: [],
-        fsbp: ["IAM.3"],
+        fsbp: [],
         check: check,
     };
 }
