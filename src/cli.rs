@@ -143,6 +143,9 @@ pub struct CollectArgs {
     /// Where to write the snapshot (atomically).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Exit 0 even if some calls failed (the snapshot records every gap either way).
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -55,7 +55,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                     snapshot.gaps.len()
                 );
             }
-            Ok(exit::CLEAN)
+            // A snapshot with gaps is written whole, but the run does not pass silently.
+            Ok(if snapshot.gaps.is_empty() || args.allow_incomplete {
+                exit::CLEAN
+            } else {
+                exit::INCOMPLETE
+            })
         }
         Command::Rules(args) => {
             emit(&catalogue::list_rules(args.format))?;
