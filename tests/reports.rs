@@ -193,26 +193,30 @@ fn junit_parses_with_junitparser() {
     let counts = python(
         r#"
 import sys
-from junitparser import JUnitXml, Failure, Skipped
+from junitparser import JUnitXml, Failure, Skipped, Error
 xml = JUnitXml.fromfile(sys.argv[1])
 cases = [case for suite in xml for case in suite]
 failures = sum(1 for case in cases if any(isinstance(r, Failure) for r in case.result))
 skipped = sum(1 for case in cases if any(isinstance(r, Skipped) for r in case.result))
-print(len(list(xml)), len(cases), failures, skipped)
+errors = sum(1 for case in cases if any(isinstance(r, Error) for r in case.result))
+print(len(list(xml)), len(cases), failures, skipped, errors)
 "#,
         &dir.path().join("posture.junit.xml"),
     );
     let summary = &report["summary"];
     let findings = report["findings"].as_array().unwrap().len();
+    let gaps = report["gaps"].as_array().unwrap().len();
+    assert!(gaps > 0, "the example has a gap");
     let expected = format!(
-        "6 {findings} {} {}",
+        "7 {} {} {} {gaps}",
+        findings + gaps,
         summary["fail"],
         summary["unknown"].as_u64().unwrap() + summary["waived"].as_u64().unwrap()
     );
     assert_eq!(
         counts.trim(),
         expected,
-        "suites (one per observable duty), cases, failures, skipped"
+        "suites (one per observable duty, and Not checked), cases, failures, skipped, errors"
     );
 }
 
@@ -223,7 +227,16 @@ fn csv_and_markdown() {
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "rule_id");
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), report["findings"].as_array().unwrap().len());
+    let gaps = report["gaps"].as_array().unwrap().len();
+    assert_eq!(
+        rows.len(),
+        report["findings"].as_array().unwrap().len() + gaps
+    );
+    assert_eq!(
+        rows.iter().filter(|r| &r[4] == "gap").count(),
+        gaps,
+        "failed calls are rows too"
+    );
     assert!(rows.iter().all(|r| r.len() == headers.len()));
 
     let markdown = std::fs::read_to_string(dir.path().join("posture.md")).unwrap();

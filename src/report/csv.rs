@@ -1,4 +1,4 @@
-//! CSV: one row per finding, for spreadsheets.
+//! CSV: one row per finding, for spreadsheets, then one row (status `gap`) per failed call.
 
 use super::Report;
 
@@ -37,6 +37,28 @@ pub fn render(report: &Report) -> String {
                 f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
                 f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
                 evidence.as_str(),
+            ])
+            .expect("writing to memory");
+    }
+    // Calls that failed, so the spreadsheet says what was not checked: status `gap`.
+    for gap in &report.gaps {
+        let resource = gap
+            .resource
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", gap.service, gap.operation));
+        writer
+            .write_record([
+                "",
+                "not checked",
+                "",
+                "",
+                "gap",
+                resource.as_str(),
+                gap.region.as_deref().unwrap_or(""),
+                gap.describe().as_str(),
+                "",
+                "",
+                "",
             ])
             .expect("writing to memory");
     }

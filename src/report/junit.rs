@@ -1,6 +1,6 @@
 //! JUnit XML: one test suite per duty, one test case per rule and resource. A failing
 //! finding is a failure, an unknown one is skipped with its reason, a waived one is skipped
-//! with the waiver's reason.
+//! with the waiver's reason. Each failed call is an error in a `Not checked` suite.
 
 use std::fmt::Write as _;
 
@@ -19,10 +19,11 @@ pub fn render(report: &Report) -> String {
     };
     let _ = writeln!(
         out,
-        "<testsuites name=\"posture {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
+        "<testsuites name=\"posture {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
         escape(&report.account.id),
-        report.findings.len(),
+        report.findings.len() + report.gaps.len(),
         count(Status::Fail),
+        report.gaps.len(),
         count(Status::Unknown) + count(Status::Waived),
         report.evaluated_at.format("%Y-%m-%dT%H:%M:%S")
     );
@@ -86,6 +87,30 @@ pub fn render(report: &Report) -> String {
                     );
                 }
             }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    // Calls that failed: errors, so a CI test view shows that parts were not checked.
+    if !report.gaps.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"Not checked\" tests=\"{0}\" failures=\"0\" errors=\"{0}\" skipped=\"0\">",
+            report.gaps.len()
+        );
+        for gap in &report.gaps {
+            let _ = writeln!(
+                out,
+                "    <testcase classname=\"gap\" name=\"{}\">\n      <error message=\"{}\" type=\"{}\"/>\n    </testcase>",
+                escape(&format!(
+                    "{}:{} {}{}",
+                    gap.service,
+                    gap.operation,
+                    gap.region.as_deref().unwrap_or("global"),
+                    gap.resource.as_deref().map(|r| format!(" {r}")).unwrap_or_default()
+                )),
+                escape(&gap.describe()),
+                escape(&gap.error_code)
+            );
         }
         out.push_str("  </testsuite>\n");
     }
