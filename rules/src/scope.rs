@@ -170,3 +170,23 @@ pub fn each_customer_policy(
         })
         .collect()
 }
+
+/// Runs `judge` on every bucket that has a policy, with the parsed policy; a bucket
+/// without one gets `without_policy`; a policy that could not be read or parsed is
+/// `unknown`.
+pub fn each_bucket_policy(
+    rule: &Rule,
+    cx: &Context<'_>,
+    without_policy: impl Fn(&Bucket, Option<&str>) -> Finding,
+    judge: impl Fn(&Bucket, Option<&str>, &PolicyDocument) -> Finding,
+) -> Vec<Finding> {
+    each_bucket(
+        rule,
+        cx,
+        |bucket, region| match crate::bucket_policy::parsed(rule, bucket, region) {
+            Ok(Some(document)) => judge(bucket, region, &document),
+            Ok(None) => without_policy(bucket, region),
+            Err(unknown) => *unknown,
+        },
+    )
+}

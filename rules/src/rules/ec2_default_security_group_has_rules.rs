@@ -4,6 +4,7 @@ use crate::arn;
 use crate::declare_rule;
 use crate::exposure::Exposure;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::each_in_region;
 
 declare_rule! {
     /// ## What it checks
@@ -43,52 +44,45 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for region in &cx.snapshot.ec2 {
-        let name = region.region.as_str();
-        let groups = match region.security_groups.as_ref() {
-            Ok(groups) => groups,
-            Err(gap) => {
-                let scope = arn::ec2(cx.snapshot, name, "security-group", "*");
-                findings.push(rule.unknown_gap(scope, Some(name), gap));
-                continue;
-            }
-        };
-        // Only VPC security groups have a per-VPC default; EC2-Classic is gone.
-        for group in groups
-            .iter()
-            .filter(|g| g.name == "default" && g.vpc_id.is_some())
-        {
-            let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
-            let vpc = group.vpc_id.as_deref().unwrap_or("?");
+    each_in_region(
+        rule,
+        cx,
+        "security-group",
+        |r| &r.security_groups,
+        |region, group| {
+            // Only VPC security groups have a per-VPC default; EC2-Classic is gone.
+            let vpc = group
+                .vpc_id
+                .as_deref()
+                .filter(|_| group.name == "default")?;
+            let name = Some(region.region.as_str());
+            let resource = arn::ec2(cx.snapshot, &region.region, "security-group", &group.id);
             let (inbound, outbound) = (group.ingress.len(), group.egress.len());
             if inbound == 0 && outbound == 0 {
-                findings.push(rule.pass(
+                return Some(rule.pass(
                     resource,
-                    Some(name),
+                    name,
                     format!("{} (default of {vpc}) has no rules", group.id),
                 ));
-                continue;
             }
             let exposure = Exposure::of_security_group(region, &group.id);
-            findings.push(
-                rule.fail(
-                    resource,
-                    Some(name),
-                    format!(
-                        "{} (default of {vpc}) has {inbound} inbound and {outbound} outbound rule(s); {}",
-                        group.id,
-                        exposure.summary()
-                    ),
-                )
-                .with_evidence(json!({
-                    "vpc_id": vpc,
-                    "ingress": group.ingress,
-                    "egress": group.egress,
-                    "exposure": exposure,
-                })),
-            );
-        }
-    }
-    findings
+            Some(
+            rule.fail(
+                resource,
+                name,
+                format!(
+                    "{} (default of {vpc}) has {inbound} inbound and {outbound} outbound rule(s); {}",
+                    group.id,
+                    exposure.summary()
+                ),
+            )
+            .with_evidence(json!({
+                "vpc_id": vpc,
+                "ingress": group.ingress,
+                "egress": group.egress,
+                "exposure": exposure,
+            })),
+        )
+        },
+    )
 }

@@ -4,7 +4,7 @@ use crate::bucket_policy;
 use crate::declare_rule;
 use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket;
+use crate::scope::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -47,61 +47,61 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     let own = cx.snapshot.account.id.as_str();
-    each_bucket(rule, cx, |bucket, region| {
-        let document = match bucket_policy::parsed(rule, bucket, region) {
-            Ok(Some(document)) => document,
-            Ok(None) => {
+    each_bucket_policy(
+        rule,
+        cx,
+        |bucket, region| {
+            rule.pass(
+                &bucket.arn,
+                region,
+                format!("{} has no bucket policy", bucket.name),
+            )
+        },
+        |bucket, region, document| {
+            let mut grants = Vec::new();
+            let mut accounts: Vec<String> = Vec::new();
+            let mut writes = false;
+            for statement in document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+            {
+                let foreign =
+                    bucket_policy::foreign_accounts(statement, own, &cx.settings.trusted_accounts);
+                if foreign.is_empty() {
+                    continue;
+                }
+                writes |= bucket_policy::grants_write(statement);
+                grants.push(
+                    json!({ "accounts": foreign, "statement": bucket_policy::evidence(statement) }),
+                );
+                accounts.extend(foreign);
+            }
+            accounts.sort();
+            accounts.dedup();
+            if grants.is_empty() {
                 return rule.pass(
                     &bucket.arn,
                     region,
-                    format!("{} has no bucket policy", bucket.name),
-                )
+                    format!("{}'s policy grants no other account", bucket.name),
+                );
             }
-            Err(unknown) => return *unknown,
-        };
-        let mut grants = Vec::new();
-        let mut accounts: Vec<String> = Vec::new();
-        let mut writes = false;
-        for statement in document
-            .statements
-            .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
-            let foreign =
-                bucket_policy::foreign_accounts(statement, own, &cx.settings.trusted_accounts);
-            if foreign.is_empty() {
-                continue;
-            }
-            writes |= bucket_policy::grants_write(statement);
-            grants.push(
-                json!({ "accounts": foreign, "statement": bucket_policy::evidence(statement) }),
-            );
-            accounts.extend(foreign);
-        }
-        accounts.sort();
-        accounts.dedup();
-        if grants.is_empty() {
-            return rule.pass(
+            rule.fail(
                 &bucket.arn,
                 region,
-                format!("{}'s policy grants no other account", bucket.name),
-            );
-        }
-        rule.fail(
-            &bucket.arn,
-            region,
-            format!(
-                "{}'s policy grants {} access to account(s) {}",
-                bucket.name,
-                if writes { "write" } else { "read" },
-                accounts.join(", ")
-            ),
-        )
-        .with_severity(if writes {
-            Severity::High
-        } else {
-            rule.severity
-        })
-        .with_evidence(json!({ "grants": grants }))
-    })
+                format!(
+                    "{}'s policy grants {} access to account(s) {}",
+                    bucket.name,
+                    if writes { "write" } else { "read" },
+                    accounts.join(", ")
+                ),
+            )
+            .with_severity(if writes {
+                Severity::High
+            } else {
+                rule.severity
+            })
+            .with_evidence(json!({ "grants": grants }))
+        },
+    )
 }

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::bucket_policy::{self, PolicyBlock, Reach};
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket;
+use crate::scope::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -60,22 +60,21 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_bucket(rule, cx, |bucket, region| {
-        let document = match bucket_policy::parsed(rule, bucket, region) {
-            Ok(Some(document)) => document,
-            Ok(None) => {
-                return rule.pass(
-                    &bucket.arn,
-                    region,
-                    format!("{} has no bucket policy", bucket.name),
-                )
-            }
-            Err(unknown) => return *unknown,
-        };
-        let mut public = Vec::new();
-        let mut restricted = Vec::new();
-        for statement in &document.statements {
-            match bucket_policy::reach(statement, cx.settings) {
+    each_bucket_policy(
+        rule,
+        cx,
+        |bucket, region| {
+            rule.pass(
+                &bucket.arn,
+                region,
+                format!("{} has no bucket policy", bucket.name),
+            )
+        },
+        |bucket, region, document| {
+            let mut public = Vec::new();
+            let mut restricted = Vec::new();
+            for statement in &document.statements {
+                match bucket_policy::reach(statement, cx.settings) {
                 Some(Reach::Public) => public.push(statement),
                 Some(Reach::Restricted { condition, own_organization }) => restricted.push(json!({
                     "statement": bucket_policy::evidence(statement),
@@ -84,22 +83,22 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 })),
                 None => {}
             }
-        }
-        if public.is_empty() {
-            let finding = rule.pass(
-                &bucket.arn,
-                region,
-                format!("{}'s policy grants nothing to the public", bucket.name),
-            );
-            return if restricted.is_empty() {
-                finding
-            } else {
-                finding.with_evidence(json!({ "restricted_statements": restricted }))
-            };
-        }
-        let statements: Vec<_> = public.iter().map(|s| bucket_policy::evidence(s)).collect();
-        let writes = public.iter().any(|s| bucket_policy::grants_write(s));
-        match bucket_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
+            }
+            if public.is_empty() {
+                let finding = rule.pass(
+                    &bucket.arn,
+                    region,
+                    format!("{}'s policy grants nothing to the public", bucket.name),
+                );
+                return if restricted.is_empty() {
+                    finding
+                } else {
+                    finding.with_evidence(json!({ "restricted_statements": restricted }))
+                };
+            }
+            let statements: Vec<_> = public.iter().map(|s| bucket_policy::evidence(s)).collect();
+            let writes = public.iter().any(|s| bucket_policy::grants_write(s));
+            match bucket_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
             PolicyBlock::By(level) => rule
                 .pass(
                     &bucket.arn,
@@ -127,5 +126,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 .with_severity(if writes { Severity::Critical } else { rule.severity })
                 .with_evidence(json!({ "public_statements": statements })),
         }
-    })
+        },
+    )
 }

@@ -1,10 +1,9 @@
 use serde_json::json;
 
-use crate::bucket_policy;
 use crate::declare_rule;
 use crate::policy::{self, Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket;
+use crate::scope::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -76,57 +75,57 @@ fn is_tls_deny(statement: &Statement) -> bool {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_bucket(rule, cx, |bucket, region| {
-        let document = match bucket_policy::parsed(rule, bucket, region) {
-            Ok(Some(document)) => document,
-            Ok(None) => {
-                return rule.fail(
+    each_bucket_policy(
+        rule,
+        cx,
+        |bucket, region| {
+            rule.fail(
+                &bucket.arn,
+                region,
+                format!(
+                    "{} has no bucket policy, so plain HTTP is allowed",
+                    bucket.name
+                ),
+            )
+        },
+        |bucket, region, document| {
+            let objects = format!("{}/*", bucket.arn);
+            let denies: Vec<&Statement> = document
+                .statements
+                .iter()
+                .filter(|s| is_tls_deny(s))
+                .collect();
+            let covers_bucket = denies.iter().any(|s| s.covers_resource(&bucket.arn));
+            let covers_objects = denies.iter().any(|s| s.covers_resource(&objects));
+            let evidence = json!({
+                "tls_deny_statements": denies.iter().map(|s| &s.raw).collect::<Vec<_>>(),
+                "covers_bucket": covers_bucket,
+                "covers_objects": covers_objects,
+            });
+            let name = &bucket.name;
+            let finding = match (covers_bucket, covers_objects) {
+                (true, true) => rule.pass(
                     &bucket.arn,
                     region,
-                    format!(
-                        "{} has no bucket policy, so plain HTTP is allowed",
-                        bucket.name
-                    ),
-                )
-            }
-            Err(unknown) => return *unknown,
-        };
-        let objects = format!("{}/*", bucket.arn);
-        let denies: Vec<&Statement> = document
-            .statements
-            .iter()
-            .filter(|s| is_tls_deny(s))
-            .collect();
-        let covers_bucket = denies.iter().any(|s| s.covers_resource(&bucket.arn));
-        let covers_objects = denies.iter().any(|s| s.covers_resource(&objects));
-        let evidence = json!({
-            "tls_deny_statements": denies.iter().map(|s| &s.raw).collect::<Vec<_>>(),
-            "covers_bucket": covers_bucket,
-            "covers_objects": covers_objects,
-        });
-        let name = &bucket.name;
-        let finding = match (covers_bucket, covers_objects) {
-            (true, true) => rule.pass(
-                &bucket.arn,
-                region,
-                format!("{name} denies requests without TLS"),
-            ),
-            (false, false) => rule.fail(
-                &bucket.arn,
-                region,
-                format!("{name}'s policy does not deny requests without TLS"),
-            ),
-            (true, false) => rule.fail(
-                &bucket.arn,
-                region,
-                format!("{name}'s TLS deny covers the bucket but not its objects"),
-            ),
-            (false, true) => rule.fail(
-                &bucket.arn,
-                region,
-                format!("{name}'s TLS deny covers its objects but not the bucket"),
-            ),
-        };
-        finding.with_evidence(evidence)
-    })
+                    format!("{name} denies requests without TLS"),
+                ),
+                (false, false) => rule.fail(
+                    &bucket.arn,
+                    region,
+                    format!("{name}'s policy does not deny requests without TLS"),
+                ),
+                (true, false) => rule.fail(
+                    &bucket.arn,
+                    region,
+                    format!("{name}'s TLS deny covers the bucket but not its objects"),
+                ),
+                (false, true) => rule.fail(
+                    &bucket.arn,
+                    region,
+                    format!("{name}'s TLS deny covers its objects but not the bucket"),
+                ),
+            };
+            finding.with_evidence(evidence)
+        },
+    )
 }
