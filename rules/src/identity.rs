@@ -1,6 +1,9 @@
 //! IAM principals with the policies in force for them: a user's own and its groups'
 //! policies, a role's policies, each parsed once, and the permissions boundary.
 
+use std::collections::BTreeMap;
+
+use crate::access::eval::Perms;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
 
@@ -21,7 +24,17 @@ pub struct Principal {
     pub kind: PrincipalKind,
     pub name: String,
     pub arn: String,
+    /// The unique id (`AIDA...`, `AROA...`).
+    pub id: String,
+    /// The account id from the ARN.
+    pub account: String,
+    pub tags: BTreeMap<String, String>,
+    /// The groups of a user.
+    pub groups: Vec<String>,
+    /// ARNs of the managed policies in force: attached directly or to a group.
+    pub managed_policy_arns: Vec<String>,
     pub policies: Vec<PolicyOf>,
+    pub boundary_arn: Option<String>,
     /// `None`: no boundary. `Some(Err)`: a boundary whose document is not available.
     pub boundary: Option<Result<PolicyDocument, String>>,
 }
@@ -49,6 +62,28 @@ impl Principal {
             Some(Err(error)) => Err(format!("permissions boundary: {error}")),
         }
     }
+
+    /// Everything in force for the principal, or why it cannot be known.
+    pub fn perms(&self) -> Result<Perms<'_>, String> {
+        Ok(Perms {
+            policies: self.documents()?,
+            boundary: self.boundary()?,
+        })
+    }
+
+    /// `user NAME` or `role NAME`, for messages.
+    pub fn label(&self) -> String {
+        let kind = match self.kind {
+            PrincipalKind::User => "user",
+            PrincipalKind::Role => "role",
+        };
+        format!("{kind} {}", self.name)
+    }
+}
+
+/// The account id of an IAM ARN (`arn:aws:iam::111122223333:user/x`).
+pub fn account_of(arn: &str) -> String {
+    arn.split(':').nth(4).unwrap_or_default().to_string()
 }
 
 fn managed(details: &AuthorizationDetails, attached: &AttachedPolicy, via: &str) -> PolicyOf {
@@ -84,6 +119,21 @@ fn boundary(
     Some(managed(details, &attached, "").document)
 }
 
+/// The policies of a group: what a user added to it would gain.
+pub fn group_policies(
+    details: &AuthorizationDetails,
+    group: &crate::model::Group,
+) -> Vec<PolicyOf> {
+    let via = format!(" (via group {})", group.name);
+    let mut policies: Vec<PolicyOf> = group
+        .attached_policies
+        .iter()
+        .map(|p| managed(details, p, &via))
+        .collect();
+    policies.extend(group.inline_policies.iter().map(|p| inline(p, &via)));
+    policies
+}
+
 /// Every user (with its groups' policies) and every role.
 pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
     let mut principals = Vec::new();
@@ -94,10 +144,17 @@ pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
             .map(|p| managed(details, p, ""))
             .collect();
         policies.extend(user.inline_policies.iter().map(|p| inline(p, "")));
+        let mut managed_policy_arns: Vec<String> = user
+            .attached_policies
+            .iter()
+            .map(|p| p.arn.clone())
+            .collect();
         for group_name in &user.groups {
             let via = format!(" (via group {group_name})");
             match details.groups.iter().find(|g| &g.name == group_name) {
                 Some(group) => {
+                    managed_policy_arns
+                        .extend(group.attached_policies.iter().map(|p| p.arn.clone()));
                     policies.extend(
                         group
                             .attached_policies
@@ -116,7 +173,13 @@ pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
             kind: PrincipalKind::User,
             name: user.name.clone(),
             arn: user.arn.clone(),
+            id: user.id.clone(),
+            account: account_of(&user.arn),
+            tags: user.tags.clone(),
+            groups: user.groups.clone(),
+            managed_policy_arns,
             policies,
+            boundary_arn: user.permissions_boundary_arn.clone(),
             boundary: boundary(details, &user.permissions_boundary_arn),
         });
     }
@@ -131,7 +194,17 @@ pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
             kind: PrincipalKind::Role,
             name: role.name.clone(),
             arn: role.arn.clone(),
+            id: role.id.clone(),
+            account: account_of(&role.arn),
+            tags: role.tags.clone(),
+            groups: Vec::new(),
+            managed_policy_arns: role
+                .attached_policies
+                .iter()
+                .map(|p| p.arn.clone())
+                .collect(),
             policies,
+            boundary_arn: role.permissions_boundary_arn.clone(),
             boundary: boundary(details, &role.permissions_boundary_arn),
         });
     }

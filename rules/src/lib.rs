@@ -3,6 +3,7 @@
 //! Nothing here does I/O or depends on the AWS SDK: rules take a [`model::Snapshot`] and
 //! return [`rule::Finding`]s, so they are tested with fixtures and re-run offline.
 
+pub mod access;
 pub mod arn;
 pub mod bucket_policy;
 pub mod evaluate;

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Version of the snapshot format. Bump on any incompatible change to these types.
-pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
+pub const SNAPSHOT_SCHEMA_VERSION: u32 = 2;
 
 /// Data from one API call, or why it could not be read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -125,6 +125,12 @@ pub struct AuthorizationDetails {
     pub policies: Vec<ManagedPolicy>,
 }
 
+/// A managed policy's name from its ARN (`arn:aws:iam::aws:policy/service-role/X` → `X`),
+/// for when the API omitted it.
+pub fn policy_name_from_arn(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttachedPolicy {
     pub name: String,
@@ -147,6 +153,9 @@ pub struct User {
     pub attached_policies: Vec<AttachedPolicy>,
     pub inline_policies: Vec<InlinePolicy>,
     pub permissions_boundary_arn: Option<String>,
+    /// Tags, for `aws:PrincipalTag` / `aws:ResourceTag` conditions and policy variables.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,12 +170,20 @@ pub struct Group {
 pub struct Role {
     pub name: String,
     pub arn: String,
+    /// The unique id (`AROA...`): `aws:userid` of its sessions starts with it.
+    #[serde(default)]
+    pub id: String,
     pub created: Option<DateTime<Utc>>,
     pub trust_policy: Option<String>,
     pub attached_policies: Vec<AttachedPolicy>,
     pub inline_policies: Vec<InlinePolicy>,
     pub permissions_boundary_arn: Option<String>,
     pub last_used: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// ARNs of the instance profiles that hold the role (what EC2 instances are given).
+    #[serde(default)]
+    pub instance_profiles: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +193,15 @@ pub struct ManagedPolicy {
     pub attachment_count: i32,
     /// The default version's document (the one in force).
     pub default_document: Option<String>,
+    /// The other stored versions: `iam:SetDefaultPolicyVersion` can put any of them in force.
+    #[serde(default)]
+    pub other_versions: Vec<PolicyVersion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersion {
+    pub id: String,
+    pub document: Option<String>,
 }
 
 /// One line of the IAM credential report. Dates are `None` where the report says `N/A`,

@@ -233,12 +233,14 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
     // Position of the last `*` in the pattern and the text position it was tried at.
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
-        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
-            p += 1;
-            t += 1;
-        } else if p < pattern.len() && pattern[p] == '*' {
+        // A `*` is a wildcard even where the text holds a literal `*` (texts that are
+        // themselves patterns, when one grant is compared with another).
+        if p < pattern.len() && pattern[p] == '*' {
             backtrack = Some((p, t));
             p += 1;
+        } else if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+            p += 1;
+            t += 1;
         } else if let Some((star, tried)) = backtrack {
             p = star + 1;
             t = tried + 1;

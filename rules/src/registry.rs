@@ -27,6 +27,8 @@ pub static RULES: &[&Rule] = &[
     &iam_user_policy_attached_directly::RULE,
     &iam_policy_full_admin::RULE,
     &iam_policy_service_wildcard::RULE,
+    &iam_policy_not_action_allow::RULE,
+    &iam_principal_administrator::RULE,
     &iam_privilege_escalation::RULE,
     &iam_role_trust_any_principal::RULE,
     &iam_role_cross_account_trust_without_external_id::RULE,

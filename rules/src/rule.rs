@@ -222,18 +222,37 @@ pub struct Rule {
     /// Source file of the rule, for "view source".
     pub source: &'static str,
     pub check: CheckFn,
+    /// A section generated from data the rule reads (a table), appended to the
+    /// documentation under its heading.
+    pub appendix: Option<Appendix>,
+}
+
+/// A documentation section generated from data (a table the rule reads).
+pub struct Appendix {
+    pub heading: &'static str,
+    pub generate: fn() -> String,
 }
 
 impl Rule {
     /// The documentation as Markdown (the doc comment without its leading spaces).
     pub fn documentation(&self) -> String {
-        self.doc
+        let mut text = self
+            .doc
             .lines()
             .map(|line| line.strip_prefix(' ').unwrap_or(line))
             .collect::<Vec<_>>()
             .join("\n")
             .trim()
-            .to_string()
+            .to_string();
+        if let Some(appendix) = &self.appendix {
+            let body = (appendix.generate)();
+            text.push_str(&format!(
+                "\n\n## {}\n\n{}",
+                appendix.heading,
+                body.trim_end()
+            ));
+        }
+        text
     }
 
     /// The text of one `## Heading` section of the documentation.
@@ -342,7 +361,8 @@ macro_rules! declare_rule {
             severity: $severity:expr,
             cis: [$($cis:literal),* $(,)?],
             fsbp: [$($fsbp:literal),* $(,)?],
-            check: $check:path $(,)?
+            check: $check:path
+            $(, appendix: ($heading:literal, $appendix:path))? $(,)?
         };
     ) => {
         $(#[doc = $doc])*
@@ -356,6 +376,11 @@ macro_rules! declare_rule {
             fsbp: &[$($fsbp),*],
             source: file!(),
             check: $check,
+            appendix: $crate::declare_rule!(@appendix $(($heading, $appendix))?),
         };
+    };
+    (@appendix) => { None };
+    (@appendix ($heading:literal, $appendix:path)) => {
+        Some($crate::rule::Appendix { heading: $heading, generate: $appendix })
     };
 }

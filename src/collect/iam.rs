@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_sdk_iam::types::{AttachedPolicy, PolicyDetail, ReportStateType};
+use aws_sdk_iam::types::{AttachedPolicy, ManagedPolicyDetail, PolicyDetail, ReportStateType, Tag};
 use aws_sdk_iam::Client;
 use posture_rules::model::{
     self, AuthorizationDetails, CredentialReportRow, Iam, Observed, PasswordPolicy,
@@ -51,9 +51,15 @@ fn attached(policies: Option<Vec<AttachedPolicy>>) -> Vec<model::AttachedPolicy>
     policies
         .unwrap_or_default()
         .into_iter()
-        .map(|p| model::AttachedPolicy {
-            name: p.policy_name.unwrap_or_default(),
-            arn: p.policy_arn.unwrap_or_default(),
+        .map(|p| {
+            let arn = p.policy_arn.unwrap_or_default();
+            model::AttachedPolicy {
+                name: p
+                    .policy_name
+                    .filter(|name| !name.is_empty())
+                    .unwrap_or_else(|| model::policy_name_from_arn(&arn).to_string()),
+                arn,
+            }
         })
         .collect()
 }
@@ -67,6 +73,39 @@ fn inline(policies: Option<Vec<PolicyDetail>>) -> Vec<model::InlinePolicy> {
             document: p.policy_document.unwrap_or_default(),
         })
         .collect()
+}
+
+fn tags(tags: Option<Vec<Tag>>) -> BTreeMap<String, String> {
+    tags.unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.key, t.value))
+        .collect()
+}
+
+fn managed_policy(policy: ManagedPolicyDetail) -> model::ManagedPolicy {
+    let arn = policy.arn.unwrap_or_default();
+    let (default, others): (Vec<_>, Vec<_>) = policy
+        .policy_version_list
+        .unwrap_or_default()
+        .into_iter()
+        .partition(|v| v.is_default_version);
+    model::ManagedPolicy {
+        // The API may omit the name; the ARN always ends with it.
+        name: policy
+            .policy_name
+            .filter(|name| !name.is_empty())
+            .unwrap_or_else(|| model::policy_name_from_arn(&arn).to_string()),
+        attachment_count: policy.attachment_count.unwrap_or(0),
+        default_document: default.into_iter().next().and_then(|v| v.document),
+        other_versions: others
+            .into_iter()
+            .map(|v| model::PolicyVersion {
+                id: v.version_id.unwrap_or_default(),
+                document: v.document,
+            })
+            .collect(),
+        arn,
+    }
 }
 
 async fn authorization_details(
@@ -101,6 +140,7 @@ async fn authorization_details(
                                 permissions_boundary_arn: u
                                     .permissions_boundary
                                     .and_then(|b| b.permissions_boundary_arn),
+                                tags: tags(u.tags),
                             }),
                     );
                 details
@@ -125,6 +165,7 @@ async fn authorization_details(
                             .map(|r| model::Role {
                                 name: r.role_name.unwrap_or_default(),
                                 arn: r.arn.unwrap_or_default(),
+                                id: r.role_id.unwrap_or_default(),
                                 created: r.create_date.as_ref().and_then(to_utc),
                                 trust_policy: r.assume_role_policy_document,
                                 attached_policies: attached(r.attached_managed_policies),
@@ -137,23 +178,21 @@ async fn authorization_details(
                                     .and_then(|u| u.last_used_date)
                                     .as_ref()
                                     .and_then(to_utc),
+                                tags: tags(r.tags),
+                                instance_profiles: r
+                                    .instance_profile_list
+                                    .unwrap_or_default()
+                                    .into_iter()
+                                    .map(|p| p.arn)
+                                    .collect(),
                             }),
                     );
-                details
-                    .policies
-                    .extend(page.policies.unwrap_or_default().into_iter().map(|p| {
-                        model::ManagedPolicy {
-                            name: p.policy_name.unwrap_or_default(),
-                            arn: p.arn.unwrap_or_default(),
-                            attachment_count: p.attachment_count.unwrap_or(0),
-                            default_document: p
-                                .policy_version_list
-                                .unwrap_or_default()
-                                .into_iter()
-                                .find(|v| v.is_default_version)
-                                .and_then(|v| v.document),
-                        }
-                    }));
+                details.policies.extend(
+                    page.policies
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(managed_policy),
+                );
             }
             details
         })

@@ -1,41 +1,46 @@
-use serde_json::json;
+use serde_json::{json, Value};
 
+use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
+use crate::access::paths::{self, EscalationPath};
 use crate::declare_rule;
-use crate::identity::{grants_full_admin, principals, PrincipalKind};
-use crate::policy::{access, Access};
+use crate::identity::principals;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::authorization_details;
 
 declare_rule! {
     /// ## What it checks
-    /// Users (with the policies of their groups) and roles whose policies in force allow a
-    /// known way to raise their own privileges:
+    /// Users (with the policies of their groups) and roles that can end up with more
+    /// privileges than they hold, through the known privilege-escalation paths listed
+    /// below, chained to any depth with the roles they can assume.
     ///
-    /// - rewriting policies: `iam:CreatePolicyVersion`, `iam:SetDefaultPolicyVersion`,
-    ///   `iam:Attach{User,Group,Role}Policy`, `iam:Put{User,Group,Role}Policy`;
-    /// - taking over identities: `iam:CreateAccessKey`, `iam:CreateLoginProfile`,
-    ///   `iam:UpdateLoginProfile`, `iam:AddUserToGroup`, `iam:UpdateAssumeRolePolicy`;
-    /// - passing a more privileged role to a service that runs code: `iam:PassRole` with
-    ///   `ec2:RunInstances`, with `lambda:CreateFunction` and `lambda:InvokeFunction` or
-    ///   `lambda:CreateEventSourceMapping`, with `cloudformation:CreateStack`, with
-    ///   `glue:CreateDevEndpoint`, with `datapipeline:CreatePipeline`.
+    /// Each step is evaluated as IAM does for the principal taking it, on the concrete
+    /// resource it needs: explicit denies, permissions boundaries, `Resource` /
+    /// `NotResource` against the account's users, groups, roles and policies, policy
+    /// variables (`${aws:username}`, `${aws:PrincipalTag/...}`), and conditions against
+    /// what is known (`iam:PassedToService`, `iam:PolicyARN`, `iam:PermissionsBoundary`,
+    /// tags of the principal and of the target, the clock). A step whose condition can
+    /// never hold is no step; one that depends on the request (MFA, source IP) still
+    /// counts, and the finding says which condition it depends on.
     ///
-    /// Evaluation follows IAM: wildcards, `NotAction`, an explicit `Deny` (unconditional, on
-    /// every resource) blocks a step, and a permissions boundary must allow every step. An
-    /// `Allow` with conditions counts, since the condition may hold. The finding names each
-    /// path and the statements that grant it. Principals with full administrator rights are
-    /// not reported again here. A policy that cannot be parsed or was not collected gives
-    /// unknown.
+    /// A chain counts only when it gains something: it ends as an administrator, as a
+    /// principal holding a permission the actor lacks, or rewrites the permissions of a
+    /// principal the actor controls. Passing a role needs a role that trusts the service
+    /// (for EC2, one in an instance profile), and a role no more privileged than the actor
+    /// gains nothing. Policies managed by AWS cannot be versioned by customers. Principals
+    /// that already hold every permission are reported by `iam-principal-administrator`
+    /// instead. A principal whose policies, or those of a principal it can reach, could not
+    /// be read is unknown.
     ///
     /// ## Why it matters
-    /// Any of these permissions turns a limited identity into an administrator in one or two
-    /// calls, so the limits written elsewhere in its policies do not hold. Attackers look for
-    /// them first after stealing credentials.
+    /// Any of these chains turns a limited identity into an administrator, or into a more
+    /// privileged one, in a few calls: the limits written in its own policies do not hold.
+    /// Attackers look for them first after stealing credentials.
     ///
     /// ## How to fix
-    /// Remove the permission, or scope its `Resource` to what the principal must manage (for
-    /// `iam:PassRole`, the specific roles, with `iam:PassedToService`), and set a permissions
-    /// boundary on principals that must manage IAM.
+    /// Break the first step of the chain named in the finding: scope the permission's
+    /// `Resource` to what the principal must manage (for `iam:PassRole`, the specific roles,
+    /// with `iam:PassedToService`), narrow the trust policy of the role it can assume, and
+    /// set a permissions boundary on principals that must manage IAM.
     ///
     /// - Console: IAM → the user or role → Permissions → edit the policy named in the finding.
     /// - CLI: `aws iam put-role-permissions-boundary --role-name ROLE --permissions-boundary ARN`
@@ -43,8 +48,9 @@ declare_rule! {
     ///   `aws_iam_role` / `aws_iam_user`.
     ///
     /// ## References
+    /// - <https://pathfinding.cloud> (DataDog), <https://github.com/BishopFox/iam-vulnerable>
     /// - <https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/>
-    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+    /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
     pub static RULE = {
         id: "iam-privilege-escalation",
         title: "IAM principal can escalate its privileges",
@@ -53,139 +59,116 @@ declare_rule! {
         cis: [],
         fsbp: [],
         check: check,
+        appendix: ("Paths", paths::table_markdown),
     };
 }
 
-/// Each path: what it does, and the actions it needs together.
-const PATHS: &[(&str, &[&str])] = &[
-    (
-        "create a new default version of a managed policy",
-        &["iam:CreatePolicyVersion"],
-    ),
-    (
-        "make an older policy version the default",
-        &["iam:SetDefaultPolicyVersion"],
-    ),
-    (
-        "attach any managed policy to a user",
-        &["iam:AttachUserPolicy"],
-    ),
-    (
-        "attach any managed policy to a group",
-        &["iam:AttachGroupPolicy"],
-    ),
-    (
-        "attach any managed policy to a role",
-        &["iam:AttachRolePolicy"],
-    ),
-    ("write an inline policy into a user", &["iam:PutUserPolicy"]),
-    (
-        "write an inline policy into a group",
-        &["iam:PutGroupPolicy"],
-    ),
-    ("write an inline policy into a role", &["iam:PutRolePolicy"]),
-    (
-        "create access keys for another user",
-        &["iam:CreateAccessKey"],
-    ),
-    (
-        "create a console password for a user",
-        &["iam:CreateLoginProfile"],
-    ),
-    (
-        "change a user's console password",
-        &["iam:UpdateLoginProfile"],
-    ),
-    (
-        "add a user to a more privileged group",
-        &["iam:AddUserToGroup"],
-    ),
-    (
-        "let itself assume a role by rewriting its trust policy",
-        &["iam:UpdateAssumeRolePolicy"],
-    ),
-    (
-        "pass a role to a new EC2 instance",
-        &["iam:PassRole", "ec2:RunInstances"],
-    ),
-    (
-        "pass a role to a new Lambda function and invoke it",
-        &[
-            "iam:PassRole",
-            "lambda:CreateFunction",
-            "lambda:InvokeFunction",
-        ],
-    ),
-    (
-        "pass a role to a new Lambda function triggered by an event source",
-        &[
-            "iam:PassRole",
-            "lambda:CreateFunction",
-            "lambda:CreateEventSourceMapping",
-        ],
-    ),
-    (
-        "pass a role to a CloudFormation stack",
-        &["iam:PassRole", "cloudformation:CreateStack"],
-    ),
-    (
-        "pass a role to a Glue development endpoint",
-        &["iam:PassRole", "glue:CreateDevEndpoint"],
-    ),
-    (
-        "pass a role to a Data Pipeline",
-        &["iam:PassRole", "datapipeline:CreatePipeline"],
-    ),
-];
+/// Chains shown in a finding's evidence; the message names the first.
+const CHAINS_SHOWN: usize = 3;
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     let details = match authorization_details(rule, cx, "*") {
         Ok(details) => details,
         Err(unknown) => return vec![*unknown],
     };
-    principals(details)
+    let principals = principals(details);
+    let graph = Graph::new(
+        &principals,
+        details,
+        &cx.snapshot.account.partition,
+        cx.settings.now,
+    );
+    principals
         .iter()
-        .filter_map(|principal| {
-            let kind = match principal.kind {
-                PrincipalKind::User => "user",
-                PrincipalKind::Role => "role",
-            };
-            let label = format!("{kind} {}", principal.name);
-            let (documents, boundary) = match (principal.documents(), principal.boundary()) {
-                (Ok(documents), Ok(boundary)) => (documents, boundary),
-                (Err(error), _) | (_, Err(error)) => {
-                    return Some(rule.unknown(&principal.arn, None, format!("could not be checked: {label}: {error}")))
-                }
-            };
-            let admin = documents.iter().any(|d| d.document.statements.iter().any(grants_full_admin))
-                && matches!(access(&documents, boundary, "*"), Access::Allowed(_));
-            if admin {
-                return None;
-            }
-            let mut found = Vec::new();
-            for (what, actions) in PATHS {
-                let steps: Vec<(&str, Access)> = actions.iter().map(|a| (*a, access(&documents, boundary, a))).collect();
-                if steps.iter().all(|(_, step)| matches!(step, Access::Allowed(_))) {
-                    let granted_by: Vec<_> = steps
-                        .iter()
-                        .map(|(action, step)| match step {
-                            Access::Allowed(deciders) => json!({
-                                "action": action,
-                                "granted_by": deciders.iter().map(|d| json!({ "policy": d.source, "statement": d.statement })).collect::<Vec<_>>(),
-                            }),
-                            _ => json!(null),
-                        })
-                        .collect();
-                    found.push((what, json!({ "path": what, "actions": actions, "steps": granted_by })));
+        .enumerate()
+        .filter_map(|(index, principal)| {
+            let label = principal.label();
+            match graph.verdict(index) {
+                Verdict::Administrator(_) => None,
+                Verdict::Unknown(reason) => Some(rule.unknown(
+                    &principal.arn,
+                    None,
+                    format!("could not be checked: {label}: {reason}"),
+                )),
+                Verdict::Contained => Some(rule.pass(
+                    &principal.arn,
+                    None,
+                    format!("{label} has no known way to gain privileges"),
+                )),
+                Verdict::Escalates(found) => {
+                    Some(escalation_finding(rule, &label, &principal.arn, &found))
                 }
             }
-            Some(if found.is_empty() {
-                rule.pass(&principal.arn, None, format!("{label} has no known privilege-escalation path"))
-            } else {
-                let names: Vec<&str> = found.iter().map(|(what, _)| **what).collect();
-                rule.fail(&principal.arn, None, format!("{label} can {}", names.join("; ")))
-                    .with_evidence(json!({ "paths": found.into_iter().map(|(_, e)| e).collect::<Vec<_>>() }))
-            })
         })
         .collect()
+}
+
+fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation]) -> Finding {
+    let best = &found[0];
+    let outcome = match &best.outcome {
+        Outcome::Administrator => "become an administrator".to_string(),
+        Outcome::Gains(permission) => format!("gain {permission}"),
+    };
+    let route: Vec<String> = best.steps.iter().map(describe_step).collect();
+    let mut message = format!("{label} can {outcome}: {}", route.join(", then "));
+    let depends = best.depends_on();
+    if !depends.is_empty() {
+        let keys: Vec<&str> = depends.iter().map(String::as_str).collect();
+        message.push_str(&format!(" (if the request satisfies {})", keys.join(", ")));
+    }
+    let severity = match best.outcome {
+        Outcome::Administrator => rule.severity,
+        Outcome::Gains(_) => Severity::Medium,
+    };
+    let chains: Vec<Value> = found
+        .iter()
+        .take(CHAINS_SHOWN)
+        .map(chain_evidence)
+        .collect();
+    rule.fail(arn, None, message)
+        .with_severity(severity)
+        .with_evidence(json!({ "chains": chains, "chains_found": found.len() }))
+}
+
+fn describe_step(step: &Step) -> String {
+    let title = EscalationPath::find(step.path).map_or(step.path, |p| p.title);
+    format!("{title} ({}) on {}", step.path, step.target)
+}
+
+fn chain_evidence(escalation: &Escalation) -> Value {
+    let outcome = match &escalation.outcome {
+        Outcome::Administrator => json!("administrator"),
+        Outcome::Gains(permission) => json!({ "gains": permission }),
+    };
+    json!({
+        "outcome": outcome,
+        "ends_as": escalation.ends_as,
+        "depends_on": escalation.depends_on(),
+        "steps": escalation.steps.iter().map(step_evidence).collect::<Vec<_>>(),
+    })
+}
+
+fn step_evidence(step: &Step) -> Value {
+    let actions: Vec<Value> = step
+        .grants
+        .iter()
+        .map(|g| {
+            let granted_by: Vec<Value> = g
+                .granted_by
+                .iter()
+                .map(|grant| json!({ "policy": grant.policy, "statement": grant.statement }))
+                .collect();
+            json!({ "action": g.action, "resource": g.resource, "granted_by": granted_by })
+        })
+        .collect();
+    let mut evidence = json!({
+        "path": step.path,
+        "actor": step.actor,
+        "target": step.target,
+        "actions": actions,
+    });
+    if let Some(note) = step.note {
+        evidence["note"] = json!(note);
+    }
+    evidence
 }

@@ -36,6 +36,7 @@ fn user(
         attached_policies: attached,
         inline_policies: inline,
         permissions_boundary_arn: None,
+        tags: Default::default(),
     }
 }
 
@@ -49,6 +50,9 @@ fn role(name: &str, trust: &str, attached: Vec<AttachedPolicy>, inline: Vec<Inli
         inline_policies: inline,
         permissions_boundary_arn: None,
         last_used: None,
+        id: format!("AROA{}", name.to_uppercase()),
+        tags: Default::default(),
+        instance_profiles: vec![],
     }
 }
 
@@ -58,6 +62,7 @@ fn managed(name: &str, arn: &str, attachments: i32, document: &str) -> ManagedPo
         arn: arn.into(),
         attachment_count: attachments,
         default_document: Some(document.into()),
+        other_versions: vec![],
     }
 }
 
@@ -83,6 +88,14 @@ fn web_identity(provider: &str, condition: &str) -> String {
 const EC2_TRUST: &str = r#"{"Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
 fn details() -> AuthorizationDetails {
+    let mut details = details_without_profiles();
+    // The app role is what instances run with: passing it to EC2 is a path.
+    let app = details.roles.iter_mut().find(|r| r.name == "app").unwrap();
+    app.instance_profiles = vec!["arn:aws:iam::111122223333:instance-profile/app".into()];
+    details
+}
+
+fn details_without_profiles() -> AuthorizationDetails {
     // "Percent-encoded" as IAM returns inline documents: {"Statement":{"Effect":"Allow","Action":"iam:CreatePolicyVersion","Resource":"*"}}
     let encoded_escalation = "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3ACreatePolicyVersion%22%2C%22Resource%22%3A%22%2A%22%7D%7D";
     let pass_role_ec2 = r#"{"Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances","ec2:Describe*"],"Resource":"*"}]}"#;
@@ -352,6 +365,8 @@ fn policy_rules() {
         &iam_user_policy_attached_directly::RULE,
         &iam_policy_full_admin::RULE,
         &iam_policy_service_wildcard::RULE,
+        &iam_policy_not_action_allow::RULE,
+        &iam_principal_administrator::RULE,
         &iam_privilege_escalation::RULE,
         &iam_role_trust_any_principal::RULE,
         &iam_role_cross_account_trust_without_external_id::RULE,

@@ -16,6 +16,7 @@ mod ec2_vpc_flow_logs_disabled;
 mod iam_credentials;
 mod iam_password_policy_weak;
 mod iam_policies;
+mod iam_privilege_escalation;
 mod registry;
 mod s3_bucket_cross_account_access;
 mod s3_bucket_public_acl;

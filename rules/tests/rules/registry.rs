@@ -33,6 +33,8 @@ fn rule_ids_are_unique_kebab_case_and_named_after_their_file() {
 const NO_BENCHMARK_CONTROL: &[&str] = &[
     "ec2-image-public",
     "ec2-snapshot-unencrypted",
+    "iam-policy-not-action-allow",
+    "iam-principal-administrator",
     "iam-privilege-escalation",
     "iam-role-cross-account-trust-without-external-id",
     "iam-role-trust-any-principal",

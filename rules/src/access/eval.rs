@@ -1,0 +1,392 @@
+//! IAM's evaluation of identity policies for one (principal, action, resource): explicit
+//! deny first, then an allow in the principal's policies, then the permissions boundary.
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>
+//!
+//! The resource of a request is a concrete ARN, or a pattern for resources the analysis
+//! does not list one by one (a function the attacker will create: `function:*`). How a
+//! statement's patterns must meet the request's is the request's [`Fit`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::Value;
+
+use super::condition::{evaluate_all, KeyLookup, KeyValue, Truth};
+use super::pattern::{covers, overlaps};
+use super::variables::{substitute, Substituted};
+use crate::identity::{Principal, PrincipalKind};
+use crate::policy::{Effect, PolicyDocument, SourcedPolicy, Statement};
+
+/// How far a statement must reach into a request's action and resource patterns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Some of it: an `Allow` on `function:app-*` lets the attacker create some function.
+    Some,
+    /// All of it: a `Deny` blocks a request only when it covers every resource the
+    /// attacker could pick.
+    All,
+}
+
+/// One request to evaluate.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub action: &'a str,
+    pub resource: &'a str,
+    /// Tags of the resource when it was collected; `None` when the resource was not
+    /// inventoried (its `aws:ResourceTag` conditions then depend on the request).
+    pub resource_tags: Option<&'a BTreeMap<String, String>>,
+    /// Request-specific keys this request carries (`iam:passedtoservice`...), lower case.
+    pub context: Vec<(&'static str, String)>,
+    pub allow_fit: Fit,
+    pub deny_fit: Fit,
+}
+
+impl<'a> Request<'a> {
+    /// An attacker's request: allowed if some of the resource pattern is, denied only if all.
+    pub fn new(action: &'a str, resource: &'a str) -> Request<'a> {
+        Request {
+            action,
+            resource,
+            resource_tags: None,
+            context: Vec::new(),
+            allow_fit: Fit::Some,
+            deny_fit: Fit::All,
+        }
+    }
+
+    pub fn with_tags(mut self, tags: &'a BTreeMap<String, String>) -> Request<'a> {
+        self.resource_tags = Some(tags);
+        self
+    }
+
+    pub fn with_key(mut self, key: &'static str, value: impl Into<String>) -> Request<'a> {
+        self.context.push((key, value.into()));
+        self
+    }
+}
+
+/// The policies in force for a principal: identity policies and the boundary.
+#[derive(Debug, Clone)]
+pub struct Perms<'a> {
+    pub policies: Vec<SourcedPolicy<'a>>,
+    pub boundary: Option<&'a PolicyDocument>,
+}
+
+impl<'a> Perms<'a> {
+    /// These permissions with one more policy (one an attacker attached or wrote).
+    pub fn with(&self, source: String, document: &'a PolicyDocument) -> Perms<'a> {
+        let mut more = self.clone();
+        more.policies.push(SourcedPolicy { source, document });
+        more
+    }
+}
+
+/// One statement that took part in a decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    pub policy: String,
+    pub statement: Value,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Allowed by these statements; when `depends_on` is not empty, only for requests that
+    /// satisfy those condition keys (or that a conditional deny does not catch).
+    Allowed {
+        by: Vec<Grant>,
+        depends_on: BTreeSet<String>,
+    },
+    /// An explicit deny that always applies.
+    Denied(Grant),
+    /// No allow, or the boundary does not allow it.
+    NotAllowed,
+}
+
+impl Decision {
+    pub fn allowed(&self) -> bool {
+        matches!(self, Decision::Allowed { .. })
+    }
+}
+
+/// The condition keys of one request made by one principal, at `now`.
+struct Keys<'a> {
+    principal: &'a Principal,
+    request: &'a Request<'a>,
+    now: DateTime<Utc>,
+}
+
+impl KeyLookup for Keys<'_> {
+    fn value(&self, key: &str) -> KeyValue {
+        let known = |value: &str| KeyValue::Known(vec![value.to_string()]);
+        let principal = self.principal;
+        if let Some((_, value)) = self.request.context.iter().find(|(k, _)| *k == key) {
+            return known(value);
+        }
+        if let Some(tag) = key.strip_prefix("aws:principaltag/") {
+            return tag_value(&principal.tags, tag);
+        }
+        if let Some(tag) = key.strip_prefix("aws:resourcetag/") {
+            return match self.request.resource_tags {
+                Some(tags) => tag_value(tags, tag),
+                None => KeyValue::Unknown,
+            };
+        }
+        match key {
+            "aws:username" => match principal.kind {
+                PrincipalKind::User => known(&principal.name),
+                PrincipalKind::Role => KeyValue::Absent,
+            },
+            "aws:userid" => match principal.kind {
+                PrincipalKind::User => known(&principal.id),
+                // `ROLEID:session-name`: the session name is the caller's choice.
+                PrincipalKind::Role => KeyValue::Unknown,
+            },
+            "aws:principalarn" => known(&principal.arn),
+            "aws:principalaccount" => known(&principal.account),
+            "aws:principaltype" => known(match principal.kind {
+                PrincipalKind::User => "User",
+                PrincipalKind::Role => "AssumedRole",
+            }),
+            // A caller can always get a fresh session (sts:GetSessionToken needs no
+            // permission), so its token is issued "now".
+            "aws:currenttime" | "aws:tokenissuetime" => {
+                known(&self.now.to_rfc3339_opts(SecondsFormat::Secs, true))
+            }
+            "aws:epochtime" => known(&self.now.timestamp().to_string()),
+            // The AWS CLI and SDKs always use TLS.
+            "aws:securetransport" => known("true"),
+            // Keys of other requests than the one evaluated are absent from it.
+            "iam:passedtoservice" | "iam:policyarn" | "iam:permissionsboundary" => KeyValue::Absent,
+            _ => KeyValue::Unknown,
+        }
+    }
+}
+
+/// Tag keys compare case-insensitively in `aws:PrincipalTag/` and `aws:ResourceTag/`.
+fn tag_value(tags: &BTreeMap<String, String>, wanted: &str) -> KeyValue {
+    tags.iter()
+        .find(|(key, _)| key.eq_ignore_ascii_case(wanted))
+        .map(|(_, value)| KeyValue::Known(vec![value.clone()]))
+        .unwrap_or(KeyValue::Absent)
+}
+
+fn fits(pattern: &str, text: &str, fit: Fit, ignore_case: bool) -> bool {
+    match fit {
+        Fit::Some => overlaps(pattern, text, ignore_case),
+        Fit::All => covers(pattern, text, ignore_case),
+    }
+}
+
+/// `NotAction` / `NotResource` reach what their patterns do not: "some of it" is reached
+/// unless a pattern covers all of it, "all of it" unless a pattern reaches some of it.
+fn excluded(patterns: &[String], text: &str, fit: Fit, ignore_case: bool) -> bool {
+    let inverse = match fit {
+        Fit::Some => Fit::All,
+        Fit::All => Fit::Some,
+    };
+    patterns.iter().any(|p| fits(p, text, inverse, ignore_case))
+}
+
+fn action_applies(statement: &Statement, action: &str, fit: Fit) -> bool {
+    match (&statement.action, &statement.not_action) {
+        (Some(actions), _) => actions.iter().any(|p| fits(p, action, fit, true)),
+        (None, Some(not)) => !excluded(not, action, fit, true),
+        (None, None) => false,
+    }
+}
+
+fn resource_applies(
+    statement: &Statement,
+    request: &Request<'_>,
+    keys: &Keys<'_>,
+    fit: Fit,
+) -> Truth {
+    let (patterns, negated) = match (&statement.resource, &statement.not_resource) {
+        (Some(patterns), _) => (patterns, false),
+        (None, Some(patterns)) => (patterns, true),
+        (None, None) => return Truth::Yes,
+    };
+    let mut resolved = Vec::with_capacity(patterns.len());
+    let mut depends = BTreeSet::new();
+    for pattern in patterns {
+        match substitute(pattern, keys) {
+            Substituted::Text(text) => resolved.push(text),
+            Substituted::Absent => {}
+            Substituted::Depends(text, keys) => {
+                resolved.push(text);
+                depends.extend(keys);
+            }
+        }
+    }
+    let reached = if negated {
+        !excluded(&resolved, request.resource, fit, false)
+    } else {
+        resolved
+            .iter()
+            .any(|p| fits(p, request.resource, fit, false))
+    };
+    match (reached, depends.is_empty()) {
+        (false, _) => Truth::No,
+        (true, true) => Truth::Yes,
+        (true, false) => Truth::Depends(depends),
+    }
+}
+
+fn applies(statement: &Statement, request: &Request<'_>, keys: &Keys<'_>) -> Truth {
+    let fit = match statement.effect {
+        Effect::Allow => request.allow_fit,
+        Effect::Deny => request.deny_fit,
+    };
+    if !action_applies(statement, request.action, fit) {
+        return Truth::No;
+    }
+    let resource = resource_applies(statement, request, keys, fit);
+    if resource == Truth::No {
+        return Truth::No;
+    }
+    resource.and(evaluate_all(&statement.conditions, keys))
+}
+
+/// Allows and denies of one set of statements for a request.
+struct Verdict {
+    allows: Vec<(Grant, Truth)>,
+    denied: Option<Grant>,
+    conditional_denies: BTreeSet<String>,
+}
+
+fn judge<'s>(
+    statements: impl Iterator<Item = (&'s str, &'s Statement)>,
+    request: &Request<'_>,
+    keys: &Keys<'_>,
+) -> Verdict {
+    let mut verdict = Verdict {
+        allows: Vec::new(),
+        denied: None,
+        conditional_denies: BTreeSet::new(),
+    };
+    for (source, statement) in statements {
+        let truth = applies(statement, request, keys);
+        let grant = || Grant {
+            policy: source.to_string(),
+            statement: statement.raw.clone(),
+        };
+        match (statement.effect, truth) {
+            (_, Truth::No) => {}
+            (Effect::Deny, Truth::Yes) => {
+                verdict.denied.get_or_insert_with(grant);
+            }
+            // A deny that depends on the request: allowed only when it does not catch it.
+            (Effect::Deny, Truth::Depends(keys)) => verdict.conditional_denies.extend(keys),
+            (Effect::Allow, truth) => verdict.allows.push((grant(), truth)),
+        }
+    }
+    verdict
+}
+
+/// The allowing statements to cite and what they depend on: unconditional ones when there
+/// are any, else the conditional ones with the union of their keys.
+fn allowed_by(allows: Vec<(Grant, Truth)>) -> (Vec<Grant>, BTreeSet<String>) {
+    let certain: Vec<Grant> = allows
+        .iter()
+        .filter(|(_, truth)| *truth == Truth::Yes)
+        .map(|(grant, _)| grant.clone())
+        .collect();
+    if !certain.is_empty() {
+        return (certain, BTreeSet::new());
+    }
+    let mut depends = BTreeSet::new();
+    let grants = allows
+        .into_iter()
+        .map(|(grant, truth)| {
+            if let Truth::Depends(keys) = truth {
+                depends.extend(keys);
+            }
+            grant
+        })
+        .collect();
+    (grants, depends)
+}
+
+/// Whether `principal`, holding `perms`, may make `request` at `now`.
+pub fn decide(
+    principal: &Principal,
+    perms: &Perms<'_>,
+    request: &Request<'_>,
+    now: DateTime<Utc>,
+) -> Decision {
+    let keys = Keys {
+        principal,
+        request,
+        now,
+    };
+    let statements = perms.policies.iter().flat_map(|p| {
+        p.document
+            .statements
+            .iter()
+            .map(move |s| (p.source.as_str(), s))
+    });
+    let verdict = judge(statements, request, &keys);
+    if let Some(deny) = verdict.denied {
+        return Decision::Denied(deny);
+    }
+    if verdict.allows.is_empty() {
+        return Decision::NotAllowed;
+    }
+    let (by, mut depends_on) = allowed_by(verdict.allows);
+    depends_on.extend(verdict.conditional_denies);
+    if let Some(boundary) = perms.boundary {
+        let inside = judge(
+            boundary
+                .statements
+                .iter()
+                .map(|s| ("permissions boundary", s)),
+            request,
+            &keys,
+        );
+        if inside.denied.is_some() || inside.allows.is_empty() {
+            return Decision::NotAllowed;
+        }
+        let (_, boundary_depends) = allowed_by(inside.allows);
+        depends_on.extend(boundary_depends);
+        depends_on.extend(inside.conditional_denies);
+    }
+    Decision::Allowed { by, depends_on }
+}
+
+/// Every action on every resource: no deny that reaches any of it, and a boundary that
+/// allows all of it too.
+pub fn administrator(principal: &Principal, perms: &Perms<'_>, now: DateTime<Utc>) -> Decision {
+    let request = Request {
+        allow_fit: Fit::All,
+        deny_fit: Fit::Some,
+        ..Request::new("*:*", "*")
+    };
+    decide(principal, perms, &request, now)
+}
+
+/// Whether any `Allow` of `perms` names `action` at all: a cheap test before evaluating a
+/// path's action against many resources.
+pub fn mentions(perms: &Perms<'_>, action: &str) -> bool {
+    perms.policies.iter().any(|p| {
+        p.document
+            .statements
+            .iter()
+            .any(|s| s.effect == Effect::Allow && action_applies(s, action, Fit::Some))
+    })
+}
+
+/// The conditions of a resource policy's statement (a role's trust policy) for a request
+/// made by `principal`.
+pub fn conditions_hold(
+    principal: &Principal,
+    statement: &Statement,
+    request: &Request<'_>,
+    now: DateTime<Utc>,
+) -> Truth {
+    let keys = Keys {
+        principal,
+        request,
+        now,
+    };
+    evaluate_all(&statement.conditions, &keys)
+}
