@@ -193,8 +193,13 @@ fn bad_snapshots_are_fatal_errors_naming_the_problem() {
             "schema version 99",
         ),
         (
-            "truncated.json",
+            "old.json",
             Some("{\"schema_version\": 1, \"regions\": []}"),
+            "schema version 1; this posture reads version 2",
+        ),
+        (
+            "truncated.json",
+            Some("{\"schema_version\": 2, \"regions\": []}"),
             "is malformed",
         ),
     ];

@@ -1,10 +1,10 @@
 //! IAM principals with the policies in force for them: a user's own and its groups'
 //! policies, a role's policies, each parsed once, and the permissions boundary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::access::eval::Perms;
-use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy};
+use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
 
 /// A policy of a principal: parsed, or why it could not be (a parse error, a managed
@@ -86,11 +86,25 @@ pub fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_string()
 }
 
-fn managed(details: &AuthorizationDetails, attached: &AttachedPolicy, via: &str) -> PolicyOf {
-    let document = details
-        .policies
-        .iter()
-        .find(|p| p.arn == attached.arn)
+/// The account's managed policies by ARN.
+struct ManagedIndex<'d>(HashMap<&'d str, &'d ManagedPolicy>);
+
+impl<'d> ManagedIndex<'d> {
+    fn new(details: &'d AuthorizationDetails) -> ManagedIndex<'d> {
+        ManagedIndex(
+            details
+                .policies
+                .iter()
+                .map(|p| (p.arn.as_str(), p))
+                .collect(),
+        )
+    }
+}
+
+fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> PolicyOf {
+    let document = index
+        .0
+        .get(attached.arn.as_str())
         .and_then(|p| p.default_document.as_deref())
         .ok_or_else(|| "its document was not collected".to_string())
         .and_then(|text| policy::parse(text).map_err(|e| e.to_string()));
@@ -108,7 +122,7 @@ fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
 }
 
 fn boundary(
-    details: &AuthorizationDetails,
+    details: &ManagedIndex<'_>,
     arn: &Option<String>,
 ) -> Option<Result<PolicyDocument, String>> {
     let arn = arn.as_ref()?;
@@ -119,25 +133,37 @@ fn boundary(
     Some(managed(details, &attached, "").document)
 }
 
-/// The policies of a group: what a user added to it would gain.
-pub fn group_policies(
-    details: &AuthorizationDetails,
-    group: &crate::model::Group,
-) -> Vec<PolicyOf> {
+/// The policies of every group, by name: what a user added to one would gain.
+pub fn group_policies(details: &AuthorizationDetails) -> HashMap<String, Vec<PolicyOf>> {
+    let index = ManagedIndex::new(details);
+    details
+        .groups
+        .iter()
+        .map(|g| (g.name.clone(), policies_of_group(&index, g)))
+        .collect()
+}
+
+fn policies_of_group(index: &ManagedIndex<'_>, group: &crate::model::Group) -> Vec<PolicyOf> {
     let via = format!(" (via group {})", group.name);
     let mut policies: Vec<PolicyOf> = group
         .attached_policies
         .iter()
-        .map(|p| managed(details, p, &via))
+        .map(|p| managed(index, p, &via))
         .collect();
     policies.extend(group.inline_policies.iter().map(|p| inline(p, &via)));
     policies
 }
 
 /// Every user (with its groups' policies) and every role.
-pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
+pub fn principals(account: &AuthorizationDetails) -> Vec<Principal> {
+    let details = &ManagedIndex::new(account);
+    let groups: HashMap<&str, &crate::model::Group> = account
+        .groups
+        .iter()
+        .map(|g| (g.name.as_str(), g))
+        .collect();
     let mut principals = Vec::new();
-    for user in &details.users {
+    for user in &account.users {
         let mut policies: Vec<PolicyOf> = user
             .attached_policies
             .iter()
@@ -150,18 +176,11 @@ pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
             .map(|p| p.arn.clone())
             .collect();
         for group_name in &user.groups {
-            let via = format!(" (via group {group_name})");
-            match details.groups.iter().find(|g| &g.name == group_name) {
+            match groups.get(group_name.as_str()).copied() {
                 Some(group) => {
                     managed_policy_arns
                         .extend(group.attached_policies.iter().map(|p| p.arn.clone()));
-                    policies.extend(
-                        group
-                            .attached_policies
-                            .iter()
-                            .map(|p| managed(details, p, &via)),
-                    );
-                    policies.extend(group.inline_policies.iter().map(|p| inline(p, &via)));
+                    policies.extend(policies_of_group(details, group));
                 }
                 None => policies.push(PolicyOf {
                     source: format!("group {group_name}"),
@@ -183,7 +202,7 @@ pub fn principals(details: &AuthorizationDetails) -> Vec<Principal> {
             boundary: boundary(details, &user.permissions_boundary_arn),
         });
     }
-    for role in &details.roles {
+    for role in &account.roles {
         let mut policies: Vec<PolicyOf> = role
             .attached_policies
             .iter()

@@ -221,6 +221,11 @@ fn parse_conditions(value: &Value) -> Option<Vec<Condition>> {
 
 /// IAM wildcard matching: `*` any run of characters, `?` exactly one.
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
+    if pattern.is_ascii() && text.is_ascii() {
+        // The common case, without allocating: ARNs and actions are ASCII.
+        let equal = |a: u8, b: u8| a == b || (ignore_case && a.eq_ignore_ascii_case(&b));
+        return glob(pattern.as_bytes(), text.as_bytes(), b'*', b'?', equal);
+    }
     let fold = |s: &str| -> Vec<char> {
         if ignore_case {
             s.chars().flat_map(char::to_lowercase).collect()
@@ -228,28 +233,37 @@ pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
             s.chars().collect()
         }
     };
-    let (pattern, text) = (fold(pattern), fold(text));
+    glob(&fold(pattern), &fold(text), '*', '?', |a, b| a == b)
+}
+
+fn glob<T: Copy + PartialEq>(
+    pattern: &[T],
+    text: &[T],
+    star: T,
+    any: T,
+    equal: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut p, mut t) = (0, 0);
     // Position of the last `*` in the pattern and the text position it was tried at.
     let mut backtrack: Option<(usize, usize)> = None;
     while t < text.len() {
         // A `*` is a wildcard even where the text holds a literal `*` (texts that are
         // themselves patterns, when one grant is compared with another).
-        if p < pattern.len() && pattern[p] == '*' {
+        if p < pattern.len() && pattern[p] == star {
             backtrack = Some((p, t));
             p += 1;
-        } else if p < pattern.len() && (pattern[p] == '?' || pattern[p] == text[t]) {
+        } else if p < pattern.len() && (pattern[p] == any || equal(pattern[p], text[t])) {
             p += 1;
             t += 1;
-        } else if let Some((star, tried)) = backtrack {
-            p = star + 1;
+        } else if let Some((star_at, tried)) = backtrack {
+            p = star_at + 1;
             t = tried + 1;
-            backtrack = Some((star, tried + 1));
+            backtrack = Some((star_at, tried + 1));
         } else {
             return false;
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|&c| c == star)
 }
 
 /// Whether an IAM action pattern matches an action (actions are case-insensitive).

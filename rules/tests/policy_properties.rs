@@ -70,3 +70,29 @@ proptest! {
         prop_assert_eq!(parse(&json).unwrap(), parse(&encoded).unwrap());
     }
 }
+
+/// Every string over `[ab]` up to `len` characters.
+fn strings(len: usize) -> Vec<String> {
+    let mut all = vec![String::new()];
+    let mut last = vec![String::new()];
+    for _ in 0..len {
+        last = last
+            .iter()
+            .flat_map(|s| [format!("{s}a"), format!("{s}b")])
+            .collect();
+        all.extend(last.iter().cloned());
+    }
+    all
+}
+
+proptest! {
+    /// Two patterns overlap exactly when some string matches both (patterns of four
+    /// elements always have such a string of at most eight characters when they have one).
+    #[test]
+    fn overlap_agrees_with_brute_force(a in "[ab*?]{0,4}", b in "[ab*?]{0,4}") {
+        let witness = strings(8)
+            .iter()
+            .any(|s| wildcard_match(&a, s, false) && wildcard_match(&b, s, false));
+        prop_assert_eq!(posture_rules::access::pattern::overlaps(&a, &b, false), witness);
+    }
+}

@@ -247,37 +247,43 @@ fn applies(statement: &Statement, request: &Request<'_>, keys: &Keys<'_>) -> Tru
     resource.and(evaluate_all(&statement.conditions, keys))
 }
 
+/// A statement and the policy it is in.
+type Sourced<'s> = (&'s str, &'s Statement);
+
+fn grant((source, statement): Sourced<'_>) -> Grant {
+    Grant {
+        policy: source.to_string(),
+        statement: statement.raw.clone(),
+    }
+}
+
 /// Allows and denies of one set of statements for a request.
-struct Verdict {
-    allows: Vec<(Grant, Truth)>,
-    denied: Option<Grant>,
+struct Verdict<'s> {
+    allows: Vec<(Sourced<'s>, Truth)>,
+    denied: Option<Sourced<'s>>,
     conditional_denies: BTreeSet<String>,
 }
 
 fn judge<'s>(
-    statements: impl Iterator<Item = (&'s str, &'s Statement)>,
+    statements: impl Iterator<Item = Sourced<'s>>,
     request: &Request<'_>,
     keys: &Keys<'_>,
-) -> Verdict {
+) -> Verdict<'s> {
     let mut verdict = Verdict {
         allows: Vec::new(),
         denied: None,
         conditional_denies: BTreeSet::new(),
     };
-    for (source, statement) in statements {
-        let truth = applies(statement, request, keys);
-        let grant = || Grant {
-            policy: source.to_string(),
-            statement: statement.raw.clone(),
-        };
-        match (statement.effect, truth) {
+    for sourced in statements {
+        let statement = sourced.1;
+        match (statement.effect, applies(statement, request, keys)) {
             (_, Truth::No) => {}
             (Effect::Deny, Truth::Yes) => {
-                verdict.denied.get_or_insert_with(grant);
+                verdict.denied.get_or_insert(sourced);
             }
             // A deny that depends on the request: allowed only when it does not catch it.
             (Effect::Deny, Truth::Depends(keys)) => verdict.conditional_denies.extend(keys),
-            (Effect::Allow, truth) => verdict.allows.push((grant(), truth)),
+            (Effect::Allow, truth) => verdict.allows.push((sourced, truth)),
         }
     }
     verdict
@@ -285,11 +291,11 @@ fn judge<'s>(
 
 /// The allowing statements to cite and what they depend on: unconditional ones when there
 /// are any, else the conditional ones with the union of their keys.
-fn allowed_by(allows: Vec<(Grant, Truth)>) -> (Vec<Grant>, BTreeSet<String>) {
+fn allowed_by(allows: Vec<(Sourced<'_>, Truth)>) -> (Vec<Grant>, BTreeSet<String>) {
     let certain: Vec<Grant> = allows
         .iter()
         .filter(|(_, truth)| *truth == Truth::Yes)
-        .map(|(grant, _)| grant.clone())
+        .map(|(sourced, _)| grant(*sourced))
         .collect();
     if !certain.is_empty() {
         return (certain, BTreeSet::new());
@@ -297,11 +303,11 @@ fn allowed_by(allows: Vec<(Grant, Truth)>) -> (Vec<Grant>, BTreeSet<String>) {
     let mut depends = BTreeSet::new();
     let grants = allows
         .into_iter()
-        .map(|(grant, truth)| {
+        .map(|(sourced, truth)| {
             if let Truth::Depends(keys) = truth {
                 depends.extend(keys);
             }
-            grant
+            grant(sourced)
         })
         .collect();
     (grants, depends)
@@ -327,7 +333,7 @@ pub fn decide(
     });
     let verdict = judge(statements, request, &keys);
     if let Some(deny) = verdict.denied {
-        return Decision::Denied(deny);
+        return Decision::Denied(grant(deny));
     }
     if verdict.allows.is_empty() {
         return Decision::NotAllowed;
@@ -389,4 +395,63 @@ pub fn conditions_hold(
         now,
     };
     evaluate_all(&statement.conditions, &keys)
+}
+
+/// Which resources the `Allow` statements for `action` can reach at most: a quick filter
+/// before evaluating the action on each of many concrete resources.
+pub enum Scope {
+    Everything,
+    /// Only resources matching one of these patterns (variables resolved).
+    Patterns(Vec<String>),
+}
+
+impl Scope {
+    /// The resources themselves, when every pattern is a plain ARN.
+    pub fn exact(&self) -> Option<&[String]> {
+        match self {
+            Scope::Patterns(patterns) if !patterns.iter().any(|p| p.contains(['*', '?'])) => {
+                Some(patterns)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn may_include(&self, resource: &str) -> bool {
+        match self {
+            Scope::Everything => true,
+            Scope::Patterns(patterns) => patterns.iter().any(|p| covers(p, resource, false)),
+        }
+    }
+}
+
+pub fn scope(principal: &Principal, perms: &Perms<'_>, action: &str, now: DateTime<Utc>) -> Scope {
+    let request = Request::new(action, "*");
+    let keys = Keys {
+        principal,
+        request: &request,
+        now,
+    };
+    let mut patterns = Vec::new();
+    for policy in &perms.policies {
+        for statement in &policy.document.statements {
+            if statement.effect != Effect::Allow || !action_applies(statement, action, Fit::Some) {
+                continue;
+            }
+            let Some(resources) = &statement.resource else {
+                return Scope::Everything;
+            };
+            for resource in resources {
+                match substitute(resource, &keys) {
+                    Substituted::Text(text) | Substituted::Depends(text, _) => {
+                        if text == "*" {
+                            return Scope::Everything;
+                        }
+                        patterns.push(text);
+                    }
+                    Substituted::Absent => {}
+                }
+            }
+        }
+    }
+    Scope::Patterns(patterns)
 }

@@ -9,13 +9,15 @@
 //! something it does not, or a principal it can modify.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 
 use super::eval::{
-    administrator, conditions_hold, decide, mentions, Decision, Fit, Grant, Perms, Request,
+    administrator, conditions_hold, decide, mentions, scope, Decision, Fit, Grant, Perms, Request,
+    Scope,
 };
 use super::paths::{resource_pattern, EscalationPath, How, Target, PATHS};
 use crate::identity::{Principal, PrincipalKind};
@@ -81,7 +83,7 @@ pub enum Verdict {
 }
 
 /// Extra permissions a modification gives its target.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Extra {
     /// Any document the actor writes.
     Anything,
@@ -104,15 +106,62 @@ enum Targets {
 struct Modification {
     targets: Targets,
     extra: Extra,
-    step: Step,
+    step: Rc<Step>,
 }
 
 #[derive(Debug, Default)]
 struct Moves {
-    becomes: Vec<(usize, Step)>,
+    /// Nodes the principal can act as: principals, or a hub standing for every role a
+    /// service runs code with (its step's target names the hub until a role is chosen).
+    becomes: Vec<(usize, Rc<Step>)>,
     modifications: Vec<Modification>,
     /// A move that could not be judged (a trust policy that does not parse).
     unknown: Option<String>,
+}
+
+/// Escalations kept per principal: the shortest ones, enough for evidence.
+pub const CHAINS_KEPT: usize = 3;
+
+/// The nodes an actor can act as, in breadth-first order, each with the node and step it
+/// was reached by (no step for a role chosen from a hub).
+struct Reach {
+    order: Vec<usize>,
+    links: Vec<Link>,
+}
+
+#[derive(Clone)]
+enum Link {
+    Unreached,
+    Actor,
+    From(usize, Option<Rc<Step>>),
+}
+
+impl Reach {
+    fn reached(&self, node: usize) -> bool {
+        !matches!(self.links[node], Link::Unreached)
+    }
+
+    /// The steps from the actor to `node`; a step into a hub is given the role chosen.
+    fn chain(&self, graph: &Graph<'_>, node: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut current = node;
+        let mut chosen_role: Option<usize> = None;
+        while let Link::From(from, step) = &self.links[current] {
+            match step {
+                Some(step) => {
+                    let mut step = (**step).clone();
+                    if let Some(role) = chosen_role.take() {
+                        step.target = graph.principals[role].arn.clone();
+                    }
+                    steps.push(step);
+                }
+                None => chosen_role = Some(current),
+            }
+            current = *from;
+        }
+        steps.reverse();
+        steps
+    }
 }
 
 fn admin_document() -> &'static PolicyDocument {
@@ -139,13 +188,102 @@ pub struct Graph<'a> {
     now: DateTime<Utc>,
     perms: Vec<Result<Perms<'a>, String>>,
     admin: Vec<Option<Decision>>,
-    by_arn: HashMap<&'a str, usize>,
     trust: Vec<Trust>,
     managed: HashMap<&'a str, Result<PolicyDocument, String>>,
     versions: HashMap<&'a str, Vec<Result<PolicyDocument, String>>>,
-    groups: HashMap<&'a str, Vec<crate::identity::PolicyOf>>,
+    groups: HashMap<String, Vec<crate::identity::PolicyOf>>,
+    index: Index,
+    /// Each service that runs code with a role, and those roles: one node in the graph.
+    hubs: Vec<(String, Vec<usize>)>,
     moves: Vec<Moves>,
     gains: RefCell<HashMap<(usize, usize), Option<String>>>,
+    admin_with: RefCell<HashMap<(usize, Extra), bool>>,
+}
+
+/// Lookups the moves need for every actor, built once.
+#[derive(Default)]
+struct Index {
+    /// Roles that a service can run code with, by service principal (for EC2, only
+    /// roles in an instance profile).
+    roles_by_service: HashMap<String, Vec<usize>>,
+    /// Users of each group.
+    members: HashMap<String, Vec<usize>>,
+    /// Principals holding each managed policy.
+    holders: HashMap<String, Vec<usize>>,
+    /// Roles whose trust names a principal ARN, by that ARN.
+    trusting_name: HashMap<String, Vec<usize>>,
+    /// Roles whose trust admits a whole account or anyone, or cannot be read.
+    trusting_accounts: Vec<usize>,
+    /// Principals by ARN.
+    by_arn: HashMap<String, usize>,
+}
+
+impl Index {
+    fn new(principals: &[Principal], details: &AuthorizationDetails, trust: &[Trust]) -> Index {
+        let mut index = Index::default();
+        let profiles: std::collections::HashSet<&str> = details
+            .roles
+            .iter()
+            .filter(|r| !r.instance_profiles.is_empty())
+            .map(|r| r.arn.as_str())
+            .collect();
+        for (i, principal) in principals.iter().enumerate() {
+            index.by_arn.insert(principal.arn.clone(), i);
+            for group in &principal.groups {
+                index.members.entry(group.clone()).or_default().push(i);
+            }
+            for policy in &principal.managed_policy_arns {
+                index.holders.entry(policy.clone()).or_default().push(i);
+            }
+            for service in &trust[i].services {
+                if service != "ec2.amazonaws.com" || profiles.contains(principal.arn.as_str()) {
+                    index
+                        .roles_by_service
+                        .entry(service.clone())
+                        .or_default()
+                        .push(i);
+                }
+            }
+            match &trust[i].document {
+                Some(Ok(document)) => index.add_trust(i, document),
+                Some(Err(_)) => index.trusting_accounts.push(i),
+                None => {}
+            }
+        }
+        index
+    }
+
+    fn add_trust(&mut self, role: usize, document: &PolicyDocument) {
+        let mut open = false;
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            match &statement.principal {
+                Some(Principals::Any) => open = true,
+                Some(Principals::Map(map)) => {
+                    for value in map.get("AWS").into_iter().flatten() {
+                        let whole_account = value == "*"
+                            || value.ends_with(":root")
+                            || value.chars().all(|c| c.is_ascii_digit());
+                        if whole_account {
+                            open = true;
+                        } else {
+                            self.trusting_name
+                                .entry(value.clone())
+                                .or_default()
+                                .push(role);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        if open {
+            self.trusting_accounts.push(role);
+        }
+    }
 }
 
 impl<'a> Graph<'a> {
@@ -156,6 +294,8 @@ impl<'a> Graph<'a> {
         now: DateTime<Utc>,
     ) -> Graph<'a> {
         let perms: Vec<_> = principals.iter().map(Principal::perms).collect();
+        let trust: Vec<Trust> = principals.iter().map(|p| trust_of(details, p)).collect();
+        let index = Index::new(principals, details, &trust);
         let admin = principals
             .iter()
             .zip(&perms)
@@ -171,12 +311,7 @@ impl<'a> Graph<'a> {
             now,
             perms,
             admin,
-            by_arn: principals
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (p.arn.as_str(), i))
-                .collect(),
-            trust: principals.iter().map(|p| trust_of(details, p)).collect(),
+            trust,
             managed: details
                 .policies
                 .iter()
@@ -198,13 +333,16 @@ impl<'a> Graph<'a> {
                     (p.arn.as_str(), parsed.collect())
                 })
                 .collect(),
-            groups: details
-                .groups
+            groups: crate::identity::group_policies(details),
+            hubs: index
+                .roles_by_service
                 .iter()
-                .map(|g| (g.name.as_str(), crate::identity::group_policies(details, g)))
+                .map(|(service, roles)| (service.clone(), roles.clone()))
                 .collect(),
+            index,
             moves: Vec::new(),
             gains: RefCell::new(HashMap::new()),
+            admin_with: RefCell::new(HashMap::new()),
         };
         graph.moves = (0..principals.len()).map(|i| graph.moves_of(i)).collect();
         graph
@@ -218,103 +356,142 @@ impl<'a> Graph<'a> {
         if let Some(decision) = &self.admin[actor] {
             return Verdict::Administrator(decision.clone());
         }
-        let reached = self.reach(actor);
-        let mut found = Vec::new();
-        let mut unknown = None;
-        for (&node, chain) in &reached {
-            if let Some(reason) = &self.moves[node].unknown {
-                unknown.get_or_insert_with(|| reason.clone());
-            }
-            if node == actor {
-                continue;
-            }
-            match self.compare(actor, node, None) {
-                Ok(Some(outcome)) => found.push(Escalation {
-                    steps: chain.clone(),
-                    ends_as: self.principals[node].arn.clone(),
-                    outcome,
-                }),
-                Ok(None) => {}
-                Err(reason) => {
-                    unknown.get_or_insert(reason);
-                }
-            }
+        let reach = self.reach(actor);
+        let mut unknown = reach
+            .order
+            .iter()
+            .find_map(|&node| self.moves.get(node).and_then(|m| m.unknown.clone()));
+        // Administrators first: when one is in reach, lesser gains are not worth computing.
+        let mut found = self.search(actor, &reach, true, &mut unknown);
+        if found.is_empty() {
+            found = self.search(actor, &reach, false, &mut unknown);
         }
-        self.modifications_found(actor, &reached, &mut found, &mut unknown);
         if found.is_empty() {
             return match unknown {
                 Some(reason) => Verdict::Unknown(reason),
                 None => Verdict::Contained,
             };
         }
-        found.sort_by_key(|e| {
-            (
-                e.outcome != Outcome::Administrator,
-                e.steps.len(),
-                e.ends_as.clone(),
-            )
-        });
+        found.sort_by_key(|e| (e.steps.len(), e.ends_as.clone()));
         Verdict::Escalates(found)
     }
 
-    fn modifications_found(
+    /// Up to [`CHAINS_KEPT`] escalations, shortest first: to administrators only, or to
+    /// any gain.
+    fn search(
         &self,
         actor: usize,
-        reached: &HashMap<usize, Vec<Step>>,
-        found: &mut Vec<Escalation>,
+        reach: &Reach,
+        administrators_only: bool,
         unknown: &mut Option<String>,
-    ) {
-        for (&modifier, chain) in reached {
+    ) -> Vec<Escalation> {
+        let mut found = Vec::new();
+        let mut record = |found: &mut Vec<Escalation>,
+                          outcome: Result<Option<Outcome>, String>,
+                          steps: &dyn Fn() -> Vec<Step>,
+                          ends: usize| {
+            match outcome {
+                Ok(Some(outcome)) if !administrators_only || outcome == Outcome::Administrator => {
+                    found.push(Escalation {
+                        steps: steps(),
+                        ends_as: self.principals[ends].arn.clone(),
+                        outcome,
+                    })
+                }
+                Ok(_) => {}
+                Err(reason) => {
+                    unknown.get_or_insert(reason);
+                }
+            }
+            found.len() >= CHAINS_KEPT
+        };
+        for &node in reach
+            .order
+            .iter()
+            .filter(|&&n| n < self.principals.len() && n != actor)
+        {
+            let outcome = if administrators_only {
+                self.administrator_with(node, None)
+                    .map(|admin| admin.then_some(Outcome::Administrator))
+            } else {
+                self.compare(actor, node, None)
+            };
+            if record(&mut found, outcome, &|| reach.chain(self, node), node) {
+                return found;
+            }
+        }
+        for &modifier in reach.order.iter().filter(|&&n| n < self.principals.len()) {
             for modification in &self.moves[modifier].modifications {
-                let targets: Vec<usize> = match modification.targets {
-                    Targets::One(target) if reached.contains_key(&target) => vec![target],
-                    Targets::One(_) => continue,
-                    Targets::AnyUser => reached
-                        .keys()
-                        .copied()
-                        .filter(|&t| self.principals[t].kind == PrincipalKind::User)
-                        .collect(),
-                };
-                for target in targets {
-                    match self.compare(actor, target, Some(&modification.extra)) {
-                        Ok(Some(outcome)) => {
-                            let mut steps = chain.clone();
-                            steps.push(modification.step.clone());
-                            if target != modifier {
-                                steps.extend(reached[&target].iter().cloned());
-                            }
-                            found.push(Escalation {
-                                steps,
-                                ends_as: self.principals[target].arn.clone(),
-                                outcome,
-                            });
+                for target in self.modified(modification, reach) {
+                    let extra = Some(&modification.extra);
+                    let outcome = if administrators_only {
+                        self.administrator_with(target, extra)
+                            .map(|admin| admin.then_some(Outcome::Administrator))
+                    } else {
+                        self.compare(actor, target, extra)
+                    };
+                    let steps = || {
+                        let mut steps = reach.chain(self, modifier);
+                        steps.push((*modification.step).clone());
+                        if target != modifier {
+                            steps.extend(reach.chain(self, target));
                         }
-                        Ok(None) => {}
-                        Err(reason) => {
-                            unknown.get_or_insert(reason);
-                        }
+                        steps
+                    };
+                    if record(&mut found, outcome, &steps, target) {
+                        return found;
                     }
                 }
             }
         }
+        found
     }
 
-    /// Every principal the actor can act as, with the shortest chain of moves to it.
-    fn reach(&self, actor: usize) -> HashMap<usize, Vec<Step>> {
-        let mut reached: HashMap<usize, Vec<Step>> = HashMap::from([(actor, Vec::new())]);
-        let mut queue = VecDeque::from([actor]);
-        while let Some(node) = queue.pop_front() {
-            for (target, step) in &self.moves[node].becomes {
-                if reached.contains_key(target) {
-                    continue;
+    /// The principals in reach that a modification applies to.
+    fn modified(&self, modification: &Modification, reach: &Reach) -> Vec<usize> {
+        match modification.targets {
+            Targets::One(target) if reach.reached(target) => vec![target],
+            Targets::One(_) => Vec::new(),
+            Targets::AnyUser => reach
+                .order
+                .iter()
+                .copied()
+                .filter(|&t| t < self.principals.len())
+                .filter(|&t| self.principals[t].kind == PrincipalKind::User)
+                .collect(),
+        }
+    }
+
+    /// Every node the actor can act as, breadth first, with how it got there.
+    fn reach(&self, actor: usize) -> Reach {
+        let mut links = vec![Link::Unreached; self.principals.len() + self.hubs.len()];
+        links[actor] = Link::Actor;
+        let mut reach = Reach {
+            order: vec![actor],
+            links,
+        };
+        let mut next = 0;
+        while next < reach.order.len() {
+            let node = reach.order[next];
+            next += 1;
+            let mut visit = |target: usize, step: Option<&Rc<Step>>| {
+                if !reach.reached(target) {
+                    reach.links[target] = Link::From(node, step.cloned());
+                    reach.order.push(target);
                 }
-                let mut chain = reached[&node].clone();
-                chain.push(step.clone());
-                reached.insert(*target, chain);
-                queue.push_back(*target);
+            };
+            match self.moves.get(node) {
+                Some(moves) => moves
+                    .becomes
+                    .iter()
+                    .for_each(|(t, step)| visit(*t, Some(step))),
+                None => {
+                    let hub = &self.hubs[node - self.principals.len()];
+                    hub.1.iter().for_each(|&role| visit(role, None));
+                }
             }
         }
-        reached
+        reach
     }
 
     /// What acting as `target` (with `extra` permissions) gives `actor` beyond its own.
@@ -324,14 +501,11 @@ impl<'a> Graph<'a> {
         target: usize,
         extra: Option<&Extra>,
     ) -> Result<Option<Outcome>, String> {
-        let label = || self.principals[target].label();
-        let base = self.perms[target]
-            .as_ref()
-            .map_err(|e| format!("could not judge {}: {e}", label()))?;
+        if self.administrator_with(target, extra)? {
+            return Ok(Some(Outcome::Administrator));
+        }
+        let base = self.perms[target].as_ref().map_err(|e| e.clone())?;
         let Some(extra) = extra else {
-            if self.admin[target].is_some() {
-                return Ok(Some(Outcome::Administrator));
-            }
             let key = (actor, target);
             if let Some(known) = self.gains.borrow().get(&key) {
                 return Ok(known.clone().map(Outcome::Gains));
@@ -341,15 +515,40 @@ impl<'a> Graph<'a> {
             return Ok(gain.map(Outcome::Gains));
         };
         let documents = self.extra_documents(extra)?;
+        let perms = self.with_documents(base, &documents);
+        Ok(self.gain(actor, target, &perms).map(Outcome::Gains))
+    }
+
+    fn with_documents<'p>(
+        &self,
+        base: &Perms<'p>,
+        documents: &[(String, &'p PolicyDocument)],
+    ) -> Perms<'p> {
         let mut perms = base.clone();
-        for (source, document) in &documents {
+        for (source, document) in documents {
             perms = perms.with(source.clone(), document);
         }
-        let principal = &self.principals[target];
-        if administrator(principal, &perms, self.now).allowed() {
-            return Ok(Some(Outcome::Administrator));
+        perms
+    }
+
+    /// Whether `target`, given `extra` permissions, holds every permission: the same for
+    /// every actor, so remembered.
+    fn administrator_with(&self, target: usize, extra: Option<&Extra>) -> Result<bool, String> {
+        let base = self.perms[target]
+            .as_ref()
+            .map_err(|e| format!("could not judge {}: {e}", self.principals[target].label()))?;
+        let Some(extra) = extra else {
+            return Ok(self.admin[target].is_some());
+        };
+        let key = (target, extra.clone());
+        if let Some(known) = self.admin_with.borrow().get(&key) {
+            return Ok(*known);
         }
-        Ok(self.gain(actor, target, &perms).map(Outcome::Gains))
+        let documents = self.extra_documents(extra)?;
+        let perms = self.with_documents(base, &documents);
+        let admin = administrator(&self.principals[target], &perms, self.now).allowed();
+        self.admin_with.borrow_mut().insert(key, admin);
+        Ok(admin)
     }
 
     fn extra_documents(&self, extra: &Extra) -> Result<Vec<(String, &PolicyDocument)>, String> {
@@ -420,6 +619,10 @@ impl<'a> Graph<'a> {
         let Ok(perms) = &self.perms[actor] else {
             return moves;
         };
+        // Reaching an administrator ends a chain: what it could do next adds nothing.
+        if self.admin[actor].is_some() {
+            return moves;
+        }
         self.assume_role_moves(actor, perms, &mut moves);
         for path in PATHS {
             if !path.actions.iter().all(|a| mentions(perms, a)) {
@@ -468,6 +671,11 @@ impl<'a> Graph<'a> {
                 resource_pattern(action, &self.partition, account)
             };
             let mut request = Request::new(action, &resource);
+            if matches!(path.how, How::Hijack { .. }) {
+                // Which existing resource holds which role is not known: the permission
+                // counts only when it covers every resource of the type.
+                request.allow_fit = Fit::All;
+            }
             if action.starts_with("iam:") {
                 if let Some(tags) = tags {
                     request = request.with_tags(tags);
@@ -495,8 +703,8 @@ impl<'a> Graph<'a> {
         path: &'static EscalationPath,
         target: &str,
         (grants, depends_on): (Vec<ActionGrant>, BTreeSet<String>),
-    ) -> Step {
-        Step {
+    ) -> Rc<Step> {
+        Rc::new(Step {
             path: path.id,
             actor: self.principals[actor].arn.clone(),
             target: target.to_string(),
@@ -509,7 +717,7 @@ impl<'a> Graph<'a> {
                 ),
                 _ => None,
             },
-        }
+        })
     }
 
     fn take_over(
@@ -524,8 +732,10 @@ impl<'a> Graph<'a> {
             Target::User => PrincipalKind::User,
             _ => PrincipalKind::Role,
         };
-        for (index, target) in self.principals.iter().enumerate() {
-            if index == actor || target.kind != wanted {
+        let scope = self.target_scope(actor, perms, path);
+        for index in self.principals_in(&scope, wanted) {
+            let target = &self.principals[index];
+            if index == actor {
                 continue;
             }
             if let Some(granted) =
@@ -535,6 +745,33 @@ impl<'a> Graph<'a> {
                     .becomes
                     .push((index, self.step(actor, path, &target.arn, granted)));
             }
+        }
+    }
+
+    /// Where the path's action on a principal or policy can reach at most, to skip the
+    /// targets it cannot before evaluating each.
+    fn target_scope(&self, actor: usize, perms: &Perms<'_>, path: &EscalationPath) -> Scope {
+        match path.actions.iter().find(|a| a.starts_with("iam:")) {
+            Some(action) => scope(&self.principals[actor], perms, action, self.now),
+            None => Scope::Everything,
+        }
+    }
+
+    /// The principals of one kind a scope may include, looked up directly when the scope
+    /// names them one by one.
+    fn principals_in(&self, scope: &Scope, kind: PrincipalKind) -> Vec<usize> {
+        let of_kind = |&i: &usize| self.principals[i].kind == kind;
+        match scope.exact() {
+            Some(arns) => {
+                let found = arns
+                    .iter()
+                    .filter_map(|arn| self.index.by_arn.get(arn.as_str()));
+                found.copied().filter(of_kind).collect()
+            }
+            None => (0..self.principals.len())
+                .filter(of_kind)
+                .filter(|&i| scope.may_include(&self.principals[i].arn))
+                .collect(),
         }
     }
 
@@ -555,7 +792,13 @@ impl<'a> Graph<'a> {
         moves: &mut Moves,
     ) {
         if kind == Target::Group {
-            for group in &self.details.groups {
+            let scope = self.target_scope(actor, perms, path);
+            for group in self
+                .details
+                .groups
+                .iter()
+                .filter(|g| scope.may_include(&g.arn))
+            {
                 let empty = Default::default();
                 if let Some(granted) =
                     self.path_allowed(actor, perms, path, &group.arn, Some(&empty), &[])
@@ -572,7 +815,9 @@ impl<'a> Graph<'a> {
             }
             return;
         }
-        for (index, target) in self.principals_of(kind) {
+        let scope = self.target_scope(actor, perms, path);
+        for index in self.principals_in(&scope, principal_kind(kind)) {
+            let target = &self.principals[index];
             let keys = Self::boundary_key(target);
             if let Some(granted) =
                 self.path_allowed(actor, perms, path, &target.arn, Some(&target.tags), &keys)
@@ -648,6 +893,8 @@ impl<'a> Graph<'a> {
                 .collect()
         };
         let empty = Default::default();
+        let scope = self.target_scope(actor, perms, path);
+        let targets = targets.into_iter().filter(|t| scope.may_include(&t.arn));
         for AttachTarget {
             arn,
             tags,
@@ -682,7 +929,13 @@ impl<'a> Graph<'a> {
         path: &'static EscalationPath,
         moves: &mut Moves,
     ) {
-        for policy in &self.details.policies {
+        let scope = self.target_scope(actor, perms, path);
+        for policy in self
+            .details
+            .policies
+            .iter()
+            .filter(|p| scope.may_include(&p.arn))
+        {
             // AWS writes its managed policies; customers cannot version them.
             if policy.arn.contains(":iam::aws:policy/") {
                 continue;
@@ -701,10 +954,7 @@ impl<'a> Graph<'a> {
                 continue;
             };
             let step = self.step(actor, path, &policy.arn, granted);
-            for (index, holder) in self.principals.iter().enumerate() {
-                if !holder.managed_policy_arns.contains(&policy.arn) {
-                    continue;
-                }
+            for &index in self.index.holders.get(&policy.arn).into_iter().flatten() {
                 for extra in &extras {
                     moves.modifications.push(Modification {
                         targets: Targets::One(index),
@@ -724,7 +974,13 @@ impl<'a> Graph<'a> {
         moves: &mut Moves,
     ) {
         let empty = Default::default();
-        for group in &self.details.groups {
+        let scope = self.target_scope(actor, perms, path);
+        for group in self
+            .details
+            .groups
+            .iter()
+            .filter(|g| scope.may_include(&g.arn))
+        {
             if let Some(granted) =
                 self.path_allowed(actor, perms, path, &group.arn, Some(&empty), &[])
             {
@@ -737,34 +993,22 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// Roles a service can run code with: those trusting it (and for EC2, in an instance
-    /// profile).
-    fn service_roles(&self, services: &[&str]) -> impl Iterator<Item = (usize, &'static str)> + '_ {
-        let services: Vec<&'static str> = PATHS
+    /// Roles a service can run code with, with the service: those trusting it (and for
+    /// EC2, in an instance profile).
+    fn service_roles(&self, services: &[&'static str]) -> Vec<(usize, &'static str)> {
+        let mut roles: Vec<(usize, &'static str)> = services
             .iter()
-            .flat_map(|p| match p.how {
-                How::PassRole { services } | How::Hijack { services } => services.to_vec(),
-                _ => Vec::new(),
+            .flat_map(|service| {
+                let roles = self.index.roles_by_service.get(*service);
+                roles
+                    .into_iter()
+                    .flatten()
+                    .map(move |&role| (role, *service))
             })
-            .filter(|s| services.contains(s))
             .collect();
-        self.principals
-            .iter()
-            .enumerate()
-            .filter_map(move |(index, role)| {
-                let service = services
-                    .iter()
-                    .find(|s| self.trust[index].services.contains(**s))?;
-                let in_profile = self.role_in_instance_profile(role);
-                (*service != "ec2.amazonaws.com" || in_profile).then_some((index, *service))
-            })
-    }
-
-    fn role_in_instance_profile(&self, role: &Principal) -> bool {
-        self.details
-            .roles
-            .iter()
-            .any(|r| r.arn == role.arn && !r.instance_profiles.is_empty())
+        roles.sort_by_key(|(role, _)| *role);
+        roles.dedup_by_key(|(role, _)| *role);
+        roles
     }
 
     fn pass_role(
@@ -772,10 +1016,14 @@ impl<'a> Graph<'a> {
         actor: usize,
         perms: &Perms<'_>,
         path: &'static EscalationPath,
-        services: &[&str],
+        services: &[&'static str],
         moves: &mut Moves,
     ) {
-        for (index, service) in self.service_roles(services).collect::<Vec<_>>() {
+        let scope = self.target_scope(actor, perms, path);
+        for (index, service) in self.service_roles(services) {
+            if !scope.may_include(&self.principals[index].arn) {
+                continue;
+            }
             if index == actor {
                 continue;
             }
@@ -796,19 +1044,19 @@ impl<'a> Graph<'a> {
         actor: usize,
         perms: &Perms<'_>,
         path: &'static EscalationPath,
-        services: &[&str],
+        services: &[&'static str],
         moves: &mut Moves,
     ) {
         let Some(granted) = self.path_allowed(actor, perms, path, "", None, &[]) else {
             return;
         };
-        for (index, _) in self.service_roles(services).collect::<Vec<_>>() {
-            if index != actor {
-                let role = &self.principals[index];
-                moves
-                    .becomes
-                    .push((index, self.step(actor, path, &role.arn, granted.clone())));
-            }
+        for service in services {
+            let Some(hub) = self.hubs.iter().position(|(s, _)| s == service) else {
+                continue;
+            };
+            let target = format!("every role that trusts {service}");
+            let step = self.step(actor, path, &target, granted.clone());
+            moves.becomes.push((self.principals.len() + hub, step));
         }
     }
 
@@ -817,8 +1065,22 @@ impl<'a> Graph<'a> {
     fn assume_role_moves(&self, actor: usize, perms: &Perms<'_>, moves: &mut Moves) {
         let principal = &self.principals[actor];
         let may_assume = mentions(perms, "sts:AssumeRole");
-        for (index, role) in self.principals.iter().enumerate() {
-            if index == actor || role.kind != PrincipalKind::Role {
+        let mut candidates: Vec<usize> = self
+            .index
+            .trusting_name
+            .get(&principal.arn)
+            .cloned()
+            .unwrap_or_default();
+        if may_assume {
+            let scope = scope(principal, perms, "sts:AssumeRole", self.now);
+            let open = self.index.trusting_accounts.iter().copied();
+            candidates.extend(open.filter(|&role| scope.may_include(&self.principals[role].arn)));
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for index in candidates {
+            let role = &self.principals[index];
+            if index == actor {
                 continue;
             }
             let request = Request::new("sts:AssumeRole", &role.arn).with_tags(&role.tags);
@@ -862,7 +1124,7 @@ impl<'a> Graph<'a> {
                 depends_on: depends,
                 note: None,
             };
-            moves.becomes.push((index, step));
+            moves.becomes.push((index, Rc::new(step)));
         }
     }
 
@@ -921,16 +1183,14 @@ impl<'a> Graph<'a> {
     }
 
     fn members(&self, group: &str) -> Vec<usize> {
-        self.principals
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.groups.iter().any(|g| g == group))
-            .map(|(i, _)| i)
-            .collect()
+        self.index.members.get(group).cloned().unwrap_or_default()
     }
+}
 
-    pub fn index_of(&self, arn: &str) -> Option<usize> {
-        self.by_arn.get(arn).copied()
+fn principal_kind(target: Target) -> PrincipalKind {
+    match target {
+        Target::User => PrincipalKind::User,
+        _ => PrincipalKind::Role,
     }
 }
 

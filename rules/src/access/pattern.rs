@@ -7,6 +7,12 @@ use crate::policy::wildcard_match;
 /// Whether some string matches both patterns: a statement scoped to
 /// `function:app-*` allows creating *some* function of `function:*`.
 pub fn overlaps(a: &str, b: &str, ignore_case: bool) -> bool {
+    if !b.contains(['*', '?']) {
+        return wildcard_match(a, b, ignore_case);
+    }
+    if !a.contains(['*', '?']) {
+        return wildcard_match(b, a, ignore_case);
+    }
     let fold = |s: &str| -> Vec<char> {
         if ignore_case {
             s.chars().flat_map(char::to_lowercase).collect()

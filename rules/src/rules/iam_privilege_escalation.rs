@@ -127,7 +127,7 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
         .collect();
     rule.fail(arn, None, message)
         .with_severity(severity)
-        .with_evidence(json!({ "chains": chains, "chains_found": found.len() }))
+        .with_evidence(json!({ "chains": chains }))
 }
 
 fn describe_step(step: &Step) -> String {
