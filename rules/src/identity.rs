@@ -1,7 +1,9 @@
 //! IAM principals with the policies in force for them: a user's own and its groups'
 //! policies, a role's policies, each parsed once, and the permissions boundary.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::access::eval::Perms;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy};
@@ -11,7 +13,7 @@ use crate::policy::{self, PolicyDocument, SourcedPolicy};
 /// policy whose document was not in the authorization details).
 pub struct PolicyOf {
     pub source: String,
-    pub document: Result<PolicyDocument, String>,
+    pub document: SharedDocument,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +38,7 @@ pub struct Principal {
     pub policies: Vec<PolicyOf>,
     pub boundary_arn: Option<String>,
     /// `None`: no boundary. `Some(Err)`: a boundary whose document is not available.
-    pub boundary: Option<Result<PolicyDocument, String>>,
+    pub boundary: Option<SharedDocument>,
 }
 
 impl Principal {
@@ -86,28 +88,45 @@ pub fn account_of(arn: &str) -> String {
     arn.split(':').nth(4).unwrap_or_default().to_string()
 }
 
-/// The account's managed policies by ARN.
-struct ManagedIndex<'d>(HashMap<&'d str, &'d ManagedPolicy>);
+/// A parsed policy document, shared by every principal it is attached to.
+pub type SharedDocument = Result<Arc<PolicyDocument>, String>;
+
+/// The account's managed policies by ARN, each parsed once on first use.
+struct ManagedIndex<'d> {
+    policies: HashMap<&'d str, &'d ManagedPolicy>,
+    parsed: RefCell<HashMap<&'d str, SharedDocument>>,
+}
 
 impl<'d> ManagedIndex<'d> {
     fn new(details: &'d AuthorizationDetails) -> ManagedIndex<'d> {
-        ManagedIndex(
-            details
+        ManagedIndex {
+            policies: details
                 .policies
                 .iter()
                 .map(|p| (p.arn.as_str(), p))
                 .collect(),
-        )
+            parsed: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn document(&self, arn: &str) -> SharedDocument {
+        let Some(policy) = self.policies.get(arn) else {
+            return Err("its document was not collected".to_string());
+        };
+        let mut parsed = self.parsed.borrow_mut();
+        parsed
+            .entry(policy.arn.as_str())
+            .or_insert_with(|| {
+                let text = policy.default_document.as_deref();
+                let text = text.ok_or_else(|| "its document was not collected".to_string())?;
+                policy::parse(text).map(Arc::new).map_err(|e| e.to_string())
+            })
+            .clone()
     }
 }
 
 fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> PolicyOf {
-    let document = index
-        .0
-        .get(attached.arn.as_str())
-        .and_then(|p| p.default_document.as_deref())
-        .ok_or_else(|| "its document was not collected".to_string())
-        .and_then(|text| policy::parse(text).map_err(|e| e.to_string()));
+    let document = index.document(&attached.arn);
     PolicyOf {
         source: format!("{}{via}", attached.arn),
         document,
@@ -117,14 +136,13 @@ fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> Po
 fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
     PolicyOf {
         source: format!("inline:{}{via}", policy.name),
-        document: policy::parse(&policy.document).map_err(|e| e.to_string()),
+        document: policy::parse(&policy.document)
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
     }
 }
 
-fn boundary(
-    details: &ManagedIndex<'_>,
-    arn: &Option<String>,
-) -> Option<Result<PolicyDocument, String>> {
+fn boundary(details: &ManagedIndex<'_>, arn: &Option<String>) -> Option<SharedDocument> {
     let arn = arn.as_ref()?;
     let attached = AttachedPolicy {
         name: String::new(),

@@ -6,6 +6,7 @@
 //! may be a string or a list is normalised to a list.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -64,8 +65,8 @@ pub struct Statement {
     pub resource: Option<Vec<String>>,
     pub not_resource: Option<Vec<String>>,
     pub conditions: Vec<Condition>,
-    /// The statement as written, for evidence.
-    pub raw: Value,
+    /// The statement as written, for evidence (shared: analyses cite it many times).
+    pub raw: Arc<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +161,7 @@ fn parse_statement(value: &Value, index: usize) -> Result<Statement, PolicyError
                 parse_conditions(condition).ok_or_else(|| at("`Condition` is malformed"))?
             }
         },
-        raw: value.clone(),
+        raw: Arc::new(value.clone()),
     };
     if statement.action.is_none() && statement.not_action.is_none() {
         return Err(at("neither `Action` nor `NotAction`"));
@@ -312,26 +313,6 @@ pub struct SourcedPolicy<'a> {
     pub document: &'a PolicyDocument,
 }
 
-/// One statement that decided an evaluation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decider {
-    pub source: String,
-    pub statement: Value,
-}
-
-/// The outcome of asking whether a set of identity policies allows an action on some
-/// resource.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Access {
-    /// Allowed by these statements (conditions, if any, are in them).
-    Allowed(Vec<Decider>),
-    /// An `Allow` exists but an unconditional `Deny` on every resource overrides it.
-    Denied(Decider),
-    /// An `Allow` exists but the permissions boundary does not allow the action.
-    OutsideBoundary,
-    NotAllowed,
-}
-
 impl Statement {
     /// Whether the statement applies to every resource (`*`, or `NotResource` absent
     /// with `Resource` absent as in trust policies).
@@ -342,66 +323,6 @@ impl Statement {
             (None, None) => true,
         }
     }
-}
-
-/// Whether `policies` allow `action` on at least some resource, as IAM evaluates identity
-/// policies: an explicit `Deny` overrides any `Allow`, and a permissions boundary, when
-/// there is one, must allow the action too.
-///
-/// Judged to err towards "allowed": an `Allow` with conditions counts (the condition may
-/// hold), a `Deny` counts only when it has no condition and covers every resource.
-pub fn access(
-    policies: &[SourcedPolicy<'_>],
-    boundary: Option<&PolicyDocument>,
-    action: &str,
-) -> Access {
-    let statements = || {
-        policies.iter().flat_map(|p| {
-            p.document
-                .statements
-                .iter()
-                .map(move |s| (p.source.as_str(), s))
-        })
-    };
-    let allowed_by: Vec<Decider> = statements()
-        .filter(|(_, s)| s.effect == Effect::Allow && s.covers_action(action))
-        .filter(|(_, s)| s.resource.as_ref().is_none_or(|r| !r.is_empty()))
-        .map(|(source, s)| Decider {
-            source: source.to_string(),
-            statement: s.raw.clone(),
-        })
-        .collect();
-    if allowed_by.is_empty() {
-        return Access::NotAllowed;
-    }
-    let denied = statements().find(|(_, s)| {
-        s.effect == Effect::Deny
-            && s.conditions.is_empty()
-            && s.covers_action(action)
-            && s.covers_every_resource()
-    });
-    if let Some((source, s)) = denied {
-        return Access::Denied(Decider {
-            source: source.to_string(),
-            statement: s.raw.clone(),
-        });
-    }
-    if let Some(boundary) = boundary {
-        let inside = boundary
-            .statements
-            .iter()
-            .any(|s| s.effect == Effect::Allow && s.covers_action(action));
-        let denied = boundary.statements.iter().any(|s| {
-            s.effect == Effect::Deny
-                && s.conditions.is_empty()
-                && s.covers_action(action)
-                && s.covers_every_resource()
-        });
-        if !inside || denied {
-            return Access::OutsideBoundary;
-        }
-    }
-    Access::Allowed(allowed_by)
 }
 
 #[cfg(test)]
@@ -472,69 +393,6 @@ mod tests {
         ));
         assert!(wildcard_match("a*b*c", "axxbyyc", false));
         assert!(!wildcard_match("a*b*c", "axxbyy", false));
-    }
-
-    fn sourced(document: &PolicyDocument) -> Vec<SourcedPolicy<'_>> {
-        vec![SourcedPolicy {
-            source: "inline:test".into(),
-            document,
-        }]
-    }
-
-    #[test]
-    fn explicit_deny_overrides_allow() {
-        let doc = parse(
-            r#"{"Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},
-            {"Effect":"Deny","Action":"iam:CreatePolicyVersion","Resource":"*"}]}"#,
-        )
-        .unwrap();
-        assert!(matches!(
-            access(&sourced(&doc), None, "iam:CreatePolicyVersion"),
-            Access::Denied(_)
-        ));
-        assert!(matches!(
-            access(&sourced(&doc), None, "iam:PassRole"),
-            Access::Allowed(_)
-        ));
-        assert_eq!(
-            access(&sourced(&doc), None, "s3:GetObject"),
-            Access::NotAllowed
-        );
-    }
-
-    #[test]
-    fn conditional_or_partial_denies_do_not_block() {
-        let doc = parse(
-            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
-            {"Effect":"Deny","Action":"iam:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}},
-            {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::secret/*"}]}"#,
-        )
-        .unwrap();
-        assert!(matches!(
-            access(&sourced(&doc), None, "iam:CreateAccessKey"),
-            Access::Allowed(_)
-        ));
-        assert!(matches!(
-            access(&sourced(&doc), None, "s3:GetObject"),
-            Access::Allowed(_)
-        ));
-    }
-
-    #[test]
-    fn the_boundary_limits_what_is_allowed() {
-        let doc = parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
-        let boundary = parse(
-            r#"{"Statement":{"Effect":"Allow","Action":["s3:*","ec2:Describe*"],"Resource":"*"}}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            access(&sourced(&doc), Some(&boundary), "iam:PassRole"),
-            Access::OutsideBoundary
-        );
-        assert!(matches!(
-            access(&sourced(&doc), Some(&boundary), "ec2:DescribeInstances"),
-            Access::Allowed(_)
-        ));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! statement's patterns must meet the request's is the request's [`Fit`].
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::Value;
@@ -85,7 +86,7 @@ impl<'a> Perms<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     pub policy: String,
-    pub statement: Value,
+    pub statement: Arc<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

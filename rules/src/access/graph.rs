@@ -580,7 +580,7 @@ impl<'a> Graph<'a> {
                     Ok((
                         p.source.clone(),
                         p.document
-                            .as_ref()
+                            .as_deref()
                             .map_err(|e| format!("{}: {e}", p.source))?,
                     ))
                 })
