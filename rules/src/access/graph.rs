@@ -760,7 +760,10 @@ impl<'a> Graph<'a> {
     /// The principals of one kind a scope may include, looked up directly when the scope
     /// names them one by one.
     fn principals_in(&self, scope: &Scope, kind: PrincipalKind) -> Vec<usize> {
-        let of_kind = |&i: &usize| self.principals[i].kind == kind;
+        let of_kind = |&i: &usize| {
+            let principal = &self.principals[i];
+            principal.kind == kind && !service_linked(principal)
+        };
         match scope.exact() {
             Some(arns) => {
                 let found = arns
@@ -1179,12 +1182,19 @@ impl<'a> Graph<'a> {
         self.principals
             .iter()
             .enumerate()
-            .filter(move |(_, p)| p.kind == wanted)
+            .filter(move |(_, p)| p.kind == wanted && !service_linked(p))
     }
 
     fn members(&self, group: &str) -> Vec<usize> {
         self.index.members.get(group).cloned().unwrap_or_default()
     }
+}
+
+/// A service-linked role: AWS owns its trust and permissions, no customer can rewrite,
+/// attach to or write into it.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/using-service-linked-roles.html>
+fn service_linked(principal: &Principal) -> bool {
+    principal.arn.contains(":role/aws-service-role/")
 }
 
 fn principal_kind(target: Target) -> PrincipalKind {

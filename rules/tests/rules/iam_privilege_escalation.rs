@@ -513,3 +513,31 @@ fn a_chain_of_three_roles_ends_at_an_administrator() {
     account.iam.authorization_details = Observed::Collected(details);
     insta::assert_snapshot!("three-role-chain", run(&RULE, &account));
 }
+
+/// Service-linked roles belong to AWS: their trust and permissions cannot be rewritten, so
+/// rights to rewrite roles lead nowhere when those are the only roles.
+#[test]
+fn service_linked_roles_cannot_be_rewritten() {
+    let mut linked = role(
+        "AWSServiceRoleForExample",
+        &service_trust("example.amazonaws.com"),
+        vec![attached(ADMIN_ARN)],
+    );
+    linked.arn = arn(
+        "role",
+        "aws-service-role/example.amazonaws.com/AWSServiceRoleForExample",
+    );
+    let mut actor = user("actor", vec![]);
+    let rewrite = r#"{"Statement":{"Effect":"Allow","Action":["iam:UpdateAssumeRolePolicy","iam:AttachRolePolicy","iam:PutRolePolicy","sts:AssumeRole"],"Resource":"*"}}"#;
+    actor.inline_policies = vec![inline("roles", rewrite.to_string())];
+    let details = AuthorizationDetails {
+        users: vec![actor],
+        roles: vec![linked],
+        groups: vec![],
+        policies: vec![managed(ADMIN_ARN, 1, ADMIN, &[])],
+    };
+    let mut account = snapshot();
+    account.iam.authorization_details = Observed::Collected(details);
+    let line = actor_line(&account);
+    assert!(line.starts_with("pass"), "{line}");
+}
