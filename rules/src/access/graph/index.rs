@@ -1,0 +1,140 @@
+//! Lookups built once per account: who trusts whom, which roles each service runs code
+//! with, group members, holders of each policy.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::identity::Principal;
+use crate::identity::PrincipalKind;
+use crate::model::AuthorizationDetails;
+use crate::policy::{self, Effect, PolicyDocument, Principals};
+
+/// Who a role's trust policy lets assume it.
+#[derive(Debug, Default)]
+pub(super) struct Trust {
+    /// Parsed trust policy, or why not.
+    pub(super) document: Option<Result<PolicyDocument, String>>,
+    /// Service principals it trusts (`lambda.amazonaws.com`).
+    pub(super) services: BTreeSet<String>,
+}
+
+/// Lookups the moves need for every actor, built once.
+#[derive(Default)]
+pub(super) struct Index {
+    /// Roles that a service can run code with, by service principal (for EC2, only
+    /// roles in an instance profile).
+    pub(super) roles_by_service: HashMap<String, Vec<usize>>,
+    /// Users of each group.
+    pub(super) members: HashMap<String, Vec<usize>>,
+    /// Principals holding each managed policy.
+    pub(super) holders: HashMap<String, Vec<usize>>,
+    /// Roles whose trust names a principal ARN, by that ARN.
+    pub(super) trusting_name: HashMap<String, Vec<usize>>,
+    /// Roles whose trust admits a whole account or anyone, or cannot be read.
+    pub(super) trusting_accounts: Vec<usize>,
+    /// Principals by ARN.
+    pub(super) by_arn: HashMap<String, usize>,
+}
+
+impl Index {
+    pub(super) fn new(
+        principals: &[Principal],
+        details: &AuthorizationDetails,
+        trust: &[Trust],
+    ) -> Index {
+        let mut index = Index::default();
+        let profiles: std::collections::HashSet<&str> = details
+            .roles
+            .iter()
+            .filter(|r| !r.instance_profiles.is_empty())
+            .map(|r| r.arn.as_str())
+            .collect();
+        for (i, principal) in principals.iter().enumerate() {
+            index.by_arn.insert(principal.arn.clone(), i);
+            for group in &principal.groups {
+                index.members.entry(group.clone()).or_default().push(i);
+            }
+            for policy in &principal.managed_policy_arns {
+                index.holders.entry(policy.clone()).or_default().push(i);
+            }
+            for service in &trust[i].services {
+                if service != "ec2.amazonaws.com" || profiles.contains(principal.arn.as_str()) {
+                    index
+                        .roles_by_service
+                        .entry(service.clone())
+                        .or_default()
+                        .push(i);
+                }
+            }
+            match &trust[i].document {
+                Some(Ok(document)) => index.add_trust(i, document),
+                Some(Err(_)) => index.trusting_accounts.push(i),
+                None => {}
+            }
+        }
+        index
+    }
+
+    fn add_trust(&mut self, role: usize, document: &PolicyDocument) {
+        let mut open = false;
+        for statement in document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+        {
+            match &statement.principal {
+                Some(Principals::Any) => open = true,
+                Some(Principals::Map(map)) => {
+                    for value in map.get("AWS").into_iter().flatten() {
+                        let whole_account = value == "*"
+                            || value.ends_with(":root")
+                            || value.chars().all(|c| c.is_ascii_digit());
+                        if whole_account {
+                            open = true;
+                        } else {
+                            self.trusting_name
+                                .entry(value.clone())
+                                .or_default()
+                                .push(role);
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        if open {
+            self.trusting_accounts.push(role);
+        }
+    }
+}
+
+pub(super) fn parse_optional(text: Option<&str>) -> Result<PolicyDocument, String> {
+    text.ok_or_else(|| "its document was not collected".to_string())
+        .and_then(|t| policy::parse(t).map_err(|e| e.to_string()))
+}
+
+pub(super) fn trust_of(details: &AuthorizationDetails, principal: &Principal) -> Trust {
+    if principal.kind != PrincipalKind::Role {
+        return Trust::default();
+    }
+    let Some(role) = details.roles.iter().find(|r| r.arn == principal.arn) else {
+        return Trust::default();
+    };
+    let document = parse_optional(role.trust_policy.as_deref());
+    let services = match &document {
+        Ok(document) => document
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && s.covers_action("sts:AssumeRole"))
+            .filter_map(|s| match &s.principal {
+                Some(Principals::Map(map)) => map.get("Service").cloned(),
+                _ => None,
+            })
+            .flatten()
+            .collect(),
+        Err(_) => BTreeSet::new(),
+    };
+    Trust {
+        document: Some(document),
+        services,
+    }
+}

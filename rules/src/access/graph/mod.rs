@@ -1,0 +1,576 @@
+//! Who can become whom, and who can reach an administrator.
+//!
+//! Nodes are the account's users and roles. A *move* from one principal to another is a
+//! path of the table that lets the first act as the second: assuming a role its trust
+//! policy admits, taking over a user's credentials, passing a role to a service that runs
+//! the actor's code. A *modification* gives a principal more permissions (a policy written,
+//! attached, re-versioned or inherited from a group). A principal escalates when, through
+//! moves it can chain to any depth, it reaches an administrator, a principal that holds
+//! something it does not, or a principal it can modify.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+
+use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
+use crate::identity::{Principal, PrincipalKind};
+use crate::model::AuthorizationDetails;
+use crate::policy::{self, Effect, PolicyDocument};
+
+mod index;
+mod moves;
+
+use index::{parse_optional, trust_of, Index, Trust};
+
+/// One step of a chain: `actor` uses `path` on `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub path: &'static str,
+    pub actor: String,
+    pub target: String,
+    /// Each action with the resource it was judged on and the statements that allow it.
+    pub grants: Vec<ActionGrant>,
+    /// Condition keys the step depends on (the request must satisfy them).
+    pub depends_on: BTreeSet<String>,
+    pub note: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionGrant {
+    pub action: String,
+    pub resource: String,
+    pub granted_by: Vec<Grant>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The chain ends with every action on every resource.
+    Administrator,
+    /// The chain ends with a permission the actor did not have (one example).
+    Gains(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Escalation {
+    pub steps: Vec<Step>,
+    /// The principal whose permissions the actor ends up with.
+    pub ends_as: String,
+    pub outcome: Outcome,
+}
+
+impl Escalation {
+    pub fn depends_on(&self) -> BTreeSet<String> {
+        self.steps
+            .iter()
+            .flat_map(|s| s.depends_on.iter().cloned())
+            .collect()
+    }
+}
+
+/// What the analysis concludes about one principal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Already holds every action on every resource.
+    Administrator(Decision),
+    /// Escalation chains, best first.
+    Escalates(Vec<Escalation>),
+    /// Nothing reachable gains anything.
+    Contained,
+    /// Could not be decided: the reason.
+    Unknown(String),
+}
+
+/// Extra permissions a modification gives its target.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Extra {
+    /// Any document the actor writes.
+    Anything,
+    /// A managed policy, by ARN.
+    Managed(String),
+    /// A stored non-default version of a managed policy.
+    Version(String, usize),
+    /// The policies of a group, by name.
+    Group(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Targets {
+    One(usize),
+    /// Any user the actor controls (joining a group).
+    AnyUser,
+}
+
+#[derive(Debug, Clone)]
+struct Modification {
+    targets: Targets,
+    extra: Extra,
+    step: Rc<Step>,
+}
+
+#[derive(Debug, Default)]
+struct Moves {
+    /// Nodes the principal can act as: principals, or a hub standing for every role a
+    /// service runs code with (its step's target names the hub until a role is chosen).
+    becomes: Vec<(usize, Rc<Step>)>,
+    modifications: Vec<Modification>,
+    /// A move that could not be judged (a trust policy that does not parse).
+    unknown: Option<String>,
+}
+
+/// Escalations kept per principal: the shortest ones, enough for evidence.
+pub const CHAINS_KEPT: usize = 3;
+
+/// The nodes an actor can act as, in breadth-first order, each with the node and step it
+/// was reached by (no step for a role chosen from a hub).
+struct Reach {
+    order: Vec<usize>,
+    links: Vec<Link>,
+}
+
+#[derive(Clone)]
+enum Link {
+    Unreached,
+    Actor,
+    From(usize, Option<Rc<Step>>),
+}
+
+impl Reach {
+    fn reached(&self, node: usize) -> bool {
+        !matches!(self.links[node], Link::Unreached)
+    }
+
+    /// The steps from the actor to `node`; a step into a hub is given the role chosen.
+    fn chain(&self, graph: &Graph<'_>, node: usize) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut current = node;
+        let mut chosen_role: Option<usize> = None;
+        while let Link::From(from, step) = &self.links[current] {
+            match step {
+                Some(step) => {
+                    let mut step = (**step).clone();
+                    if let Some(role) = chosen_role.take() {
+                        step.target = graph.principals[role].arn.clone();
+                    }
+                    steps.push(step);
+                }
+                None => chosen_role = Some(current),
+            }
+            current = *from;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
+fn admin_document() -> &'static PolicyDocument {
+    static ADMIN: OnceLock<PolicyDocument> = OnceLock::new();
+    ADMIN.get_or_init(|| {
+        policy::parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+            .expect("the administrator document parses")
+    })
+}
+
+pub struct Graph<'a> {
+    principals: &'a [Principal],
+    details: &'a AuthorizationDetails,
+    partition: String,
+    now: DateTime<Utc>,
+    perms: Vec<Result<Perms<'a>, String>>,
+    admin: Vec<Option<Decision>>,
+    trust: Vec<Trust>,
+    managed: HashMap<&'a str, Result<PolicyDocument, String>>,
+    versions: HashMap<&'a str, Vec<Result<PolicyDocument, String>>>,
+    groups: HashMap<String, Vec<crate::identity::PolicyOf>>,
+    index: Index,
+    /// Each service that runs code with a role, and those roles: one node in the graph.
+    hubs: Vec<(String, Vec<usize>)>,
+    moves: Vec<Moves>,
+    gains: RefCell<HashMap<(usize, usize), Option<String>>>,
+    admin_with: RefCell<HashMap<(usize, Extra), bool>>,
+}
+
+impl<'a> Graph<'a> {
+    pub fn new(
+        principals: &'a [Principal],
+        details: &'a AuthorizationDetails,
+        partition: &str,
+        now: DateTime<Utc>,
+    ) -> Graph<'a> {
+        let perms: Vec<_> = principals.iter().map(Principal::perms).collect();
+        let trust: Vec<Trust> = principals.iter().map(|p| trust_of(details, p)).collect();
+        let index = Index::new(principals, details, &trust);
+        let admin = principals
+            .iter()
+            .zip(&perms)
+            .map(|(principal, perms)| {
+                let perms = perms.as_ref().ok()?;
+                Some(administrator(principal, perms, now)).filter(Decision::allowed)
+            })
+            .collect();
+        let mut graph = Graph {
+            principals,
+            details,
+            partition: partition.to_string(),
+            now,
+            perms,
+            admin,
+            trust,
+            managed: details
+                .policies
+                .iter()
+                .map(|p| {
+                    (
+                        p.arn.as_str(),
+                        parse_optional(p.default_document.as_deref()),
+                    )
+                })
+                .collect(),
+            versions: details
+                .policies
+                .iter()
+                .map(|p| {
+                    let parsed = p
+                        .other_versions
+                        .iter()
+                        .map(|v| parse_optional(v.document.as_deref()));
+                    (p.arn.as_str(), parsed.collect())
+                })
+                .collect(),
+            groups: crate::identity::group_policies(details),
+            hubs: index
+                .roles_by_service
+                .iter()
+                .map(|(service, roles)| (service.clone(), roles.clone()))
+                .collect(),
+            index,
+            moves: Vec::new(),
+            gains: RefCell::new(HashMap::new()),
+            admin_with: RefCell::new(HashMap::new()),
+        };
+        graph.moves = (0..principals.len()).map(|i| graph.moves_of(i)).collect();
+        graph
+    }
+
+    /// The verdict on one principal (an index into the principals given to `new`).
+    pub fn verdict(&self, actor: usize) -> Verdict {
+        if let Err(reason) = &self.perms[actor] {
+            return Verdict::Unknown(reason.clone());
+        }
+        if let Some(decision) = &self.admin[actor] {
+            return Verdict::Administrator(decision.clone());
+        }
+        let reach = self.reach(actor);
+        let mut unknown = reach
+            .order
+            .iter()
+            .find_map(|&node| self.moves.get(node).and_then(|m| m.unknown.clone()));
+        // Administrators first: when one is in reach, lesser gains are not worth computing.
+        let mut found = self.search(actor, &reach, true, &mut unknown);
+        if found.is_empty() {
+            found = self.search(actor, &reach, false, &mut unknown);
+        }
+        if found.is_empty() {
+            return match unknown {
+                Some(reason) => Verdict::Unknown(reason),
+                None => Verdict::Contained,
+            };
+        }
+        found.sort_by_key(|e| (e.steps.len(), e.ends_as.clone()));
+        Verdict::Escalates(found)
+    }
+
+    /// Up to [`CHAINS_KEPT`] escalations, shortest first: to administrators only, or to
+    /// any gain.
+    fn search(
+        &self,
+        actor: usize,
+        reach: &Reach,
+        administrators_only: bool,
+        unknown: &mut Option<String>,
+    ) -> Vec<Escalation> {
+        let mut found = Vec::new();
+        let mut record = |found: &mut Vec<Escalation>,
+                          outcome: Result<Option<Outcome>, String>,
+                          steps: &dyn Fn() -> Vec<Step>,
+                          ends: usize| {
+            match outcome {
+                Ok(Some(outcome)) if !administrators_only || outcome == Outcome::Administrator => {
+                    found.push(Escalation {
+                        steps: steps(),
+                        ends_as: self.principals[ends].arn.clone(),
+                        outcome,
+                    })
+                }
+                Ok(_) => {}
+                Err(reason) => {
+                    unknown.get_or_insert(reason);
+                }
+            }
+            found.len() >= CHAINS_KEPT
+        };
+        for &node in reach
+            .order
+            .iter()
+            .filter(|&&n| n < self.principals.len() && n != actor)
+        {
+            let outcome = if administrators_only {
+                self.administrator_with(node, None)
+                    .map(|admin| admin.then_some(Outcome::Administrator))
+            } else {
+                self.compare(actor, node, None)
+            };
+            if record(&mut found, outcome, &|| reach.chain(self, node), node) {
+                return found;
+            }
+        }
+        for &modifier in reach.order.iter().filter(|&&n| n < self.principals.len()) {
+            for modification in &self.moves[modifier].modifications {
+                for target in self.modified(modification, reach) {
+                    let extra = Some(&modification.extra);
+                    let outcome = if administrators_only {
+                        self.administrator_with(target, extra)
+                            .map(|admin| admin.then_some(Outcome::Administrator))
+                    } else {
+                        self.compare(actor, target, extra)
+                    };
+                    let steps = || {
+                        let mut steps = reach.chain(self, modifier);
+                        steps.push((*modification.step).clone());
+                        if target != modifier {
+                            steps.extend(reach.chain(self, target));
+                        }
+                        steps
+                    };
+                    if record(&mut found, outcome, &steps, target) {
+                        return found;
+                    }
+                }
+            }
+        }
+        found
+    }
+
+    /// The principals in reach that a modification applies to.
+    fn modified(&self, modification: &Modification, reach: &Reach) -> Vec<usize> {
+        match modification.targets {
+            Targets::One(target) if reach.reached(target) => vec![target],
+            Targets::One(_) => Vec::new(),
+            Targets::AnyUser => reach
+                .order
+                .iter()
+                .copied()
+                .filter(|&t| t < self.principals.len())
+                .filter(|&t| self.principals[t].kind == PrincipalKind::User)
+                .collect(),
+        }
+    }
+
+    /// Every node the actor can act as, breadth first, with how it got there.
+    fn reach(&self, actor: usize) -> Reach {
+        let mut links = vec![Link::Unreached; self.principals.len() + self.hubs.len()];
+        links[actor] = Link::Actor;
+        let mut reach = Reach {
+            order: vec![actor],
+            links,
+        };
+        let mut next = 0;
+        while next < reach.order.len() {
+            let node = reach.order[next];
+            next += 1;
+            let mut visit = |target: usize, step: Option<&Rc<Step>>| {
+                if !reach.reached(target) {
+                    reach.links[target] = Link::From(node, step.cloned());
+                    reach.order.push(target);
+                }
+            };
+            match self.moves.get(node) {
+                Some(moves) => moves
+                    .becomes
+                    .iter()
+                    .for_each(|(t, step)| visit(*t, Some(step))),
+                None => {
+                    let hub = &self.hubs[node - self.principals.len()];
+                    hub.1.iter().for_each(|&role| visit(role, None));
+                }
+            }
+        }
+        reach
+    }
+
+    /// What acting as `target` (with `extra` permissions) gives `actor` beyond its own.
+    fn compare(
+        &self,
+        actor: usize,
+        target: usize,
+        extra: Option<&Extra>,
+    ) -> Result<Option<Outcome>, String> {
+        if self.administrator_with(target, extra)? {
+            return Ok(Some(Outcome::Administrator));
+        }
+        let base = self.perms[target].as_ref().map_err(|e| e.clone())?;
+        let Some(extra) = extra else {
+            let key = (actor, target);
+            if let Some(known) = self.gains.borrow().get(&key) {
+                return Ok(known.clone().map(Outcome::Gains));
+            }
+            let gain = self.gain(actor, target, base);
+            self.gains.borrow_mut().insert(key, gain.clone());
+            return Ok(gain.map(Outcome::Gains));
+        };
+        let documents = self.extra_documents(extra)?;
+        let perms = self.with_documents(base, &documents);
+        Ok(self.gain(actor, target, &perms).map(Outcome::Gains))
+    }
+
+    fn with_documents<'p>(
+        &self,
+        base: &Perms<'p>,
+        documents: &[(String, &'p PolicyDocument)],
+    ) -> Perms<'p> {
+        let mut perms = base.clone();
+        for (source, document) in documents {
+            perms = perms.with(source.clone(), document);
+        }
+        perms
+    }
+
+    /// Whether `target`, given `extra` permissions, holds every permission: the same for
+    /// every actor, so remembered.
+    fn administrator_with(&self, target: usize, extra: Option<&Extra>) -> Result<bool, String> {
+        let base = self.perms[target]
+            .as_ref()
+            .map_err(|e| format!("could not judge {}: {e}", self.principals[target].label()))?;
+        let Some(extra) = extra else {
+            return Ok(self.admin[target].is_some());
+        };
+        let key = (target, extra.clone());
+        if let Some(known) = self.admin_with.borrow().get(&key) {
+            return Ok(*known);
+        }
+        let documents = self.extra_documents(extra)?;
+        let perms = self.with_documents(base, &documents);
+        let admin = administrator(&self.principals[target], &perms, self.now).allowed();
+        self.admin_with.borrow_mut().insert(key, admin);
+        Ok(admin)
+    }
+
+    fn extra_documents(&self, extra: &Extra) -> Result<Vec<(String, &PolicyDocument)>, String> {
+        Ok(match extra {
+            Extra::Anything => vec![("a policy the actor writes".to_string(), admin_document())],
+            Extra::Managed(arn) if arn.ends_with(":iam::aws:policy/AdministratorAccess") => {
+                vec![(arn.clone(), admin_document())]
+            }
+            Extra::Managed(arn) => {
+                let document = self
+                    .managed
+                    .get(arn.as_str())
+                    .ok_or_else(|| format!("{arn}: not collected"))?;
+                vec![(
+                    arn.clone(),
+                    document.as_ref().map_err(|e| format!("{arn}: {e}"))?,
+                )]
+            }
+            Extra::Version(arn, index) => {
+                let document = &self.versions[arn.as_str()][*index];
+                vec![(
+                    format!("{arn} (another version)"),
+                    document.as_ref().map_err(|e| format!("{arn}: {e}"))?,
+                )]
+            }
+            Extra::Group(name) => self.groups[name.as_str()]
+                .iter()
+                .map(|p| {
+                    Ok((
+                        p.source.clone(),
+                        p.document
+                            .as_deref()
+                            .map_err(|e| format!("{}: {e}", p.source))?,
+                    ))
+                })
+                .collect::<Result<_, String>>()?,
+        })
+    }
+
+    /// One permission `target` holds with `perms` that the actor lacks, if any.
+    fn gain(&self, actor: usize, target: usize, perms: &Perms<'_>) -> Option<String> {
+        let actor_perms = self.perms[actor].as_ref().ok()?;
+        let actor_principal = &self.principals[actor];
+        let target_principal = &self.principals[target];
+        for (action, resource) in probes(perms) {
+            let held = Request {
+                allow_fit: Fit::All,
+                deny_fit: Fit::All,
+                ..Request::new(&action, &resource)
+            };
+            if !decide(target_principal, perms, &held, self.now).allowed() {
+                continue;
+            }
+            let covered = Request {
+                allow_fit: Fit::All,
+                deny_fit: Fit::Some,
+                ..Request::new(&action, &resource)
+            };
+            if !decide(actor_principal, actor_perms, &covered, self.now).allowed() {
+                return Some(format!("{action} on {resource}"));
+            }
+        }
+        None
+    }
+}
+
+/// Sensitive actions a `NotAction` grant is probed with: what it leaves in is a gain.
+const PROBE_ACTIONS: &[&str] = &[
+    "iam:PassRole",
+    "iam:CreateAccessKey",
+    "iam:PutUserPolicy",
+    "sts:AssumeRole",
+    "s3:GetObject",
+    "s3:PutObject",
+    "ec2:RunInstances",
+    "lambda:CreateFunction",
+    "kms:Decrypt",
+    "secretsmanager:GetSecretValue",
+    "ssm:SendCommand",
+    "ssm:GetParameter",
+    "dynamodb:GetItem",
+    "organizations:ListAccounts",
+];
+
+/// The grants of `perms` as (action, resource) patterns, to ask whether another principal
+/// holds each of them too.
+fn probes(perms: &Perms<'_>) -> Vec<(String, String)> {
+    let mut probes = Vec::new();
+    for policy in &perms.policies {
+        for statement in &policy.document.statements {
+            if statement.effect != Effect::Allow {
+                continue;
+            }
+            let actions: Vec<String> = match (&statement.action, &statement.not_action) {
+                (Some(actions), _) => actions.clone(),
+                (None, Some(_)) => PROBE_ACTIONS.iter().map(|a| a.to_string()).collect(),
+                (None, None) => continue,
+            };
+            let resources: Vec<String> = match &statement.resource {
+                // Patterns with variables stand for the holder's own resources: probing
+                // them as `*` would claim more than they give.
+                Some(resources) => resources
+                    .iter()
+                    .filter(|r| !r.contains("${"))
+                    .cloned()
+                    .collect(),
+                None => vec!["*".to_string()],
+            };
+            for action in &actions {
+                for resource in &resources {
+                    probes.push((action.clone(), resource.clone()));
+                }
+            }
+        }
+    }
+    probes.sort();
+    probes.dedup();
+    probes
+}
