@@ -266,7 +266,7 @@ pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> 
         .filter(|p| p.attachment_count > 0 && !p.arn.contains(":iam::aws:policy/"))
         .map(|p| CustomerPolicy {
             resource: p.arn.clone(),
-            label: format!("managed policy {}", p.name),
+            label: format!("managed policy {}", display_name(p)),
             document: p
                 .default_document
                 .as_deref()
@@ -317,4 +317,13 @@ pub fn grants_full_admin(statement: &policy::Statement) -> bool {
             .action
             .as_ref()
             .is_some_and(|actions| actions.iter().any(|a| a == "*" || a == "*:*"))
+}
+
+/// A managed policy's name, from its ARN when the API left it out (never printed empty).
+fn display_name(policy: &ManagedPolicy) -> &str {
+    if policy.name.is_empty() {
+        crate::model::policy_name_from_arn(&policy.arn)
+    } else {
+        &policy.name
+    }
 }

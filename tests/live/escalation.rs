@@ -18,6 +18,30 @@ fn trust(principal: &str, condition: &str) -> String {
 
 const ARN: &str = "arn:aws:iam::123456789012";
 
+/// Service families seeded with one path each: (name, service principal, actions).
+const FAMILIES: &[(&str, &str, &str)] = &[
+    (
+        "glue",
+        "glue.amazonaws.com",
+        r#"["iam:PassRole","glue:CreateDevEndpoint"]"#,
+    ),
+    (
+        "codebuild",
+        "codebuild.amazonaws.com",
+        r#"["iam:PassRole","codebuild:CreateProject","codebuild:StartBuild"]"#,
+    ),
+    (
+        "ecs",
+        "ecs-tasks.amazonaws.com",
+        r#"["iam:PassRole","ecs:RegisterTaskDefinition","ecs:RunTask"]"#,
+    ),
+    (
+        "sagemaker",
+        "sagemaker.amazonaws.com",
+        r#"["iam:PassRole","sagemaker:CreateTrainingJob"]"#,
+    ),
+];
+
 struct Seeder {
     iam: aws_sdk_iam::Client,
     admin_policy: String,
@@ -265,6 +289,16 @@ async fn seed(moto: &Moto) {
         .policy_name("stack");
     inline.policy_document(stack).send().await.unwrap();
 
+    // One pass-role path of each other service family, each to an administrator role
+    // that trusts the service.
+    for (family, service, actions) in FAMILIES {
+        let role = format!("{family}-admin");
+        let principal = format!(r#"{{"Service":"{service}"}}"#);
+        s.role(&role, &trust(&principal, ""), true).await;
+        s.user(&format!("{family}-user"), &[allow(actions, "*", "")])
+            .await;
+    }
+
     // Already an administrator; a policy that allows everything but IAM.
     s.user("boss", &[]).await;
     s.attach_user("boss", &s.admin_policy).await;
@@ -313,7 +347,11 @@ async fn escalation_paths_chains_and_look_alikes_against_moto() {
         ":user/stacker",
         ":user/power",
     ];
-    for principal in failing {
+    let families = FAMILIES
+        .iter()
+        .map(|(family, ..)| format!(":user/{family}-user"));
+    for principal in failing.map(str::to_string).into_iter().chain(families) {
+        let principal = principal.as_str();
         assert_eq!(
             escalation(principal),
             "fail",
