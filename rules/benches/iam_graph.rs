@@ -99,7 +99,7 @@ fn account(users: usize, roles: usize, policies: usize) -> AuthorizationDetails 
             other_versions: vec![],
         });
     }
-    let mut pick = |random: &mut Random| {
+    let pick = |random: &mut Random| {
         attached(arn("policy", &format!("policy-{}", random.below(policies))))
     };
     for g in 0..teams {
@@ -188,7 +188,7 @@ fn main() {
     );
 
     let start = Instant::now();
-    let graph = Graph::new(&principals, &details, "aws", now);
+    let graph = Graph::new(&principals, &details, None, "aws", now);
     println!(
         "graph (every move of every principal): {:.2} s",
         start.elapsed().as_secs_f64()

@@ -18,8 +18,9 @@ pub enum Target {
 pub enum How {
     /// Assume a role whose trust policy admits the actor.
     AssumeRole,
-    /// Take over another user: give it new credentials the actor knows.
-    TakeOverUser,
+    /// Take over another user: give it new credentials the actor knows, when the user's
+    /// credentials allow it.
+    TakeOverUser(Needs),
     /// Rewrite a role's trust policy to admit the actor, then assume it.
     RewriteTrust,
     /// Write an inline policy with any permissions into a principal.
@@ -42,6 +43,20 @@ pub enum How {
     Hijack { services: &'static [&'static str] },
     /// Two paths in sequence, found by chaining the entries named.
     Chain(&'static [&'static str]),
+}
+
+/// What a user must have for its credentials to be taken over, as the credential report
+/// tells: IAM refuses a second console password, a password change for a user without one,
+/// and a third access key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// No console password yet (`CreateLoginProfile`).
+    NoPassword,
+    /// A console password (`UpdateLoginProfile`).
+    Password,
+    /// Fewer than two access keys (`CreateAccessKey` alone).
+    FreeKeySlot,
 }
 
 #[derive(Debug)]
@@ -189,14 +204,14 @@ pub static PATHS: &[EscalationPath] = &[
             "iam-vulnerable privesc4-CreateAccessKey"
         ],
         ["iam:CreateAccessKey"],
-        How::TakeOverUser
+        How::TakeOverUser(Needs::FreeKeySlot)
     ),
     path!(
         "iam-replace-access-key",
         "delete one of another user's two keys and create a new one",
         ["pathfinding.cloud iam-003"],
         ["iam:CreateAccessKey", "iam:DeleteAccessKey"],
-        How::TakeOverUser
+        How::TakeOverUser(Needs::Nothing)
     ),
     path!(
         "iam-create-login-profile",
@@ -206,7 +221,7 @@ pub static PATHS: &[EscalationPath] = &[
             "iam-vulnerable privesc5-CreateLoginProfile"
         ],
         ["iam:CreateLoginProfile"],
-        How::TakeOverUser
+        How::TakeOverUser(Needs::NoPassword)
     ),
     path!(
         "iam-update-login-profile",
@@ -216,7 +231,7 @@ pub static PATHS: &[EscalationPath] = &[
             "iam-vulnerable privesc6-UpdateLoginProfile"
         ],
         ["iam:UpdateLoginProfile"],
-        How::TakeOverUser
+        How::TakeOverUser(Needs::Password)
     ),
     path!(
         "iam-update-assume-role-policy",

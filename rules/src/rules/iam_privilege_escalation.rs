@@ -72,9 +72,12 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         Err(unknown) => return vec![*unknown],
     };
     let principals = principals(details);
+    // Without the credential report, every user is assumed open to every takeover.
+    let credentials = cx.snapshot.iam.credential_report.as_ref().ok();
     let graph = Graph::new(
         &principals,
         details,
+        credentials.map(Vec::as_slice),
         &cx.snapshot.account.partition,
         cx.settings.now,
     );

@@ -4,7 +4,7 @@
 //! proper to each kind of path. Plus BishopFox iam-vulnerable's own tool tests (`fn*` must
 //! be flagged, `fp*` must not) and an actor that is already an administrator.
 
-use posture_rules::access::paths::{EscalationPath, How, Target, PATHS};
+use posture_rules::access::paths::{EscalationPath, How, Needs, Target, PATHS};
 use posture_rules::model::*;
 use posture_rules::rules::iam_privilege_escalation::RULE;
 
@@ -112,6 +112,9 @@ enum Case {
     AwsManagedPolicies,
     /// `iam:PolicyARN` allows only a policy the actor already holds.
     OnlyPolicyItHolds,
+    /// The credential report says IAM would refuse: a second password, a change of a
+    /// password that does not exist, a third key.
+    CredentialsRefuse,
 }
 
 /// Whether the path's actions include all those of a path that hijacks an existing
@@ -137,7 +140,8 @@ fn look_alikes(path: &EscalationPath) -> Vec<Case> {
         How::PassRole { .. } if contains_hijack(path) => vec![Case::RoleTrustsOtherService],
         How::PassRole { .. } => vec![Case::OtherService, Case::RoleTrustsOtherService],
         How::Hijack { .. } => vec![Case::RoleTrustsOtherService],
-        How::TakeOverUser => vec![Case::OnlyItself],
+        How::TakeOverUser(Needs::Nothing) => vec![Case::OnlyItself],
+        How::TakeOverUser(_) => vec![Case::OnlyItself, Case::CredentialsRefuse],
         How::NewPolicyVersion | How::OtherPolicyVersion => vec![Case::AwsManagedPolicies],
         How::AttachManaged(Target::User) => vec![Case::OnlyPolicyItHolds],
         _ => vec![],
@@ -296,7 +300,42 @@ fn account(path: &EscalationPath, case: Case) -> Snapshot {
     }
     let mut account = snapshot();
     account.iam.authorization_details = Observed::Collected(details);
+    if let How::TakeOverUser(needs) = path.how {
+        account.iam.credential_report = Observed::Collected(vec![target_credentials(needs, case)]);
+    }
     account
+}
+
+/// The target user's line of the credential report: what the path needs, or for
+/// [`Case::CredentialsRefuse`] what makes IAM refuse it.
+fn target_credentials(needs: Needs, case: Case) -> CredentialReportRow {
+    let refuse = case == Case::CredentialsRefuse;
+    let key = |slot| AccessKeyUsage {
+        slot,
+        active: true,
+        last_rotated: Some(
+            chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 1, 1, 0, 0, 0).unwrap(),
+        ),
+        last_used: None,
+        last_used_service: None,
+    };
+    CredentialReportRow {
+        user: "target-user".into(),
+        arn: arn("user", "target-user"),
+        user_created: None,
+        password_enabled: match needs {
+            Needs::NoPassword => refuse,
+            Needs::Password => !refuse,
+            _ => false,
+        },
+        password_last_used: None,
+        mfa_active: false,
+        access_keys: if needs == Needs::FreeKeySlot && refuse {
+            vec![key(1), key(2)]
+        } else {
+            vec![]
+        },
+    }
 }
 
 /// The actor's finding, as one line.

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
 use crate::identity::{Principal, PrincipalKind};
-use crate::model::AuthorizationDetails;
+use crate::model::{AuthorizationDetails, CredentialReportRow};
 use crate::policy::{self, Effect, PolicyDocument};
 
 mod index;
@@ -187,15 +187,20 @@ pub struct Graph<'a> {
     index: Index,
     /// Each service that runs code with a role, and those roles: one node in the graph.
     hubs: Vec<(String, Vec<usize>)>,
+    /// The credential report's line of each user, by name.
+    credentials: HashMap<&'a str, &'a CredentialReportRow>,
     moves: Vec<Moves>,
     gains: RefCell<HashMap<(usize, usize), Option<String>>>,
     admin_with: RefCell<HashMap<(usize, Extra), bool>>,
 }
 
 impl<'a> Graph<'a> {
+    /// The graph of `principals` (from `details`); `credentials` is the credential report
+    /// when it was read (it tells which users can be given a password or a key).
     pub fn new(
         principals: &'a [Principal],
         details: &'a AuthorizationDetails,
+        credentials: Option<&'a [CredentialReportRow]>,
         partition: &str,
         now: DateTime<Utc>,
     ) -> Graph<'a> {
@@ -246,6 +251,11 @@ impl<'a> Graph<'a> {
                 .map(|(service, roles)| (service.clone(), roles.clone()))
                 .collect(),
             index,
+            credentials: credentials
+                .unwrap_or_default()
+                .iter()
+                .map(|row| (row.user.as_str(), row))
+                .collect(),
             moves: Vec::new(),
             gains: RefCell::new(HashMap::new()),
             admin_with: RefCell::new(HashMap::new()),

@@ -9,7 +9,7 @@ use crate::access::condition::Truth;
 use crate::access::eval::{
     conditions_hold, decide, mentions, scope, Decision, Fit, Grant, Perms, Request, Scope,
 };
-use crate::access::paths::{resource_pattern, EscalationPath, How, Target, PATHS};
+use crate::access::paths::{resource_pattern, EscalationPath, How, Needs, Target, PATHS};
 use crate::identity::{Principal, PrincipalKind};
 use crate::policy::{Effect, PolicyDocument, Principals};
 
@@ -30,7 +30,9 @@ impl<'a> Graph<'a> {
             }
             match path.how {
                 How::AssumeRole | How::Chain(_) => {}
-                How::TakeOverUser => self.take_over(actor, perms, path, Target::User, &mut moves),
+                How::TakeOverUser(_) => {
+                    self.take_over(actor, perms, path, Target::User, &mut moves)
+                }
                 How::RewriteTrust => self.take_over(actor, perms, path, Target::Role, &mut moves),
                 How::WriteInline(target) => {
                     self.write_inline(actor, perms, path, target, &mut moves)
@@ -135,7 +137,7 @@ impl<'a> Graph<'a> {
         let scope = self.target_scope(actor, perms, path);
         for index in self.principals_in(&scope, wanted) {
             let target = &self.principals[index];
-            if index == actor {
+            if index == actor || !self.credentials_allow(path, target) {
                 continue;
             }
             if let Some(granted) =
@@ -145,6 +147,28 @@ impl<'a> Graph<'a> {
                     .becomes
                     .push((index, self.step(actor, path, &target.arn, granted)));
             }
+        }
+    }
+
+    /// Whether the target user's credentials let the path take it over; without the
+    /// credential report, assumed so.
+    fn credentials_allow(&self, path: &EscalationPath, target: &Principal) -> bool {
+        let How::TakeOverUser(needs) = path.how else {
+            return true;
+        };
+        let Some(row) = self.credentials.get(target.name.as_str()) else {
+            return true;
+        };
+        let keys = row
+            .access_keys
+            .iter()
+            .filter(|k| k.last_rotated.is_some())
+            .count();
+        match needs {
+            Needs::Nothing => true,
+            Needs::NoPassword => !row.password_enabled,
+            Needs::Password => row.password_enabled,
+            Needs::FreeKeySlot => keys < 2,
         }
     }
 
