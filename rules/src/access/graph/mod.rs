@@ -120,6 +120,38 @@ struct Moves {
     unknown: Option<String>,
 }
 
+/// The escalations a search has kept, and the first reason something could not be judged.
+struct Found<'u> {
+    escalations: Vec<Escalation>,
+    unknown: &'u mut Option<String>,
+    administrators_only: bool,
+}
+
+impl Found<'_> {
+    /// Keeps an escalation the search wants; true once enough are kept.
+    fn record(
+        &mut self,
+        outcome: Result<Option<Outcome>, String>,
+        steps: impl FnOnce() -> Vec<Step>,
+        ends_as: &str,
+    ) -> bool {
+        match outcome {
+            Ok(Some(outcome)) if !self.administrators_only || outcome == Outcome::Administrator => {
+                self.escalations.push(Escalation {
+                    steps: steps(),
+                    ends_as: ends_as.to_string(),
+                    outcome,
+                })
+            }
+            Ok(_) => {}
+            Err(reason) => {
+                self.unknown.get_or_insert(reason);
+            }
+        }
+        self.escalations.len() >= CHAINS_KEPT
+    }
+}
+
 /// Escalations kept per principal: the shortest ones, enough for evidence.
 pub const CHAINS_KEPT: usize = 3;
 
@@ -301,51 +333,28 @@ impl<'a> Graph<'a> {
         administrators_only: bool,
         unknown: &mut Option<String>,
     ) -> Vec<Escalation> {
-        let mut found = Vec::new();
-        let mut record = |found: &mut Vec<Escalation>,
-                          outcome: Result<Option<Outcome>, String>,
-                          steps: &dyn Fn() -> Vec<Step>,
-                          ends: usize| {
-            match outcome {
-                Ok(Some(outcome)) if !administrators_only || outcome == Outcome::Administrator => {
-                    found.push(Escalation {
-                        steps: steps(),
-                        ends_as: self.principals[ends].arn.clone(),
-                        outcome,
-                    })
-                }
-                Ok(_) => {}
-                Err(reason) => {
-                    unknown.get_or_insert(reason);
-                }
-            }
-            found.len() >= CHAINS_KEPT
+        let mut found = Found {
+            escalations: Vec::new(),
+            unknown,
+            administrators_only,
         };
-        for &node in reach
+        let principals = reach
             .order
             .iter()
-            .filter(|&&n| n < self.principals.len() && n != actor)
-        {
-            let outcome = if administrators_only {
-                self.administrator_with(node, None)
-                    .map(|admin| admin.then_some(Outcome::Administrator))
-            } else {
-                self.compare(actor, node, None)
-            };
-            if record(&mut found, outcome, &|| reach.chain(self, node), node) {
-                return found;
+            .copied()
+            .filter(|&n| n < self.principals.len());
+        for node in principals.clone().filter(|&n| n != actor) {
+            let outcome = self.outcome(actor, node, None, administrators_only);
+            let ends_as = &self.principals[node].arn;
+            if found.record(outcome, || reach.chain(self, node), ends_as) {
+                return found.escalations;
             }
         }
-        for &modifier in reach.order.iter().filter(|&&n| n < self.principals.len()) {
+        for modifier in principals {
             for modification in &self.moves[modifier].modifications {
                 for target in self.modified(modification, reach) {
                     let extra = Some(&modification.extra);
-                    let outcome = if administrators_only {
-                        self.administrator_with(target, extra)
-                            .map(|admin| admin.then_some(Outcome::Administrator))
-                    } else {
-                        self.compare(actor, target, extra)
-                    };
+                    let outcome = self.outcome(actor, target, extra, administrators_only);
                     let steps = || {
                         let mut steps = reach.chain(self, modifier);
                         steps.push((*modification.step).clone());
@@ -354,13 +363,31 @@ impl<'a> Graph<'a> {
                         }
                         steps
                     };
-                    if record(&mut found, outcome, &steps, target) {
-                        return found;
+                    let ends_as = &self.principals[target].arn;
+                    if found.record(outcome, steps, ends_as) {
+                        return found.escalations;
                     }
                 }
             }
         }
-        found
+        found.escalations
+    }
+
+    /// What acting as `target` with `extra` gives the actor: only whether it is an
+    /// administrator, or any gain.
+    fn outcome(
+        &self,
+        actor: usize,
+        target: usize,
+        extra: Option<&Extra>,
+        administrators_only: bool,
+    ) -> Result<Option<Outcome>, String> {
+        if administrators_only {
+            let admin = self.administrator_with(target, extra)?;
+            Ok(admin.then_some(Outcome::Administrator))
+        } else {
+            self.compare(actor, target, extra)
+        }
     }
 
     /// The principals in reach that a modification applies to.
