@@ -456,3 +456,152 @@ pub fn scope(principal: &Principal, perms: &Perms<'_>, action: &str, now: DateTi
     }
     Scope::Patterns(patterns)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::policy::parse;
+
+    fn alice() -> Principal {
+        Principal {
+            kind: PrincipalKind::User,
+            name: "alice".into(),
+            arn: "arn:aws:iam::111122223333:user/alice".into(),
+            id: "AIDAALICE".into(),
+            account: "111122223333".into(),
+            tags: BTreeMap::from([("team".to_string(), "payments".to_string())]),
+            groups: vec![],
+            managed_policy_arns: vec![],
+            policies: vec![],
+            boundary_arn: None,
+            boundary: None,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()
+    }
+
+    fn decision(document: &str, boundary: Option<&str>, request: &Request<'_>) -> Decision {
+        let document = parse(document).unwrap();
+        let boundary = boundary.map(|b| parse(b).unwrap());
+        let perms = Perms {
+            policies: vec![SourcedPolicy {
+                source: "inline:test".into(),
+                document: &document,
+            }],
+            boundary: boundary.as_ref(),
+        };
+        decide(&alice(), &perms, request, now())
+    }
+
+    const USERS: &str = "arn:aws:iam::111122223333:user/";
+
+    #[test]
+    fn a_variable_scopes_a_statement_to_the_caller() {
+        let own = r#"{"Statement":{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::111122223333:user/${aws:username}"}}"#;
+        let alice = format!("{USERS}alice");
+        let bob = format!("{USERS}bob");
+        assert!(decision(own, None, &Request::new("iam:CreateAccessKey", &alice)).allowed());
+        assert!(!decision(own, None, &Request::new("iam:CreateAccessKey", &bob)).allowed());
+    }
+
+    #[test]
+    fn explicit_deny_and_boundary() {
+        let allow_all = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#;
+        let bob = format!("{USERS}bob");
+        let request = Request::new("iam:CreateAccessKey", &bob);
+        assert!(matches!(
+            decision(allow_all, None, &request),
+            Decision::Denied(_)
+        ));
+        let s3_only = r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#;
+        let request = Request::new("ec2:RunInstances", "*");
+        assert_eq!(
+            decision(allow_all, Some(s3_only), &request),
+            Decision::NotAllowed
+        );
+    }
+
+    #[test]
+    fn a_conditional_deny_leaves_an_allow_that_depends_on_the_request() {
+        let document = r#"{"Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},
+            {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"BoolIfExists":{"aws:MultiFactorAuthPresent":"false"}}}]}"#;
+        match decision(document, None, &Request::new("iam:PassRole", "*")) {
+            Decision::Allowed { depends_on, .. } => {
+                assert_eq!(
+                    depends_on,
+                    BTreeSet::from(["aws:MultiFactorAuthPresent".to_string()])
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn principal_tags_and_known_request_keys_decide_conditions() {
+        let document = r#"{"Statement":{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{
+            "StringEquals":{"aws:PrincipalTag/team":"payments","iam:PassedToService":"lambda.amazonaws.com"}}}}"#;
+        let role = "arn:aws:iam::111122223333:role/worker";
+        let lambda = Request::new("iam:PassRole", role)
+            .with_key("iam:passedtoservice", "lambda.amazonaws.com");
+        let ec2 =
+            Request::new("iam:PassRole", role).with_key("iam:passedtoservice", "ec2.amazonaws.com");
+        assert!(
+            matches!(decision(document, None, &lambda), Decision::Allowed { depends_on, .. } if depends_on.is_empty())
+        );
+        assert_eq!(decision(document, None, &ec2), Decision::NotAllowed);
+    }
+
+    #[test]
+    fn a_new_resource_is_allowed_by_some_of_it_and_denied_only_by_all_of_it() {
+        let functions = "arn:aws:lambda:*:111122223333:function:*";
+        let scoped = r#"{"Statement":{"Effect":"Allow","Action":"lambda:CreateFunction","Resource":"arn:aws:lambda:us-east-1:111122223333:function:app-*"}}"#;
+        assert!(decision(
+            scoped,
+            None,
+            &Request::new("lambda:CreateFunction", functions)
+        )
+        .allowed());
+        let partly_denied = r#"{"Statement":[{"Effect":"Allow","Action":"lambda:*","Resource":"*"},
+            {"Effect":"Deny","Action":"lambda:*","Resource":"arn:aws:lambda:*:111122223333:function:prod-*"}]}"#;
+        assert!(decision(
+            partly_denied,
+            None,
+            &Request::new("lambda:CreateFunction", functions)
+        )
+        .allowed());
+        let not_resource = r#"{"Statement":{"Effect":"Allow","Action":"lambda:*","NotResource":"arn:aws:lambda:*:111122223333:function:*"}}"#;
+        assert!(!decision(
+            not_resource,
+            None,
+            &Request::new("lambda:CreateFunction", functions)
+        )
+        .allowed());
+    }
+
+    #[test]
+    fn administrators_hold_everything_with_nothing_denied() {
+        let admin =
+            parse(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#).unwrap();
+        let fenced = parse(
+            r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Action":"s3:*","Resource":"arn:aws:s3:::secrets/*"}]}"#,
+        )
+        .unwrap();
+        let perms = |document| Perms {
+            policies: vec![SourcedPolicy {
+                source: "p".into(),
+                document,
+            }],
+            boundary: None,
+        };
+        assert!(administrator(&alice(), &perms(&admin), now()).allowed());
+        assert!(!administrator(&alice(), &perms(&fenced), now()).allowed());
+    }
+}
