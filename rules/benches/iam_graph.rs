@@ -213,8 +213,10 @@ fn main() {
         counts[3]
     );
 
-    let mut snapshot_details = Some(details);
-    let snapshot = bench_snapshot(snapshot_details.take().unwrap(), now);
+    // The rules below build their own graph: this one is no longer needed.
+    drop(graph);
+    drop(principals);
+    let snapshot = bench_snapshot(details, now);
     let settings = Settings::at(now);
     let cx = Context {
         snapshot: &snapshot,
