@@ -135,7 +135,15 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
 
 fn describe_step(step: &Step) -> String {
     let title = EscalationPath::find(step.path).map_or(step.path, |p| p.title);
-    format!("{title} ({}) on {}", step.path, step.target)
+    format!("{title} ({}) on {}", step.path, short(&step.target))
+}
+
+/// The resource part of an ARN (`role/deploy`), for messages; evidence keeps whole ARNs.
+fn short(target: &str) -> &str {
+    match target.strip_prefix("arn:") {
+        Some(rest) => rest.splitn(5, ':').nth(4).unwrap_or(target),
+        None => target,
+    }
 }
 
 fn chain_evidence(escalation: &Escalation) -> Value {
