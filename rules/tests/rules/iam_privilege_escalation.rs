@@ -580,3 +580,49 @@ fn service_linked_roles_cannot_be_rewritten() {
     let line = actor_line(&account);
     assert!(line.starts_with("pass"), "{line}");
 }
+
+/// A trust policy naming a user lets it in whatever its boundary says; one naming a role
+/// still answers to the role's boundary (IAM's evaluation with permissions boundaries).
+#[test]
+fn a_boundary_limits_a_role_named_in_a_trust_policy_but_not_a_user() {
+    let names = |who: &str| {
+        format!(
+            r#"{{"Statement":{{"Effect":"Allow","Principal":{{"AWS":"{who}"}},"Action":"sts:AssumeRole"}}}}"#
+        )
+    };
+    let boundary = arn("policy", "s3-only");
+    let mut bounded_user = user("bounded-user", vec![]);
+    bounded_user.permissions_boundary_arn = Some(boundary.clone());
+    let mut bounded_role = role("bounded-role", &service_trust("ec2.amazonaws.com"), vec![]);
+    bounded_role.permissions_boundary_arn = Some(boundary.clone());
+    let admin_for = |name: &str, who: &str| role(name, &names(who), vec![attached(ADMIN_ARN)]);
+    let details = AuthorizationDetails {
+        users: vec![bounded_user],
+        roles: vec![
+            bounded_role,
+            admin_for("admin-for-user", &arn("user", "bounded-user")),
+            admin_for("admin-for-role", &arn("role", "bounded-role")),
+        ],
+        groups: vec![],
+        policies: vec![
+            managed(ADMIN_ARN, 2, ADMIN, &[]),
+            managed(
+                &boundary,
+                2,
+                r#"{"Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}"#,
+                &[],
+            ),
+        ],
+    };
+    let mut account = snapshot();
+    account.iam.authorization_details = Observed::Collected(details);
+    let text = run(&RULE, &account);
+    let line = |suffix: &str| {
+        text.lines()
+            .find(|l| l.contains(suffix))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line(":user/bounded-user:").starts_with("fail"), "{text}");
+    assert!(line(":role/bounded-role:").starts_with("pass"), "{text}");
+}

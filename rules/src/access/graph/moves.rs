@@ -531,7 +531,15 @@ impl<'a> Graph<'a> {
             let (mut granted_by, mut depends) = match (&admits, identity) {
                 (_, Decision::Denied(_)) => continue,
                 (Admits::Named, Decision::Allowed { by, depends_on }) => (by, depends_on),
-                (Admits::Named, Decision::NotAllowed) => (Vec::new(), BTreeSet::new()),
+                // A trust naming a user is enough on its own; one naming a role still
+                // answers to that role's permissions boundary.
+                (Admits::Named, Decision::NotAllowed)
+                    if principal.kind == PrincipalKind::User
+                        || boundary_allows(principal, perms, &request, self.now) =>
+                {
+                    (Vec::new(), BTreeSet::new())
+                }
+                (Admits::Named, Decision::NotAllowed) => continue,
                 (Admits::Account, Decision::Allowed { by, depends_on }) if may_assume => {
                     (by, depends_on)
                 }
@@ -612,6 +620,27 @@ impl<'a> Graph<'a> {
     fn members(&self, group: &str) -> Vec<usize> {
         self.index.members.get(group).cloned().unwrap_or_default()
     }
+}
+
+/// Whether the permissions boundary, if any, allows the request on its own.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
+fn boundary_allows(
+    principal: &Principal,
+    perms: &Perms<'_>,
+    request: &Request<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    let Some(boundary) = perms.boundary else {
+        return true;
+    };
+    let alone = Perms {
+        policies: vec![crate::policy::SourcedPolicy {
+            source: "permissions boundary".into(),
+            document: boundary,
+        }],
+        boundary: None,
+    };
+    decide(principal, &alone, request, now).allowed()
 }
 
 /// A service-linked role: AWS owns its trust and permissions, no customer can rewrite,
