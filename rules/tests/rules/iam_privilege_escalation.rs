@@ -626,3 +626,31 @@ fn a_boundary_limits_a_role_named_in_a_trust_policy_but_not_a_user() {
     assert!(line(":user/bounded-user:").starts_with("fail"), "{text}");
     assert!(line(":role/bounded-role:").starts_with("pass"), "{text}");
 }
+
+/// IAM keeps five versions of a policy: with all five stored, a new version needs the right
+/// to delete one too.
+#[test]
+fn a_full_policy_needs_a_deleted_version_before_a_new_one() {
+    let account = |may_delete: bool| {
+        let mut actor = user("actor", vec![attached(&arn("policy", "full"))]);
+        let actions = if may_delete {
+            r#"["iam:CreatePolicyVersion","iam:DeletePolicyVersion"]"#
+        } else {
+            r#""iam:CreatePolicyVersion""#
+        };
+        let document =
+            format!(r#"{{"Statement":{{"Effect":"Allow","Action":{actions},"Resource":"*"}}}}"#);
+        actor.inline_policies = vec![inline("versions", document)];
+        let details = AuthorizationDetails {
+            users: vec![actor],
+            roles: vec![],
+            groups: vec![],
+            policies: vec![managed(&arn("policy", "full"), 1, HARMLESS, &[HARMLESS; 4])],
+        };
+        let mut account = snapshot();
+        account.iam.authorization_details = Observed::Collected(details);
+        account
+    };
+    assert!(actor_line(&account(false)).starts_with("pass"));
+    assert!(actor_line(&account(true)).starts_with("fail"));
+}

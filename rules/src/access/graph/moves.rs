@@ -380,6 +380,13 @@ impl<'a> Graph<'a> {
             else {
                 continue;
             };
+            let full = policy.other_versions.len() + 1 >= MAX_POLICY_VERSIONS;
+            if path.how == How::NewPolicyVersion
+                && full
+                && !self.may_delete_version(actor, perms, &policy.arn)
+            {
+                continue;
+            }
             let step = self.step(actor, path, &policy.arn, granted);
             for &index in self.index.holders.get(&policy.arn).into_iter().flatten() {
                 for extra in &extras {
@@ -391,6 +398,12 @@ impl<'a> Graph<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the actor may delete a version of a policy that has no room for a new one.
+    fn may_delete_version(&self, actor: usize, perms: &Perms<'_>, policy: &str) -> bool {
+        let request = Request::new("iam:DeletePolicyVersion", policy);
+        decide(&self.principals[actor], perms, &request, self.now).allowed()
     }
 
     fn join_group(
@@ -621,6 +634,10 @@ impl<'a> Graph<'a> {
         self.index.members.get(group).cloned().unwrap_or_default()
     }
 }
+
+/// IAM keeps at most five versions of a managed policy: a new one needs a free slot.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
+const MAX_POLICY_VERSIONS: usize = 5;
 
 /// Whether the permissions boundary, if any, allows the request on its own.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>
