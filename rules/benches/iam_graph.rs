@@ -2,7 +2,8 @@
 //! --bench iam_graph [-- USERS ROLES POLICIES]` (default 6,000 users and 4,000 roles, i.e.
 //! 10,000 principals, and 5,000 customer policies). Prints wall-clock figures for building
 //! the principals, the graph (every move of every principal), the verdicts, and the two
-//! rules end to end; asserts nothing.
+//! rules end to end; asserts nothing. With `POSTURE_BENCH_SNAPSHOT=FILE` it also writes the
+//! account as a snapshot, to time `posture check --snapshot FILE` on it.
 
 use std::time::Instant;
 
@@ -217,6 +218,12 @@ fn main() {
     drop(graph);
     drop(principals);
     let snapshot = bench_snapshot(details, now);
+    // To time `posture check --snapshot` end to end on the same account.
+    if let Ok(path) = std::env::var("POSTURE_BENCH_SNAPSHOT") {
+        let file = std::fs::File::create(&path).expect("snapshot file");
+        serde_json::to_writer(std::io::BufWriter::new(file), &snapshot).expect("snapshot written");
+        println!("snapshot written to {path}");
+    }
     let settings = Settings::at(now);
     let cx = Context {
         snapshot: &snapshot,
