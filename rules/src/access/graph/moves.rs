@@ -130,12 +130,8 @@ impl<'a> Graph<'a> {
         kind: Target,
         moves: &mut Moves,
     ) {
-        let wanted = match kind {
-            Target::User => PrincipalKind::User,
-            _ => PrincipalKind::Role,
-        };
         let scope = self.target_scope(actor, perms, path);
-        for index in self.principals_in(&scope, wanted) {
+        for index in self.principals_in(&scope, principal_kind(kind)) {
             let target = &self.principals[index];
             if index == actor || !self.credentials_allow(path, target) {
                 continue;
@@ -226,9 +222,8 @@ impl<'a> Graph<'a> {
                 .iter()
                 .filter(|g| scope.may_include(&g.arn))
             {
-                let empty = Default::default();
                 if let Some(granted) =
-                    self.path_allowed(actor, perms, path, &group.arn, Some(&empty), &[])
+                    self.path_allowed(actor, perms, path, &group.arn, Some(&GROUP_TAGS), &[])
                 {
                     let step = self.step(actor, path, &group.arn, granted);
                     for member in self.members(&group.name) {
@@ -298,30 +293,33 @@ impl<'a> Graph<'a> {
         moves: &mut Moves,
     ) {
         let policies = self.attachable(actor, perms, path);
+        let scope = self.target_scope(actor, perms, path);
         let targets: Vec<AttachTarget<'_>> = if kind == Target::Group {
             self.details
                 .groups
                 .iter()
+                .filter(|g| scope.may_include(&g.arn))
                 .map(|g| AttachTarget {
                     arn: g.arn.clone(),
-                    tags: None,
+                    tags: &GROUP_TAGS,
                     members: self.members(&g.name),
                     principal: None,
                 })
                 .collect()
         } else {
-            self.principals_of(kind)
-                .map(|(i, p)| AttachTarget {
-                    arn: p.arn.clone(),
-                    tags: Some(&p.tags),
-                    members: vec![i],
-                    principal: Some(p),
+            self.principals_in(&scope, principal_kind(kind))
+                .into_iter()
+                .map(|i| {
+                    let p = &self.principals[i];
+                    AttachTarget {
+                        arn: p.arn.clone(),
+                        tags: &p.tags,
+                        members: vec![i],
+                        principal: Some(p),
+                    }
                 })
                 .collect()
         };
-        let empty = Default::default();
-        let scope = self.target_scope(actor, perms, path);
-        let targets = targets.into_iter().filter(|t| scope.may_include(&t.arn));
         for AttachTarget {
             arn,
             tags,
@@ -333,8 +331,8 @@ impl<'a> Graph<'a> {
             for policy in &policies {
                 let mut keys = boundary.clone();
                 keys.push(("iam:policyarn", policy.clone()));
-                let tags = tags.or(Some(&empty));
-                let Some(granted) = self.path_allowed(actor, perms, path, &arn, tags, &keys) else {
+                let Some(granted) = self.path_allowed(actor, perms, path, &arn, Some(tags), &keys)
+                else {
                     continue;
                 };
                 let step = self.step(actor, path, &arn, granted);
@@ -413,7 +411,6 @@ impl<'a> Graph<'a> {
         path: &'static EscalationPath,
         moves: &mut Moves,
     ) {
-        let empty = Default::default();
         let scope = self.target_scope(actor, perms, path);
         for group in self
             .details
@@ -422,7 +419,7 @@ impl<'a> Graph<'a> {
             .filter(|g| scope.may_include(&g.arn))
         {
             if let Some(granted) =
-                self.path_allowed(actor, perms, path, &group.arn, Some(&empty), &[])
+                self.path_allowed(actor, perms, path, &group.arn, Some(&GROUP_TAGS), &[])
             {
                 moves.modifications.push(Modification {
                     targets: Targets::AnyUser,
@@ -619,21 +616,13 @@ impl<'a> Graph<'a> {
         found
     }
 
-    fn principals_of(&self, kind: Target) -> impl Iterator<Item = (usize, &'a Principal)> + '_ {
-        let wanted = match kind {
-            Target::User => PrincipalKind::User,
-            _ => PrincipalKind::Role,
-        };
-        self.principals
-            .iter()
-            .enumerate()
-            .filter(move |(_, p)| p.kind == wanted && !service_linked(p))
-    }
-
     fn members(&self, group: &str) -> Vec<usize> {
         self.index.members.get(group).cloned().unwrap_or_default()
     }
 }
+
+/// IAM groups cannot be tagged: their `aws:ResourceTag` keys are known to be absent.
+static GROUP_TAGS: BTreeMap<String, String> = BTreeMap::new();
 
 /// IAM keeps at most five versions of a managed policy: a new one needs a free slot.
 /// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html>
@@ -677,7 +666,7 @@ fn principal_kind(target: Target) -> PrincipalKind {
 /// A user, role or group a managed policy may be attached to, and who would hold it.
 struct AttachTarget<'p> {
     arn: String,
-    tags: Option<&'p BTreeMap<String, String>>,
+    tags: &'p BTreeMap<String, String>,
     members: Vec<usize>,
     principal: Option<&'p Principal>,
 }
