@@ -16,3 +16,23 @@ pub fn account(snapshot: &Snapshot) -> String {
         snapshot.account.partition, snapshot.account.id
     )
 }
+
+/// The account of a principal named by account id or by ARN
+/// (`arn:partition:iam::ACCOUNT:root|user/..|role/..`).
+pub fn account_of(principal: &str) -> Option<String> {
+    if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
+        return Some(principal.to_string());
+    }
+    let account = principal.strip_prefix("arn:")?.split(':').nth(3)?;
+    (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()))
+        .then(|| account.to_string())
+}
+
+/// The resource part of an ARN (`role/deploy`), for messages; the whole text when it is
+/// not an ARN.
+pub fn resource_part(arn: &str) -> &str {
+    match arn.strip_prefix("arn:") {
+        Some(rest) => rest.splitn(5, ':').nth(4).unwrap_or(arn),
+        None => arn,
+    }
+}

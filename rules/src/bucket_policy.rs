@@ -3,6 +3,7 @@
 
 use serde_json::{json, Value};
 
+use crate::arn;
 use crate::model::{Bucket, Observed, PublicAccessBlock};
 use crate::network::{source_reach, SourceReach};
 use crate::policy::{self, Condition, Effect, PolicyDocument, Principals, Statement};
@@ -164,22 +165,12 @@ pub fn foreign_accounts(statement: &Statement, own: &str, trusted: &[String]) ->
         .get("AWS")
         .into_iter()
         .flatten()
-        .filter_map(|principal| account_of(principal))
+        .filter_map(|principal| arn::account_of(principal))
         .filter(|account| account != own && !trusted.contains(account))
         .collect();
     accounts.sort();
     accounts.dedup();
     accounts
-}
-
-fn account_of(principal: &str) -> Option<String> {
-    if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
-        return Some(principal.to_string());
-    }
-    // arn:partition:iam::ACCOUNT:root|user/..|role/..
-    let account = principal.strip_prefix("arn:")?.split(':').nth(3)?;
-    (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()))
-        .then(|| account.to_string())
 }
 
 /// Whether Block Public Access stops a public policy from taking effect.

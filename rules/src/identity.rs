@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::access::eval::Perms;
+use crate::arn;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
 
@@ -81,11 +82,6 @@ impl Principal {
         };
         format!("{kind} {}", self.name)
     }
-}
-
-/// The account id of an IAM ARN (`arn:aws:iam::111122223333:user/x`).
-pub fn account_of(arn: &str) -> String {
-    arn.split(':').nth(4).unwrap_or_default().to_string()
 }
 
 /// A parsed policy document, shared by every principal it is attached to.
@@ -211,7 +207,7 @@ pub fn principals(account: &AuthorizationDetails) -> Vec<Principal> {
             name: user.name.clone(),
             arn: user.arn.clone(),
             id: user.id.clone(),
-            account: account_of(&user.arn),
+            account: arn::account_of(&user.arn).unwrap_or_default(),
             tags: user.tags.clone(),
             groups: user.groups.clone(),
             managed_policy_arns,
@@ -232,7 +228,7 @@ pub fn principals(account: &AuthorizationDetails) -> Vec<Principal> {
             name: role.name.clone(),
             arn: role.arn.clone(),
             id: role.id.clone(),
-            account: account_of(&role.arn),
+            account: arn::account_of(&role.arn).unwrap_or_default(),
             tags: role.tags.clone(),
             groups: Vec::new(),
             managed_policy_arns: role

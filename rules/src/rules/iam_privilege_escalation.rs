@@ -2,6 +2,7 @@ use serde_json::{json, Value};
 
 use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
 use crate::access::paths::{self, EscalationPath};
+use crate::arn;
 use crate::declare_rule;
 use crate::identity::principals;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -135,15 +136,11 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
 
 fn describe_step(step: &Step) -> String {
     let title = EscalationPath::find(step.path).map_or(step.path, |p| p.title);
-    format!("{title} ({}) on {}", step.path, short(&step.target))
-}
-
-/// The resource part of an ARN (`role/deploy`), for messages; evidence keeps whole ARNs.
-fn short(target: &str) -> &str {
-    match target.strip_prefix("arn:") {
-        Some(rest) => rest.splitn(5, ':').nth(4).unwrap_or(target),
-        None => target,
-    }
+    format!(
+        "{title} ({}) on {}",
+        step.path,
+        arn::resource_part(&step.target)
+    )
 }
 
 fn chain_evidence(escalation: &Escalation) -> Value {
