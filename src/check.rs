@@ -152,8 +152,13 @@ pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> 
             role_arn: aws.role_arn.clone(),
             external_id: aws.external_id.clone(),
         };
-        let config =
-            collect::sdk::load(&credentials, aws.regions.first().map(String::as_str)).await;
+        let timeouts = collect::sdk::Timeouts {
+            connect: Duration::from_secs_f64(aws.connect_timeout),
+            attempt: Duration::from_secs_f64(aws.call_timeout),
+        };
+        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
+        let region = aws.regions.first().map(String::as_str);
+        let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;
         let progress = if !quiet && std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
@@ -167,7 +172,8 @@ pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> 
         };
         let request = collect::Request {
             regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
+            first_call_deadline: timeouts.attempt + Duration::from_secs(5),
         };
-        collect::collect(&config, request, progress).await
+        collect::collect(&config, request, &pacer, progress).await
     })
 }

@@ -60,6 +60,23 @@ pub struct AwsArgs {
     /// External id to pass when assuming --role-arn.
     #[arg(long, requires = "role_arn", value_name = "ID")]
     pub external_id: Option<String>,
+    /// Seconds to wait for a connection to an endpoint.
+    #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
+    pub connect_timeout: f64,
+    /// Seconds one attempt of one call may take. A call is tried up to 8 times within
+    /// 3 attempts' time plus backoff; one that never answers becomes a gap. The first call
+    /// (sts:GetCallerIdentity) gets one attempt plus 5 s, then the run stops.
+    #[arg(long, value_name = "SECONDS", default_value = "20", value_parser = seconds)]
+    pub call_timeout: f64,
+}
+
+/// A timeout: a positive number of seconds, at most an hour.
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value > 0.0 && value <= 3600.0 => Ok(value),
+        Ok(_) => Err("must be more than 0 and at most 3600 seconds".to_string()),
+        Err(_) => Err(format!("`{text}` is not a number of seconds")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,8 @@ mod support;
 
 #[path = "live/escalation.rs"]
 mod escalation;
+#[path = "live/faults.rs"]
+mod faults;
 
 use aws_sdk_ec2::types::{
     HttpTokensState, InstanceMetadataOptionsRequest, IpPermission, IpRange, Ipv6Range,

@@ -81,6 +81,18 @@ pub struct Snapshot {
     pub ec2: Vec<Ec2Region>,
     /// Every failed call, including those that left a field of this snapshot as a gap.
     pub gaps: Vec<Gap>,
+    /// How many requests the collection sent. Absent from snapshots of older versions.
+    #[serde(default)]
+    pub requests: RequestCounts,
+}
+
+/// What reading the account cost: requests sent, of which retries, and the time requests
+/// waited for the client-side rate limit (summed over concurrent requests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCounts {
+    pub attempts: u64,
+    pub retries: u64,
+    pub paced_millis: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 mod credential_report;
 mod ec2;
 mod iam;
+pub mod pacing;
 pub mod permissions;
 mod s3;
 pub mod sdk;
@@ -14,6 +15,7 @@ pub mod sdk;
 use std::sync::Mutex;
 
 use anyhow::{bail, Context as _};
+use aws_config::timeout::TimeoutConfig;
 use aws_config::SdkConfig;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
 use chrono::{DateTime, Utc};
@@ -28,6 +30,9 @@ const REGION_CONCURRENCY: usize = 8;
 pub struct Request {
     /// `None`: every region enabled in the account.
     pub regions: Option<Vec<String>>,
+    /// The first call's time limit, retries included: an endpoint that does not answer it
+    /// ends the run rather than turning every later call into a timeout.
+    pub first_call_deadline: std::time::Duration,
 }
 
 /// Shared by every collector task: the gaps found so far and the progress display.
@@ -154,10 +159,11 @@ pub(crate) fn to_utc(time: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>>
 pub async fn collect(
     config: &SdkConfig,
     request: Request,
+    pacer: &pacing::Pacer,
     progress: ProgressBar,
 ) -> anyhow::Result<Snapshot> {
     let tracker = Tracker::new(progress);
-    let account = caller_identity(config).await?;
+    let account = caller_identity(config, request.first_call_deadline).await?;
     tracker.progress.set_message("discovering regions");
     let regions = match request.regions {
         Some(regions) => regions,
@@ -196,15 +202,28 @@ pub async fn collect(
         s3,
         ec2,
         gaps,
+        requests: pacer.counts(),
     })
 }
 
 /// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means
 /// there are no usable credentials or no reachable endpoint.
-async fn caller_identity(config: &SdkConfig) -> anyhow::Result<Account> {
+async fn caller_identity(
+    config: &SdkConfig,
+    deadline: std::time::Duration,
+) -> anyhow::Result<Account> {
     let sts = aws_sdk_sts::Client::new(config);
+    let timeouts = config
+        .timeout_config()
+        .cloned()
+        .unwrap_or_else(TimeoutConfig::disabled)
+        .to_builder()
+        .operation_timeout(deadline)
+        .build();
     let identity = sts
         .get_caller_identity()
+        .customize()
+        .config_override(aws_sdk_sts::config::Builder::default().timeout_config(timeouts))
         .send()
         .await
         .map_err(|e| match e.code() {

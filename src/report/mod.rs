@@ -11,7 +11,7 @@ pub mod sarif;
 pub mod terminal;
 
 use chrono::{DateTime, Utc};
-use posture_rules::model::{Account, Gap, Snapshot};
+use posture_rules::model::{Account, Gap, RequestCounts, Snapshot};
 use posture_rules::{Duty, Finding, Severity, Status};
 use serde::Serialize;
 
@@ -51,6 +51,9 @@ pub struct Report {
     pub summary: Summary,
     pub duties: Vec<DutySummary>,
     pub gaps: Vec<Gap>,
+    /// What collecting cost: requests, retries, time spent pacing (zero for snapshots of
+    /// posture before 0.1's reliability work).
+    pub requests: RequestCounts,
     /// Problems with the configuration that did not stop the run (expired or unused waivers).
     pub warnings: Vec<String>,
     pub findings: Vec<Finding>,
@@ -140,6 +143,7 @@ impl Report {
             summary,
             duties,
             gaps: snapshot.gaps.clone(),
+            requests: snapshot.requests,
             warnings,
             findings,
         }

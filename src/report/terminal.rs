@@ -52,10 +52,11 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
         out,
         "{}",
         style.dim(&format!(
-            "{} region(s): {}; collected {}",
+            "{} region(s): {}; collected {}{}",
             report.regions.len(),
             report.regions.join(", "),
-            report.collected_at.format("%Y-%m-%d %H:%M:%S UTC")
+            report.collected_at.format("%Y-%m-%d %H:%M:%S UTC"),
+            request_counts(report)
         ))
     );
     for duty in &report.duties {
@@ -167,4 +168,21 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
         }
     );
     out
+}
+
+/// "; 612 requests, 3 retried" — what reading the account cost, when it was recorded.
+fn request_counts(report: &Report) -> String {
+    let requests = &report.requests;
+    if requests.attempts == 0 {
+        return String::new();
+    }
+    let mut text = format!(
+        "; {} request(s), {} retried",
+        requests.attempts, requests.retries
+    );
+    if requests.paced_millis >= 1000 {
+        let seconds = requests.paced_millis as f64 / 1000.0;
+        text.push_str(&format!(", {seconds:.1} s paced to the API rate"));
+    }
+    text
 }

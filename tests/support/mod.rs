@@ -249,3 +249,90 @@ pub fn example_snapshot() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// The fault-injecting proxy (`fault_proxy.py`) in front of a moto server, killed when
+/// dropped. Its options are those of the script (`--throttle 0.2`, `--hang OP`...).
+pub struct FaultProxy {
+    child: Child,
+    pub port: u16,
+    faults: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl FaultProxy {
+    /// Starts the proxy with moto's Python. Fails the test, saying why, if it cannot.
+    pub fn start(moto: &Moto, options: &[&str]) -> FaultProxy {
+        use std::io::BufRead;
+        let python = std::env::var_os("POSTURE_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"));
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/fault_proxy.py");
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .args(["--upstream", &moto.endpoint()])
+            .args(options)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start the fault proxy with {}: {e}; run `scripts/test`",
+                    python.display()
+                )
+            });
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("piped stdout")).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let port = first
+            .strip_prefix("listening ")
+            .and_then(|port| port.trim().parse().ok())
+            .unwrap_or_else(|| panic!("the fault proxy did not start: it printed {first:?}"));
+        let faults = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = faults.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                sink.lock().expect("fault log lock").push(line);
+            }
+        });
+        FaultProxy {
+            child,
+            port,
+            faults,
+        }
+    }
+
+    /// The environment that points the posture binary at the proxy.
+    pub fn posture_env(&self) -> Vec<(String, String)> {
+        let direct = format!("http://127.0.0.1:{}", self.port);
+        let s3control = format!("http://localhost:{}", self.port);
+        let mut env = vec![
+            ("AWS_ENDPOINT_URL".into(), direct),
+            ("AWS_ENDPOINT_URL_S3_CONTROL".into(), s3control),
+        ];
+        env.extend(
+            [
+                ("AWS_ACCESS_KEY_ID", "testing"),
+                ("AWS_SECRET_ACCESS_KEY", "testing"),
+                ("AWS_REGION", "us-east-1"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        env
+    }
+
+    /// How many faults of this kind (`throttle`, `error`, `drop`, `deny`, `hang`,
+    /// `unreachable`) the proxy injected so far.
+    pub fn injected(&self, kind: &str) -> usize {
+        let prefix = format!("fault {kind} ");
+        let faults = self.faults.lock().expect("fault log lock");
+        faults
+            .iter()
+            .filter(|line| line.starts_with(&prefix))
+            .count()
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -47,6 +47,7 @@ pub fn snapshot() -> Snapshot {
         },
         ec2: vec![],
         gaps: vec![],
+        requests: Default::default(),
     }
 }
 

@@ -1,0 +1,181 @@
+"""A fault-injecting HTTP proxy in front of moto, for the reliability tests and benchmark.
+
+Every request posture sends goes through it. It reads the service and region from the
+SigV4 credential scope and the operation from the query protocol's `Action=` (or S3's
+method and sub-resource), then either forwards the request to moto or injects a fault:
+
+  --throttle P       answer a fraction P with the service's throttling error
+  --error P          answer a fraction P with the service's internal error (HTTP 500)
+  --drop P           close a fraction P of connections without answering
+  --delay-ms N       delay every forwarded request by up to N ms
+  --deny OP          always answer operation OP with access denied
+  --unreachable R    close every connection for region R without answering
+  --hang OP          never answer operation OP (hold the connection open)
+
+Faults are drawn from a seeded generator, so a run is reproducible. Each injected fault
+is logged as one line `fault KIND SERVICE REGION OPERATION` on standard output; the first
+line is `listening PORT`.
+"""
+
+import argparse
+import http.client
+import random
+import re
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/")
+
+
+def error_body(service, code, message):
+    """The error document each protocol's SDK parser expects."""
+    if service == "ec2":
+        return ("<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error>"
+                "</Errors><RequestID>fault</RequestID></Response>" % (code, message))
+    if service in ("s3", "s3control"):
+        return ("<Error><Code>%s</Code><Message>%s</Message><RequestId>fault</RequestId>"
+                "</Error>" % (code, message))
+    return ("<ErrorResponse><Error><Type>Sender</Type><Code>%s</Code><Message>%s</Message>"
+            "</Error><RequestId>fault</RequestId></ErrorResponse>" % (code, message))
+
+
+def throttling(service):
+    if service == "ec2":
+        return 503, "RequestLimitExceeded", "Request limit exceeded."
+    if service in ("s3", "s3control"):
+        return 503, "SlowDown", "Please reduce your request rate."
+    return 400, "Throttling", "Rate exceeded"
+
+
+def denial(service):
+    if service == "ec2":
+        return 403, "UnauthorizedOperation", "You are not authorized to perform this operation."
+    return 403, "AccessDenied", "Access denied by the fault proxy"
+
+
+class Proxy(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    options = None
+    upstream = None
+    rng = random.Random(0)
+    lock = threading.Lock()
+
+    def log_message(self, *args):
+        pass
+
+    def facts(self, body):
+        match = SCOPE.search(self.headers.get("Authorization", ""))
+        region, service = match.groups() if match else ("unknown", "unknown")
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        if "Action" in form:
+            operation = form["Action"][0]
+        else:
+            query = urllib.parse.urlsplit(self.path).query
+            sub = query.split("&")[0].split("=")[0] if query else ""
+            operation = "%s?%s" % (self.command, sub)
+        return service, region, operation
+
+    def draw(self):
+        with Proxy.lock:
+            return Proxy.rng.random()
+
+    def record(self, kind, service, region, operation):
+        with Proxy.lock:
+            print("fault", kind, service, region, operation, flush=True)
+
+    def answer(self, status, service, code, message):
+        payload = error_body(service, code, message).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def drop(self):
+        self.close_connection = True
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        service, region, operation = self.facts(body)
+        options = Proxy.options
+        if operation == options.hang:
+            self.record("hang", service, region, operation)
+            time.sleep(3600)
+            return self.drop()
+        if region == options.unreachable:
+            self.record("unreachable", service, region, operation)
+            return self.drop()
+        if operation == options.deny:
+            self.record("deny", service, region, operation)
+            status, code, message = denial(service)
+            return self.answer(status, service, code, message)
+        draw = self.draw()
+        if draw < options.throttle:
+            self.record("throttle", service, region, operation)
+            status, code, message = throttling(service)
+            return self.answer(status, service, code, message)
+        draw -= options.throttle
+        if draw < options.error:
+            self.record("error", service, region, operation)
+            return self.answer(500, service, "InternalError", "Injected internal error")
+        draw -= options.error
+        if draw < options.drop:
+            self.record("drop", service, region, operation)
+            return self.drop()
+        if options.delay_ms:
+            time.sleep(self.draw() * options.delay_ms / 1000)
+        self.forward(body)
+
+    def forward(self, body):
+        host, port = Proxy.upstream
+        connection = http.client.HTTPConnection(host, port, timeout=120)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
+        connection.request(self.command, self.path, body=body or None, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        self.send_response(response.status, response.reason)
+        for key, value in response.getheaders():
+            if key.lower() not in HOP_BY_HOP and key.lower() != "content-length":
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+        connection.close()
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = handle_any
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--upstream", required=True, help="http://127.0.0.1:PORT of moto")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--throttle", type=float, default=0.0)
+    parser.add_argument("--error", type=float, default=0.0)
+    parser.add_argument("--drop", type=float, default=0.0)
+    parser.add_argument("--delay-ms", type=float, default=0.0)
+    parser.add_argument("--deny")
+    parser.add_argument("--unreachable")
+    parser.add_argument("--hang")
+    options = parser.parse_args()
+    upstream = urllib.parse.urlsplit(options.upstream)
+    Proxy.options = options
+    Proxy.upstream = (upstream.hostname, upstream.port)
+    Proxy.rng = random.Random(options.seed)
+    server = ThreadingHTTPServer(("127.0.0.1", options.port), Proxy)
+    server.daemon_threads = True
+    print("listening", server.server_address[1], flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())
