@@ -14,7 +14,7 @@ pub mod sdk;
 
 use std::sync::Mutex;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::SdkConfig;
 use aws_sdk_ec2::error::{ProvideErrorMetadata, SdkError};
@@ -226,13 +226,7 @@ async fn caller_identity(
         .config_override(aws_sdk_sts::config::Builder::default().timeout_config(timeouts))
         .send()
         .await
-        .map_err(|e| match e.code() {
-            Some(code) => anyhow::anyhow!("{code}: {}", one_line_cause(&e)),
-            None => anyhow::anyhow!("{}", one_line_cause(&e)),
-        })
-        .context(
-            "cannot identify the caller (sts:GetCallerIdentity); are AWS credentials configured?",
-        )?;
+        .map_err(|e| first_call_error(config, &e))?;
     let (Some(account_id), Some(arn)) = (identity.account, identity.arn) else {
         bail!("sts:GetCallerIdentity returned no account id");
     };
@@ -243,6 +237,33 @@ async fn caller_identity(
         partition,
         caller_arn: arn,
     })
+}
+
+/// Why the first call failed, saying whether the endpoint or the credentials are at fault.
+fn first_call_error<E, R>(config: &SdkConfig, error: &SdkError<E, R>) -> anyhow::Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    const CALL: &str = "sts:GetCallerIdentity";
+    let cause = one_line_cause(error);
+    let unreachable = match error {
+        SdkError::TimeoutError(_) => true,
+        SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
+        _ => false,
+    };
+    match (unreachable, error.code()) {
+        (true, _) => {
+            let endpoint = config.endpoint_url().unwrap_or("the AWS STS endpoint");
+            anyhow::anyhow!("no answer from {endpoint} to {CALL}: {cause}")
+        }
+        (false, Some(code)) => {
+            anyhow::anyhow!("the account refused {CALL} ({code}): {cause}")
+        }
+        (false, None) => anyhow::anyhow!(
+            "cannot identify the caller ({CALL}); are AWS credentials configured?: {cause}"
+        ),
+    }
 }
 
 /// The error's message, or else its innermost cause, on one line and of a readable length
