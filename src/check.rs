@@ -67,7 +67,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     let warnings = waivers::apply(&waivers, &mut findings, now.date_naive());
     if !quiet {
         for warning in &warnings {
-            eprintln!("posture: warning: {warning}");
+            eprintln!("posture: warning: {}", report::inert::visible(warning));
         }
     }
     let report = Report::new(&snapshot, findings, &rules_run, now, warnings);

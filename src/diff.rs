@@ -9,6 +9,7 @@ use anyhow::{bail, Context as _};
 use posture_rules::{Finding, Severity, Status};
 use serde::{Deserialize, Serialize};
 
+use crate::report::inert::{self, visible};
 use crate::report::REPORT_SCHEMA;
 
 /// The part of a JSON report that a diff reads.
@@ -129,9 +130,9 @@ impl Diff {
     pub fn terminal(&self) -> String {
         let mut out = format!(
             "posture diff — account {} ({}) → {} ({})\n{} new, {} resolved, {} changed severity, {} unchanged\n",
-            self.old.account,
+            visible(&self.old.account),
             self.old.evaluated_at.format("%Y-%m-%d %H:%M"),
-            self.new.account,
+            visible(&self.new.account),
             self.new.evaluated_at.format("%Y-%m-%d %H:%M"),
             self.new_findings.len(),
             self.resolved.len(),
@@ -143,9 +144,9 @@ impl Diff {
                 out,
                 "  {mark} {:<8} {}  {}{note}\n      {}",
                 f.severity.id(),
-                f.rule_id,
-                f.resource,
-                f.message
+                visible(&f.rule_id),
+                visible(&f.resource),
+                visible(&f.message)
             );
         };
         if !self.new_findings.is_empty() {
@@ -175,11 +176,7 @@ impl Diff {
     }
 
     pub fn markdown(&self) -> String {
-        let cell = |text: &str| {
-            text.replace('|', "\\|")
-                .replace(['\n', '\r'], " ")
-                .replace('<', "&lt;")
-        };
+        let cell = inert::markdown;
         let mut out = format!(
             "## posture diff — account {}\n\n**{} new**, {} resolved, {} changed severity, {} unchanged failing finding(s).\n",
             cell(&self.new.account),
@@ -199,8 +196,8 @@ impl Diff {
             for (severity, f) in rows {
                 let _ = writeln!(
                     out,
-                    "| {severity} | `{}` | {} | {} |",
-                    f.rule_id,
+                    "| {severity} | {} | {} | {} |",
+                    cell(&f.rule_id),
                     cell(&f.resource),
                     cell(&f.message)
                 );

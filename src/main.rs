@@ -33,7 +33,8 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             // One line: the context and every cause, innermost last.
-            eprintln!("posture: error: {error:#}");
+            let message = format!("{error:#}");
+            eprintln!("posture: error: {}", report::inert::visible(&message));
             ExitCode::from(exit::ERROR)
         }
     }

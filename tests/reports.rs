@@ -623,3 +623,146 @@ fn several_formats_need_a_directory() {
         ]
     );
 }
+
+/// Every class of hostile text: terminal escapes (screen clear, OSC-8 link, BEL, BS, CR,
+/// a C1 CSI, DEL), bidirectional overrides and isolates, a newline that forges a report
+/// line, Markdown images, links, emphasis and raw HTML, and XML/HTML markup.
+const HOSTILE_SUFFIX: &str = concat!(
+    "\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x07\x08\r\u{9b}31m\x7f",
+    "\u{202e}gpj.exe\u{2066}\u{2069}\u{200f}",
+    "\n  FAIL    critical forged-rule  arn:aws:iam::1:root\r\n",
+    "![t](https://evil.example/t.png)[x](https://evil.example) *b* _i_ `c` ~s~ # h > q",
+    "<img src=x onerror=alert(1)><script>alert(1)</script>|cell|&amp;",
+);
+/// Spreadsheet formulas, placed where a cell starts.
+const FORMULA_PREFIX: &str = "=HYPERLINK(\"https://evil.example\")+";
+
+/// The example with hostile text in every account-supplied string: names, descriptions,
+/// paths of ARNs, policy names, tag-like values and gap messages. Names and messages also
+/// start with a formula; ARNs and resources keep their shape (the text is appended), so
+/// references between them still resolve.
+fn everything_hostile(dir: &Path) -> PathBuf {
+    fn infect(value: &mut serde_json::Value, key: &str) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    infect(v, k);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| infect(v, key)),
+            serde_json::Value::String(text) => match key {
+                "name" | "description" | "message" | "user" | "groups" => {
+                    *text = format!("{FORMULA_PREFIX}{text}{HOSTILE_SUFFIX}")
+                }
+                "arn" | "resource" | "caller_arn" | "user_arn" | "grantee_id" => {
+                    text.push_str(HOSTILE_SUFFIX)
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    infect(&mut snapshot, "");
+    let path = dir.join("everything-hostile.json");
+    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn account_text_is_inert_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = everything_hostile(dir.path());
+    let mut args = vec!["check", "--snapshot", snapshot.to_str().unwrap(), "-v"];
+    args.extend(["--format", "terminal"]);
+    for format in ALL_FORMATS {
+        args.extend(["--format", format]);
+    }
+    args.extend(["--output", dir.path().to_str().unwrap()]);
+    let output = posture(&args, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+
+    // JSON keeps the text exactly (it is data); the hostile values did reach the reports.
+    let report: serde_json::Value = serde_json::from_str(&read("posture.json")).unwrap();
+    assert!(read("posture.json").contains(r"\u001b[2J"));
+    assert!(report["findings"].as_array().unwrap().len() > 20);
+
+    // Terminal: nothing but newlines below U+0020, no DEL, C1 or bidi control, and no
+    // line that the account wrote.
+    let terminal = String::from_utf8(output.stdout.clone()).unwrap();
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+            )
+            || ('\u{202A}'..='\u{202E}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    assert!(terminal.contains(r"\x1b[2J"), "the text is shown, escaped");
+    assert_eq!(terminal.chars().find(|c| unsafe_char(*c)), None);
+    assert!(!terminal
+        .lines()
+        .any(|l| l.trim_start().starts_with("FAIL    critical forged")));
+    let stderr_text = stderr(&output);
+    assert_eq!(
+        stderr_text.chars().find(|c| unsafe_char(*c)),
+        None,
+        "{stderr_text}"
+    );
+
+    // Markdown: parsed as CommonMark with GitHub's extensions, the account text makes no
+    // link, image, HTML or emphasis, and no table cell beyond the columns.
+    let markdown = read("posture.md");
+    assert!(
+        markdown.contains("evil.example"),
+        "the text is shown, escaped"
+    );
+    assert_eq!(markdown.chars().find(|c| unsafe_char(*c)), None);
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut cells_per_row = Vec::new();
+    for event in Parser::new_ext(&markdown, Options::all()) {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. })
+            | Event::Html(_)
+            | Event::InlineHtml(_)
+            | Event::Start(Tag::Emphasis | Tag::Strikethrough | Tag::BlockQuote(_)) => {
+                panic!("account text became markup: {event:?}")
+            }
+            Event::Code(code) => assert!(!code.contains("evil"), "{code}"),
+            Event::Start(Tag::TableRow | Tag::TableHead) => cells_per_row.push(0),
+            Event::Start(Tag::TableCell) => *cells_per_row.last_mut().unwrap() += 1,
+            _ => {}
+        }
+    }
+    assert!(cells_per_row.iter().all(|&n| n <= 5), "{cells_per_row:?}");
+
+    // CSV: no cell a spreadsheet would evaluate, and the formula is still there as text.
+    let csv = read("posture.csv");
+    assert!(csv.contains("'=HYPERLINK"));
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "formula cell: {cell:?}"
+            );
+        }
+    }
+
+    // HTML and XML: markup from the account stays text.
+    for name in ["posture.html", "posture.junit.xml"] {
+        let text = read(name);
+        assert!(text.contains("&lt;img src=x"), "{name}");
+        assert!(
+            !text.contains("<img src=x") && !text.contains("<script>alert"),
+            "{name}"
+        );
+        assert!(
+            !text.contains('\x1b'),
+            "{name}: XML cannot carry C0 controls"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! CSV: one row per finding, for spreadsheets, then one row (status `gap`) per failed call.
 
-use super::Report;
+use super::{inert, Report};
 
 pub fn render(report: &Report) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -18,27 +18,36 @@ pub fn render(report: &Report) -> String {
         "evidence",
     ];
     writer.write_record(header).expect("writing to memory");
+    // Every cell, ours included: a spreadsheet must evaluate none of them.
+    let mut write = |cells: [&str; 11]| {
+        writer
+            .write_record(
+                cells
+                    .map(inert::spreadsheet_cell)
+                    .iter()
+                    .map(|c| c.as_ref()),
+            )
+            .expect("writing to memory");
+    };
     for f in &report.findings {
         let evidence = if f.evidence.is_null() {
             String::new()
         } else {
             f.evidence.to_string()
         };
-        writer
-            .write_record([
-                f.rule_id.as_str(),
-                f.title.as_str(),
-                f.duty.id(),
-                f.severity.id(),
-                f.status.id(),
-                f.resource.as_str(),
-                f.region.as_deref().unwrap_or(""),
-                f.message.as_str(),
-                f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
-                f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
-                evidence.as_str(),
-            ])
-            .expect("writing to memory");
+        write([
+            f.rule_id.as_str(),
+            f.title.as_str(),
+            f.duty.id(),
+            f.severity.id(),
+            f.status.id(),
+            f.resource.as_str(),
+            f.region.as_deref().unwrap_or(""),
+            f.message.as_str(),
+            f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
+            f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
+            evidence.as_str(),
+        ]);
     }
     // Calls that failed, so the spreadsheet says what was not checked: status `gap`.
     for gap in &report.gaps {
@@ -46,21 +55,19 @@ pub fn render(report: &Report) -> String {
             .resource
             .clone()
             .unwrap_or_else(|| format!("{}:{}", gap.service, gap.operation));
-        writer
-            .write_record([
-                "",
-                "not checked",
-                "",
-                "",
-                "gap",
-                resource.as_str(),
-                gap.region.as_deref().unwrap_or(""),
-                gap.describe().as_str(),
-                "",
-                "",
-                "",
-            ])
-            .expect("writing to memory");
+        write([
+            "",
+            "not checked",
+            "",
+            "",
+            "gap",
+            resource.as_str(),
+            gap.region.as_deref().unwrap_or(""),
+            gap.describe().as_str(),
+            "",
+            "",
+            "",
+        ]);
     }
     String::from_utf8(writer.into_inner().expect("flushing to memory"))
         .expect("CSV of UTF-8 text is UTF-8")

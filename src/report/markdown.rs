@@ -5,21 +5,16 @@ use std::fmt::Write as _;
 
 use posture_rules::{Finding, Status};
 
-use super::Report;
+use super::{inert, Report};
 
 /// How many failing findings the summary lists; the rest are counted.
 const MAX_LISTED: usize = 100;
 /// GitHub rejects step summaries over 1 MiB; stay far below.
 const MAX_BYTES: usize = 512 * 1024;
 
-/// Makes text safe inside a Markdown table cell: no pipes, no line breaks, no HTML.
+/// Account text inside a Markdown table cell or line: inert (no markup, no line breaks).
 fn cell(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('`', "'")
+    inert::markdown(text)
 }
 
 pub fn render(report: &Report) -> String {

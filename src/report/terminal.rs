@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use posture_rules::{Finding, Status};
 
+use super::inert::visible;
 use super::Report;
 
 /// ANSI styling, or none at all when colour is off.
@@ -45,8 +46,8 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
         "{} {} — account {} as {}",
         style.bold("posture"),
         report.tool.version,
-        report.account.id,
-        report.account.caller_arn
+        visible(&report.account.id),
+        visible(&report.account.caller_arn)
     );
     let _ = writeln!(
         out,
@@ -54,7 +55,7 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
         style.dim(&format!(
             "{} region(s): {}; collected {}{}",
             report.regions.len(),
-            report.regions.join(", "),
+            visible(&report.regions.join(", ")),
             report.collected_at.format("%Y-%m-%d %H:%M:%S UTC"),
             request_counts(report)
         ))
@@ -90,7 +91,7 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
             let region = finding
                 .region
                 .as_deref()
-                .map(|r| format!(" ({r})"))
+                .map(|r| format!(" ({})", visible(r)))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
@@ -98,15 +99,16 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
                 style.status(finding.status),
                 finding.severity.id(),
                 finding.rule_id,
-                finding.resource,
+                visible(&finding.resource),
                 region
             );
-            let _ = writeln!(out, "          {}", finding.message);
+            let _ = writeln!(out, "          {}", visible(&finding.message));
             if let Some(waiver) = &finding.waiver {
                 let _ = writeln!(
                     out,
                     "          waived until {}: {}",
-                    waiver.expires, waiver.reason
+                    visible(&waiver.expires),
+                    visible(&waiver.reason)
                 );
             }
         }
@@ -128,16 +130,16 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
             let resource = gap
                 .resource
                 .as_deref()
-                .map(|r| format!(" [{r}]"))
+                .map(|r| format!(" [{}]", visible(r)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {}{resource}", gap.describe());
+            let _ = writeln!(out, "  {}{resource}", visible(&gap.describe()));
         }
     }
     if !report.warnings.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "{}", style.paint("1;33", "Warnings"));
         for warning in &report.warnings {
-            let _ = writeln!(out, "  {warning}");
+            let _ = writeln!(out, "  {}", visible(warning));
         }
     }
     let summary = &report.summary;
