@@ -1689,3 +1689,40 @@ async fn identity_rules_against_moto() {
         "fail",
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_user_name_with_a_comma_does_not_break_the_credential_report() {
+    let moto = Moto::start();
+    let iam = moto.iam();
+    // Legal in IAM; moto writes it into the report unquoted.
+    iam.create_user()
+        .user_name("ops,team")
+        .path("/a,b/")
+        .send()
+        .await
+        .unwrap();
+    iam.create_access_key()
+        .user_name("ops,team")
+        .send()
+        .await
+        .unwrap();
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+        "--rule",
+        "iam-user-multiple-active-keys",
+        "--rule",
+        "iam-credentials-unused",
+    ];
+    let output = posture(&args, &moto.posture_env());
+    let report = json_report(&output);
+    let gaps = gaps_besides_moto_versioning(&report);
+    assert_eq!(gaps, Vec::<serde_json::Value>::new(), "{}", stderr(&output));
+    for rule in ["iam-user-multiple-active-keys", "iam-credentials-unused"] {
+        let found = finding(&report, rule, ":user/a,b/ops,team");
+        assert_ne!(found["status"], "unknown", "{found:#}");
+    }
+}

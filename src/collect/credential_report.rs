@@ -8,7 +8,9 @@ use posture_rules::model::{AccessKeyUsage, CredentialReportRow};
 /// Parses the report. An error names the line and column that did not make sense, so the
 /// gap it becomes is actionable.
 pub fn parse(csv_text: &[u8]) -> Result<Vec<CredentialReportRow>, String> {
-    let mut reader = csv::Reader::from_reader(csv_text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv_text);
     let headers = reader
         .headers()
         .map_err(|e| format!("unreadable header: {e}"))?
@@ -28,7 +30,14 @@ pub fn parse(csv_text: &[u8]) -> Result<Vec<CredentialReportRow>, String> {
     let mut rows = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let record = record.map_err(|e| format!("line {}: {e}", index + 2))?;
-        let field = |name: &str| column.get(name).and_then(|&i| record.get(i)).unwrap_or("");
+        let record =
+            rejoin_names(&record, headers.len()).map_err(|e| format!("line {}: {e}", index + 2))?;
+        let field = |name: &str| {
+            column
+                .get(name)
+                .and_then(|&i| record.get(i))
+                .map_or("", String::as_str)
+        };
         let date = |name: &str| {
             parse_date(field(name)).map_err(|e| format!("line {}: column {name}: {e}", index + 2))
         };
@@ -55,6 +64,46 @@ pub fn parse(csv_text: &[u8]) -> Result<Vec<CredentialReportRow>, String> {
         });
     }
     Ok(rows)
+}
+
+/// The fields of one row, with the user name and ARN put back together when they hold
+/// commas. IAM allows commas in user names and paths, and a report that does not quote
+/// them (moto's) has more fields than columns: the user's spill over from the first
+/// column up to the field that starts the ARN, the ARN's up to the fixed columns that
+/// follow it. The ARN must then end with the user name, or the row is an error.
+fn rejoin_names(record: &csv::StringRecord, width: usize) -> Result<Vec<String>, String> {
+    let fields: Vec<&str> = record.iter().collect();
+    if fields.len() == width {
+        return Ok(fields.into_iter().map(str::to_string).collect());
+    }
+    if fields.len() < width {
+        return Err(format!(
+            "{} fields where the header has {width}",
+            fields.len()
+        ));
+    }
+    let arn_start = (1..fields.len())
+        .find(|&i| fields[i].starts_with("arn:"))
+        .ok_or("more fields than columns and no ARN to tell the user name by")?;
+    let after_arn = width - 2;
+    let arn_end = fields.len() - after_arn;
+    if arn_end <= arn_start {
+        return Err(format!(
+            "{} fields where the header has {width}",
+            fields.len()
+        ));
+    }
+    let user = fields[..arn_start].join(",");
+    let arn = fields[arn_start..arn_end].join(",");
+    if !arn.ends_with(&format!("/{user}")) {
+        return Err(format!(
+            "{} fields where the header has {width}, and `{arn}` is not the ARN of `{user}`",
+            fields.len()
+        ));
+    }
+    let mut row = vec![user, arn];
+    row.extend(fields[arn_end..].iter().map(|f| f.to_string()));
+    Ok(row)
 }
 
 fn is_true(value: &str) -> bool {
@@ -105,6 +154,31 @@ alice,arn:aws:iam::123456789012:user/alice,2024-03-01T12:00:00+00:00,true,no_inf
             Some("s3")
         );
         assert!(!alice.access_keys[1].active);
+    }
+
+    #[test]
+    fn user_names_with_commas_are_put_back_together() {
+        let unquoted = REPORT.replace(
+            "alice,arn:aws:iam::123456789012:user/alice,",
+            "a,l,ice,arn:aws:iam::123456789012:user/ops,x/a,l,ice,",
+        );
+        let rows = parse(unquoted.as_bytes()).unwrap();
+        assert_eq!(rows[1].user, "a,l,ice");
+        assert_eq!(rows[1].arn, "arn:aws:iam::123456789012:user/ops,x/a,l,ice");
+        assert!(rows[1].access_keys[0].active);
+        let quoted = REPORT.replace(
+            "alice,arn:aws:iam::123456789012:user/alice,",
+            "\"a,b\",\"arn:aws:iam::123456789012:user/a,b\",",
+        );
+        assert_eq!(parse(quoted.as_bytes()).unwrap()[1].user, "a,b");
+        // Extra fields that are not a name's: an error, not a guess.
+        let shifted = REPORT.replace(
+            "alice,arn:aws:iam::123456789012:user/alice,",
+            "a,b,arn:aws:iam::123456789012:user/c,",
+        );
+        assert!(parse(shifted.as_bytes()).unwrap_err().contains("line 3"));
+        let short = REPORT.replace(",false,N/A,false,N/A\n", "\n");
+        assert!(parse(short.as_bytes()).unwrap_err().contains("line 2"));
     }
 
     #[test]
