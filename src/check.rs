@@ -94,15 +94,21 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         (Some(dir), formats) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create directory {}", dir.display()))?;
-            for format in formats {
-                if *format == ReportFormat::Terminal && formats.len() > 1 {
-                    emit(&render(*format, std::io::stdout().is_terminal()))?;
-                } else {
-                    output::write_atomically(
-                        &dir.join(format.file_name()),
-                        render(*format, false).as_bytes(),
-                    )?;
-                }
+            // All files of this run replace those of the last one together, or none does.
+            let files: Vec<_> = formats
+                .iter()
+                .filter(|format| **format != ReportFormat::Terminal)
+                .map(|format| {
+                    let path = dir.join(format.file_name());
+                    (path, render(*format, false).into_bytes())
+                })
+                .collect();
+            output::write_all_atomically(&files)?;
+            if formats.contains(&ReportFormat::Terminal) {
+                emit(&render(
+                    ReportFormat::Terminal,
+                    std::io::stdout().is_terminal(),
+                ))?;
             }
         }
     }

@@ -29,6 +29,10 @@ pub(crate) mod exit {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = output::clean_up_on_interrupt() {
+        eprintln!("posture: error: {error:#}");
+        return ExitCode::from(exit::ERROR);
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

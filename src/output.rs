@@ -1,23 +1,191 @@
-//! Writing output files without ever leaving a half-written one behind.
+//! Writing output files without ever leaving a half-written one behind, even when the run
+//! is interrupted.
+//!
+//! Each file is written to a hidden temporary file beside it (`.posture-*.tmp`) and renamed
+//! over it. An interrupt (SIGINT, SIGTERM, SIGHUP) removes the temporary files that exist
+//! and exits with 130; one that arrives while a set of files is being renamed into place
+//! waits until all of them are, so a directory never holds a mix of two runs.
 
+use std::fs::Permissions;
 use std::io::Write;
-use std::path::Path;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Context;
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`: a reader
-/// sees the old file or the new one, and a failure leaves the old one untouched.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let directory = match path.parent() {
+/// Exit status after an interrupt, as shells report SIGINT.
+const INTERRUPTED: i32 = 130;
+
+#[derive(Default)]
+struct Pending {
+    temporary_files: Vec<PathBuf>,
+    renaming: bool,
+    interrupted: bool,
+}
+
+static PENDING: Mutex<Pending> = Mutex::new(Pending {
+    temporary_files: Vec::new(),
+    renaming: false,
+    interrupted: false,
+});
+
+fn pending() -> std::sync::MutexGuard<'static, Pending> {
+    // A panic elsewhere while holding the lock leaves the list itself intact.
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Installs the interrupt handler. Called once, first thing in `main`.
+pub fn clean_up_on_interrupt() -> anyhow::Result<()> {
+    ctrlc::set_handler(|| {
+        let mut pending = pending();
+        if pending.renaming {
+            pending.interrupted = true;
+            return;
+        }
+        for file in pending.temporary_files.drain(..) {
+            let _ = std::fs::remove_file(file);
+        }
+        eprintln!("posture: interrupted");
+        std::process::exit(INTERRUPTED);
+    })
+    .context("cannot install the interrupt handler")
+}
+
+/// A file written in full to a temporary name, waiting to be renamed into place.
+struct Staged {
+    temporary: tempfile::TempPath,
+    path: PathBuf,
+}
+
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(directory)
+    }
+}
+
+/// Writes `bytes` to a hidden temporary file beside `path`, with the mode the file will
+/// have: the mode of the file it replaces, or else what any new file gets (0666 minus the
+/// umask).
+fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Staged> {
+    let directory = directory_of(path);
+    let replaced_mode = std::fs::metadata(path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o7777);
+    let mut file = tempfile::Builder::new()
+        .prefix(".posture-")
+        .suffix(".tmp")
+        .permissions(Permissions::from_mode(0o666))
+        .tempfile_in(directory)
         .with_context(|| format!("cannot create a temporary file in {}", directory.display()))?;
+    pending().temporary_files.push(file.path().to_path_buf());
+    if let Some(mode) = replaced_mode {
+        file.as_file()
+            .set_permissions(Permissions::from_mode(mode))
+            .with_context(|| format!("cannot set the mode of {}", path.display()))?;
+    }
     file.write_all(bytes)
         .and_then(|()| file.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+    Ok(Staged {
+        temporary: file.into_temp_path(),
+        path: path.to_path_buf(),
+    })
+}
+
+/// Renames every staged file into place, with interrupts held off until the last one.
+fn commit(staged: Vec<Staged>) -> anyhow::Result<()> {
+    pending().renaming = true;
+    let mut result = Ok(());
+    for file in staged {
+        let temporary = file.temporary.to_path_buf();
+        if let Err(error) = file.temporary.persist(&file.path) {
+            result =
+                Err(error.error).with_context(|| format!("cannot replace {}", file.path.display()));
+            break;
+        }
+        pending().temporary_files.retain(|t| *t != temporary);
+    }
+    let interrupted = {
+        let mut pending = pending();
+        pending.renaming = false;
+        pending.interrupted
+    };
+    if interrupted {
+        eprintln!("posture: interrupted (after writing every report)");
+        std::process::exit(INTERRUPTED);
+    }
+    result
+}
+
+/// Writes `bytes` to `path` atomically: a reader sees the old file or the new one, and a
+/// failure or an interrupt leaves the old one untouched and no temporary file behind.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    write_all_atomically(&[(path.to_path_buf(), bytes.to_vec())])
+}
+
+/// Writes several files, all or none: every file is written in full before any replaces
+/// its old version.
+pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        match stage(path, bytes) {
+            Ok(file) => staged.push(file),
+            Err(error) => {
+                // Dropping the staged files removes them.
+                let names: Vec<PathBuf> =
+                    staged.iter().map(|s| s.temporary.to_path_buf()).collect();
+                drop(staged);
+                pending().temporary_files.retain(|t| !names.contains(t));
+                return Err(error);
+            }
+        }
+    }
+    commit(staged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_gets_the_ordinary_mode_and_a_replaced_one_keeps_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.json");
+        write_atomically(&new, b"{}").unwrap();
+        // What any program's new file gets: 0666 minus the umask (read from a file
+        // created the ordinary way).
+        let ordinary = dir.path().join("ordinary");
+        std::fs::write(&ordinary, b"").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&new), mode(&ordinary));
+
+        let shared = dir.path().join("shared.json");
+        std::fs::write(&shared, b"old").unwrap();
+        std::fs::set_permissions(&shared, Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&shared, b"new").unwrap();
+        assert_eq!(mode(&shared), 0o640);
+        assert_eq!(std::fs::read(&shared).unwrap(), b"new");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().starts_with(".posture-"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+
+    #[test]
+    fn a_failed_set_replaces_nothing_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("kept.json");
+        std::fs::write(&kept, b"old").unwrap();
+        let missing = dir.path().join("no-such-directory/report.html");
+        let result = write_all_atomically(&[(kept.clone(), b"new".to_vec()), (missing, vec![])]);
+        assert!(result.is_err());
+        assert_eq!(std::fs::read(&kept).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
