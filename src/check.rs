@@ -59,8 +59,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
     // Waivers of rules that did not run this time are neither applied nor reported.
     let waivers: Vec<waivers::Waiver> = config
-        .waivers
-        .iter()
+        .waivers()
         .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
         .cloned()
         .collect();

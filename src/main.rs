@@ -8,6 +8,7 @@ mod config;
 mod diff;
 mod output;
 mod report;
+mod suggest;
 mod waivers;
 
 use std::process::ExitCode;
@@ -123,6 +124,11 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
 }
 
 pub(crate) fn find_rule(id: &str) -> anyhow::Result<&'static Rule> {
-    registry::find(id)
-        .with_context(|| format!("unknown rule id `{id}` (`posture rules` lists them)"))
+    registry::find(id).with_context(|| {
+        let known = registry::RULES.iter().map(|r| r.id);
+        match suggest::closest(id, known) {
+            Some(near) => format!("unknown rule id `{id}`; did you mean `{near}`?"),
+            None => format!("unknown rule id `{id}` (`posture rules` lists them)"),
+        }
+    })
 }

@@ -379,38 +379,51 @@ fn the_config_file_sets_thresholds_and_trusted_accounts() {
 }
 
 #[test]
-fn config_errors_point_at_the_line() {
+fn config_errors_are_one_line_naming_file_line_and_key() {
     let dir = tempfile::tempdir().unwrap();
     for (text, expected) in [
-        ("[thresholds]\ncredential_unused_days = 30\n", "line 2"),
+        (
+            "[thresholds]\ncredential_unused_days = 30\n",
+            ":2: unknown field `credential_unused_days`",
+        ),
         (
             "[accounts]\ntrusted = [\"12345\"]\n",
-            "not a 12-digit account id",
+            ":2: accounts.trusted: `12345` is not a 12-digit",
         ),
         (
             "[thresholds]\naccess_key_max_age_days = 0\n",
-            "at least 1 day",
+            ":2: thresholds.access_key_max_age_days = 0: must be 1 to 36500",
         ),
-        ("[thresholds\n", "line 1"),
+        (
+            "\n[thresholds]\npassword_min_length = -1\n",
+            ":3: thresholds.password_min_length = -1: must be 6 to 128",
+        ),
+        (
+            "[thresholds]\nroot_recent_use_days = 1000000000000000000\n",
+            ":2: thresholds.root_recent_use_days = 1000000000000000000: must be",
+        ),
+        (
+            "[thresholds]\ninternet_prefix_v6 = 129\n",
+            ":2: thresholds.internet_prefix_v6 = 129: must be 0 to 128",
+        ),
+        (
+            "[thresholds]\npassword_reuse_prevention = \"24\"\n",
+            ":2: password_reuse_prevention: invalid type: string",
+        ),
+        ("[thresholds\n", ":1: "),
     ] {
         let path = dir.path().join("posture.toml");
         std::fs::write(&path, text).unwrap();
+        let config = path.to_str().unwrap();
         let output = posture(
-            &[
-                "check",
-                "--snapshot",
-                &example(),
-                "--config",
-                path.to_str().unwrap(),
-            ],
+            &["check", "--snapshot", &example(), "--config", config],
             &[],
         );
         assert_eq!(output.status.code(), Some(2), "{text}");
-        assert!(
-            stderr(&output).contains(expected),
-            "{text}: {}",
-            stderr(&output)
-        );
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{text}: {message}");
+        let prefix = format!("posture: error: {config}{expected}");
+        assert!(message.starts_with(&prefix), "{text}: {message}");
     }
 }
 

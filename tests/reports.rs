@@ -502,9 +502,10 @@ fn waivers_need_a_reason_and_a_date() {
     for (text, expected) in [
         ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nexpires = 2099-01-01\n", "missing field `reason`"),
         ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \"x\"\n", "missing field `expires`"),
-        ("[[waiver]]\nrule = \"no-such-rule\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\n", "unknown rule id"),
-        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \" \"\nexpires = 2099-01-01\n", "must say why"),
-        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\nowner = \"me\"\n", "line 6"),
+        ("[[waiver]]\nrule = \"no-such-rule\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\n", ":1: waiver.rule: unknown rule id"),
+        ("\n[[waiver]]\nrule = \"ec2-image-publc\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\n", ":2: waiver.rule: unknown rule id `ec2-image-publc`; did you mean `ec2-image-public`?"),
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \" \"\nexpires = 2099-01-01\n", ":1: waiver.reason: the waiver for ec2-image-public on * must say why"),
+        ("[[waiver]]\nrule = \"ec2-image-public\"\nresource = \"*\"\nreason = \"x\"\nexpires = 2099-01-01\nowner = \"me\"\n", ":6: unknown field `owner`"),
     ] {
         let config = config_file(dir.path(), text);
         let output = posture(&["check", "--snapshot", &example_snapshot(), "--config", &config], &[]);
