@@ -128,13 +128,17 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
 }
 
 fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read snapshot {}", path.display()))?;
-    // Check the version first, so an old or foreign file gets a clear message rather than
-    // a confusing field error.
-    let value: serde_json::Value = serde_json::from_str(&text)
+    /// Only the version, read first so that an old or foreign file gets a clear message
+    /// rather than a confusing field error. The rest of the file is skipped unallocated.
+    #[derive(serde::Deserialize)]
+    struct Version {
+        schema_version: Option<serde_json::Value>,
+    }
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
+    let version: Version = serde_json::from_slice(&bytes)
         .with_context(|| format!("snapshot {} is not valid JSON", path.display()))?;
-    match value.get("schema_version").and_then(|v| v.as_u64()) {
+    match version.schema_version.as_ref().and_then(|v| v.as_u64()) {
         Some(version) if version == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
         Some(version) => bail!(
             "snapshot {} has schema version {version}; this posture reads version {SNAPSHOT_SCHEMA_VERSION}",
@@ -142,7 +146,9 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
         ),
         None => bail!("{} is not a posture snapshot (no `schema_version`)", path.display()),
     }
-    serde_json::from_value(value)
+    // Straight into the model: no intermediate JSON tree, whose size is several times the
+    // file's.
+    serde_json::from_slice(&bytes)
         .with_context(|| format!("snapshot {} is malformed", path.display()))
 }
 
