@@ -13,7 +13,7 @@ use posture_rules::{Duty, Rule, Severity};
 
 use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
 use crate::report::{self, Report};
-use crate::{collect, config, emit, exit, find_rule, output, waivers};
+use crate::{collect, config, emit_with, exit, find_rule, output, waivers};
 
 pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
     // Validate the selection before any slow collection.
@@ -71,43 +71,51 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     }
     let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
 
-    let render = |format: ReportFormat, to_terminal: bool| match format {
-        ReportFormat::Terminal => {
-            let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            report::terminal::render(&report, report::terminal::Style { color }, verbose)
-        }
-        ReportFormat::Json => report::json::render(&report),
-        ReportFormat::Sarif => report::sarif::render(&report),
-        ReportFormat::Junit => report::junit::render(&report),
-        ReportFormat::Ocsf => report::ocsf::render(&report),
-        ReportFormat::Markdown => report::markdown::render(&report),
-        ReportFormat::Csv => report::csv::render(&report),
-        ReportFormat::Html => report::html::render(&report),
+    // The large formats are written as they serialize; the others are rendered first.
+    let write = |format: ReportFormat, to_terminal: bool, out: &mut dyn std::io::Write| {
+        let text = match format {
+            ReportFormat::Json => return report::json::write(&report, out),
+            ReportFormat::Sarif => return report::sarif::write(&report, out),
+            ReportFormat::Ocsf => return report::ocsf::write(&report, out),
+            ReportFormat::Terminal => {
+                let color =
+                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                report::terminal::render(&report, report::terminal::Style { color }, verbose)
+            }
+            ReportFormat::Junit => report::junit::render(&report),
+            ReportFormat::Markdown => report::markdown::render(&report),
+            ReportFormat::Csv => report::csv::render(&report),
+            ReportFormat::Html => report::html::render(&report),
+        };
+        out.write_all(text.as_bytes())
+    };
+    let to_stdout = |format: ReportFormat| {
+        let to_terminal = std::io::stdout().is_terminal();
+        emit_with(|out| write(format, to_terminal, out))
     };
     match (&args.output, formats.as_slice()) {
-        (None, [format]) => emit(&render(*format, std::io::stdout().is_terminal()))?,
-        (Some(path), [format]) if !path.is_dir() => {
-            output::write_atomically(path, render(*format, false).as_bytes())?
-        }
+        (None, [format]) => to_stdout(*format)?,
+        (Some(path), [format]) if !path.is_dir() => output::write_all_atomically(vec![(
+            path.clone(),
+            Box::new(|out: &mut dyn std::io::Write| write(*format, false, out)),
+        )])?,
         (None, _) => unreachable!("checked before collecting"),
         (Some(dir), formats) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create directory {}", dir.display()))?;
             // All files of this run replace those of the last one together, or none does.
-            let files: Vec<_> = formats
+            let files: Vec<(std::path::PathBuf, output::Content)> = formats
                 .iter()
                 .filter(|format| **format != ReportFormat::Terminal)
-                .map(|format| {
-                    let path = dir.join(format.file_name());
-                    (path, render(*format, false).into_bytes())
+                .map(|&format| {
+                    let content: output::Content =
+                        Box::new(move |out: &mut dyn std::io::Write| write(format, false, out));
+                    (dir.join(format.file_name()), content)
                 })
                 .collect();
-            output::write_all_atomically(&files)?;
+            output::write_all_atomically(files)?;
             if formats.contains(&ReportFormat::Terminal) {
-                emit(&render(
-                    ReportFormat::Terminal,
-                    std::io::stdout().is_terminal(),
-                ))?;
+                to_stdout(ReportFormat::Terminal)?;
             }
         }
     }

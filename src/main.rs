@@ -50,9 +50,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::check(args, cli.quiet, cli.verbose),
         Command::Collect(args) => {
             let snapshot = check::collect_snapshot(&args.aws, cli.quiet)?;
-            let json =
-                serde_json::to_string_pretty(&snapshot).context("serializing the snapshot")?;
-            output::write_atomically(&args.output, json.as_bytes())?;
+            output::write_all_atomically(vec![(
+                args.output.clone(),
+                Box::new(|out: &mut dyn std::io::Write| report::write_json(out, &snapshot)),
+            )])?;
             if !cli.quiet {
                 eprintln!(
                     "posture: wrote {} ({} region(s), {} failed call(s))",
@@ -110,12 +111,16 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 /// Writes to standard output. A closed pipe (`posture rules | head`) is not an error: the
 /// reader has what it wanted.
 pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    emit_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output as the content is produced, buffered.
+pub(crate) fn emit_with(
+    content: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match content(&mut stdout).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(error).context("cannot write to standard output")
         }

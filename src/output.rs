@@ -7,7 +7,7 @@
 //! waits until all of them are, so a directory never holds a mix of two runs.
 
 use std::fs::Permissions;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -67,10 +67,13 @@ fn directory_of(path: &Path) -> &Path {
     }
 }
 
-/// Writes `bytes` to a hidden temporary file beside `path`, with the mode the file will
+/// Writes a file's content into what it is given, as it is produced.
+pub type Content<'a> = Box<dyn FnOnce(&mut dyn Write) -> std::io::Result<()> + 'a>;
+
+/// Writes the content to a hidden temporary file beside `path`, with the mode the file will
 /// have: the mode of the file it replaces, or else what any new file gets (0666 minus the
 /// umask).
-fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Staged> {
+fn stage(path: &Path, content: Content<'_>) -> anyhow::Result<Staged> {
     let directory = directory_of(path);
     let replaced_mode = std::fs::metadata(path)
         .ok()
@@ -87,8 +90,13 @@ fn stage(path: &Path, bytes: &[u8]) -> anyhow::Result<Staged> {
             .set_permissions(Permissions::from_mode(mode))
             .with_context(|| format!("cannot set the mode of {}", path.display()))?;
     }
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
+    let mut buffered = BufWriter::with_capacity(1 << 20, &mut file);
+    content(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    drop(buffered);
+    file.as_file()
+        .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(Staged {
         temporary: file.into_temp_path(),
@@ -124,15 +132,18 @@ fn commit(staged: Vec<Staged>) -> anyhow::Result<()> {
 /// Writes `bytes` to `path` atomically: a reader sees the old file or the new one, and a
 /// failure or an interrupt leaves the old one untouched and no temporary file behind.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    write_all_atomically(&[(path.to_path_buf(), bytes.to_vec())])
+    write_all_atomically(vec![(
+        path.to_path_buf(),
+        Box::new(|out: &mut dyn Write| out.write_all(bytes)),
+    )])
 }
 
-/// Writes several files, all or none: every file is written in full before any replaces
-/// its old version.
-pub fn write_all_atomically(files: &[(PathBuf, Vec<u8>)]) -> anyhow::Result<()> {
+/// Writes several files, all or none: every file is written in full, one at a time (so
+/// that only one is being produced at once), before any replaces its old version.
+pub fn write_all_atomically(files: Vec<(PathBuf, Content<'_>)>) -> anyhow::Result<()> {
     let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        match stage(path, bytes) {
+    for (path, content) in files {
+        match stage(&path, content) {
             Ok(file) => staged.push(file),
             Err(error) => {
                 // Dropping the staged files removes them.
@@ -183,7 +194,11 @@ mod tests {
         let kept = dir.path().join("kept.json");
         std::fs::write(&kept, b"old").unwrap();
         let missing = dir.path().join("no-such-directory/report.html");
-        let result = write_all_atomically(&[(kept.clone(), b"new".to_vec()), (missing, vec![])]);
+        let write = |bytes: &'static [u8]| -> Content<'static> {
+            Box::new(move |out: &mut dyn Write| out.write_all(bytes))
+        };
+        let result =
+            write_all_atomically(vec![(kept.clone(), write(b"new")), (missing, write(b""))]);
         assert!(result.is_err());
         assert_eq!(std::fs::read(&kept).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);

@@ -2,8 +2,7 @@
 
 use super::Report;
 
-pub fn render(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(report).expect("the report serializes");
-    text.push('\n');
-    text
+/// Writes the report as it serializes, without a copy of it in memory.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    super::write_json(out, report)
 }

@@ -34,6 +34,27 @@ pub fn escape_markup(text: &str) -> String {
     out
 }
 
+/// A sequence serialized as it is produced and never held whole: the findings of a large
+/// account, turned into SARIF results or OCSF events one at a time.
+pub struct Streamed<F>(pub F);
+
+impl<F, I> Serialize for Streamed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
+/// Writes `value` as pretty JSON and a final newline, straight to `out`.
+pub fn write_json(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
 /// Identifies the JSON report format; bumped on any incompatible change
 /// (docs/report-schema.md).
 pub const REPORT_SCHEMA: &str = "posture.report/v1";

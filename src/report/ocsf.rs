@@ -107,9 +107,8 @@ fn event(report: &Report, finding: &Finding) -> Value {
     })
 }
 
-pub fn render(report: &Report) -> String {
-    let events: Vec<Value> = report.findings.iter().map(|f| event(report, f)).collect();
-    let mut text = serde_json::to_string_pretty(&events).expect("OCSF serializes");
-    text.push('\n');
-    text
+/// Writes the events as they are built, one at a time.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let events = super::Streamed(|| report.findings.iter().map(|f| event(report, f)));
+    super::write_json(out, &events)
 }

@@ -106,44 +106,68 @@ fn result(finding: &Finding, rule_index: usize, account: &str) -> Value {
     result
 }
 
-pub fn render(report: &Report) -> String {
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .filter(|f| f.status != Status::Pass)
-        .map(|f| {
-            let index = RULES.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
-            result(f, index, &report.account.id)
-        })
-        .collect();
+/// One run: its results are built as they are written (a large account has hundreds of
+/// thousands), the rest is small.
+#[derive(serde::Serialize)]
+struct Run<R> {
+    tool: Value,
+    invocations: Value,
+    #[serde(rename = "automationDetails")]
+    automation_details: Value,
+    results: R,
+    properties: Value,
+}
+
+/// Writes the log as it serializes, without the results in memory.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let results = super::Streamed(|| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.status != Status::Pass)
+            .map(|f| {
+                let index = RULES.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
+                result(f, index, &report.account.id)
+            })
+    });
     let notifications: Vec<Value> = report
         .gaps
         .iter()
         .map(|gap| json!({ "level": "warning", "message": { "text": format!("not checked: {}", gap.describe()) } }))
         .collect();
-    let sarif = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "posture",
-                    "version": report.tool.version,
-                    "semanticVersion": report.tool.version,
-                    "rules": RULES.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
-                },
+    let run = Run {
+        tool: json!({
+            "driver": {
+                "name": "posture",
+                "version": report.tool.version,
+                "semanticVersion": report.tool.version,
+                "rules": RULES.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
             },
-            "invocations": [{
-                "executionSuccessful": true,
-                "endTimeUtc": report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                "toolExecutionNotifications": notifications,
-            }],
-            "automationDetails": { "id": format!("posture/{}/", report.account.id) },
-            "results": results,
-            "properties": { "account": report.account.id, "regions": report.regions, "complete": report.complete },
-        }],
-    });
-    let mut text = serde_json::to_string_pretty(&sarif).expect("SARIF serializes");
-    text.push('\n');
-    text
+        }),
+        invocations: json!([{
+            "executionSuccessful": true,
+            "endTimeUtc": report.evaluated_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "toolExecutionNotifications": notifications,
+        }]),
+        automation_details: json!({ "id": format!("posture/{}/", report.account.id) }),
+        results,
+        properties: json!({
+            "account": report.account.id,
+            "regions": report.regions,
+            "complete": report.complete,
+        }),
+    };
+    #[derive(serde::Serialize)]
+    struct Log<'a, R> {
+        #[serde(rename = "$schema")]
+        schema: &'a str,
+        version: &'a str,
+        runs: [Run<R>; 1],
+    }
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [run],
+    };
+    super::write_json(out, &log)
 }
