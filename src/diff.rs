@@ -48,9 +48,14 @@ pub struct Diff {
 fn load(path: &Path) -> anyhow::Result<ReportFile> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text)
+    /// Only the schema, read first so that a foreign file gets a clear message.
+    #[derive(Deserialize)]
+    struct Schema {
+        schema: Option<serde_json::Value>,
+    }
+    let head: Schema = serde_json::from_str(&text)
         .with_context(|| format!("report {} is not valid JSON", path.display()))?;
-    match value.get("schema").and_then(|s| s.as_str()) {
+    match head.schema.as_ref().and_then(|s| s.as_str()) {
         Some(REPORT_SCHEMA) => {}
         Some(other) => bail!(
             "{} is a `{other}` report; posture diff reads `{REPORT_SCHEMA}`",
@@ -61,7 +66,7 @@ fn load(path: &Path) -> anyhow::Result<ReportFile> {
             path.display()
         ),
     }
-    let report: ReportFile = serde_json::from_value(value)
+    let report: ReportFile = serde_json::from_str(&text)
         .with_context(|| format!("report {} is malformed", path.display()))?;
     debug_assert_eq!(report.schema, REPORT_SCHEMA);
     Ok(report)

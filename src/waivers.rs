@@ -98,7 +98,7 @@ mod tests {
             resource: resource.into(),
             region: None,
             message: String::new(),
-            evidence: serde_json::Value::Null,
+            evidence: Default::default(),
             waiver: None,
         }
     }

@@ -167,7 +167,7 @@ pub struct Finding {
     pub region: Option<String>,
     pub message: String,
     /// What the conclusion rests on: the security group rule, the policy statement...
-    pub evidence: serde_json::Value,
+    pub evidence: Evidence,
     /// Why a failing finding is accepted, when a waiver applies (status `waived`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverNote>,
@@ -181,9 +181,57 @@ pub struct WaiverNote {
     pub expires: String,
 }
 
+/// A finding's evidence, kept as compact JSON text: a large account has hundreds of
+/// thousands of findings, and a JSON tree of each would take several times the memory.
+/// It serializes as the JSON it holds (`null` when there is none).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Evidence(Option<Box<serde_json::value::RawValue>>);
+
+impl Evidence {
+    pub fn is_null(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The evidence as a JSON tree, for formats that nest or reformat it.
+    pub fn to_value(&self) -> serde_json::Value {
+        self.0
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl From<serde_json::Value> for Evidence {
+    fn from(value: serde_json::Value) -> Evidence {
+        // A `Value` always serializes.
+        Evidence(
+            (!value.is_null())
+                .then(|| serde_json::value::to_raw_value(&value).ok())
+                .flatten(),
+        )
+    }
+}
+
+impl PartialEq for Evidence {
+    fn eq(&self, other: &Evidence) -> bool {
+        self.0.as_ref().map(|raw| raw.get()) == other.0.as_ref().map(|raw| raw.get())
+    }
+}
+
+/// Compact JSON, as `serde_json::Value` prints.
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(raw) => f.write_str(raw.get()),
+            None => f.write_str("null"),
+        }
+    }
+}
+
 impl Finding {
     pub fn with_evidence(mut self, evidence: serde_json::Value) -> Finding {
-        self.evidence = evidence;
+        self.evidence = Evidence::from(evidence);
         self
     }
 
@@ -281,7 +329,7 @@ impl Rule {
             resource: resource.into(),
             region: region.map(str::to_string),
             message: message.into(),
-            evidence: serde_json::Value::Null,
+            evidence: Evidence::default(),
             waiver: None,
         }
     }

@@ -91,7 +91,7 @@ fn finding_html(out: &mut String, f: &Finding) {
         );
     }
     if !f.evidence.is_null() {
-        let evidence = serde_json::to_string_pretty(&f.evidence).unwrap_or_default();
+        let evidence = serde_json::to_string_pretty(&f.evidence.to_value()).unwrap_or_default();
         let _ = write!(
             out,
             "<p class=\"muted\">Evidence</p><pre>{}</pre>",

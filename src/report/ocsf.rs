@@ -91,7 +91,7 @@ fn event(report: &Report, finding: &Finding) -> Value {
             "uid": finding.resource,
             "region": finding.region,
             "cloud_partition": report.account.partition,
-            "data": { "evidence": finding.evidence },
+            "data": { "evidence": finding.evidence.to_value() },
         }],
         "cloud": {
             "provider": "AWS",

@@ -93,7 +93,7 @@ fn result(finding: &Finding, rule_index: usize, account: &str) -> Value {
             "duty": finding.duty,
             "region": finding.region,
             "security-severity": security_severity(finding.severity),
-            "evidence": finding.evidence,
+            "evidence": finding.evidence.to_value(),
         },
     });
     if let Some(waiver) = &finding.waiver {
