@@ -12,6 +12,7 @@ use posture_rules::registry::RULES;
 use posture_rules::{Duty, Rule, Severity};
 
 use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
+use crate::findings::Findings;
 use crate::report::{self, Report};
 use crate::{collect, config, emit_with, exit, find_rule, output, waivers};
 
@@ -55,7 +56,6 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     };
     let now = chrono::Utc::now();
     let settings = config.settings(now);
-    let mut findings = posture_rules::evaluate(&snapshot, &settings, selected);
     let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
     // Waivers of rules that did not run this time are neither applied nor reported.
     let waivers: Vec<waivers::Waiver> = config
@@ -63,7 +63,20 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
         .cloned()
         .collect();
-    let warnings = waivers::apply(&waivers, &mut findings, now.date_naive());
+    // Each rule's findings go to disk as soon as they are waived: a large account's
+    // findings never sit in memory together (findings.rs).
+    let today = now.date_naive();
+    let mut matches = vec![0; waivers.len()];
+    let mut findings = Findings::new()?;
+    let mut stored = Ok(());
+    posture_rules::evaluate_each(&snapshot, &settings, selected, |mut of_rule| {
+        waivers::mark(&waivers, &mut of_rule, today, &mut matches);
+        if stored.is_ok() {
+            stored = findings.extend(of_rule);
+        }
+    });
+    stored.and_then(|()| findings.finish())?;
+    let warnings = waivers::warnings(&waivers, &matches, today);
     if !quiet {
         for warning in &warnings {
             eprintln!("posture: warning: {}", report::inert::visible(warning));
@@ -71,23 +84,26 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     }
     let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
 
-    // The large formats are written as they serialize; the others are rendered first.
+    // Every format reads the findings back from disk as it writes; the two small ones are
+    // rendered first. A finding that cannot be read back fails the file, which then does
+    // not replace the old one.
     let write = |format: ReportFormat, to_terminal: bool, out: &mut dyn std::io::Write| {
-        let text = match format {
-            ReportFormat::Json => return report::json::write(&report, out),
-            ReportFormat::Sarif => return report::sarif::write(&report, out),
-            ReportFormat::Ocsf => return report::ocsf::write(&report, out),
+        match format {
+            ReportFormat::Json => report::json::write(&report, out),
+            ReportFormat::Sarif => report::sarif::write(&report, out),
+            ReportFormat::Ocsf => report::ocsf::write(&report, out),
+            ReportFormat::Junit => report::junit::write(&report, out),
+            ReportFormat::Csv => report::csv::write(&report, out),
+            ReportFormat::Html => report::html::write(&report, out),
+            ReportFormat::Markdown => out.write_all(report::markdown::render(&report).as_bytes()),
             ReportFormat::Terminal => {
                 let color =
                     to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-                report::terminal::render(&report, report::terminal::Style { color }, verbose)
+                let style = report::terminal::Style { color };
+                report::terminal::write(&report, style, verbose, out)
             }
-            ReportFormat::Junit => report::junit::render(&report),
-            ReportFormat::Markdown => report::markdown::render(&report),
-            ReportFormat::Csv => report::csv::render(&report),
-            ReportFormat::Html => report::html::render(&report),
-        };
-        out.write_all(text.as_bytes())
+        }?;
+        report.findings.read_error().map_err(std::io::Error::other)
     };
     let to_stdout = |format: ReportFormat| {
         let to_terminal = std::io::stdout().is_terminal();

@@ -6,6 +6,7 @@ mod cli;
 mod collect;
 mod config;
 mod diff;
+mod findings;
 mod output;
 mod report;
 mod suggest;

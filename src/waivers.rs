@@ -46,27 +46,16 @@ impl Waiver {
     }
 }
 
-/// Marks the failing findings that a waiver in force covers as `waived`, and returns the
-/// warnings to show: expired waivers, waivers that match nothing.
-pub fn apply(waivers: &[Waiver], findings: &mut [Finding], today: NaiveDate) -> Vec<String> {
-    let mut warnings = Vec::new();
-    for waiver in waivers {
+/// Marks the failing findings that a waiver in force covers as `waived`, and counts for
+/// each waiver the findings it matches (`matches` has one count per waiver). Called once
+/// per batch of findings; [`warnings`] then reads the counts.
+pub fn mark(waivers: &[Waiver], findings: &mut [Finding], today: NaiveDate, matches: &mut [usize]) {
+    for (waiver, matched) in waivers.iter().zip(matches.iter_mut()) {
         let Ok(expires) = waiver.expiry() else {
             continue;
         };
-        let matching = findings.iter().filter(|f| waiver.matches(f)).count();
+        *matched += findings.iter().filter(|f| waiver.matches(f)).count();
         if expires < today {
-            warnings.push(format!(
-                "waiver for {} on {} expired on {expires}: it no longer applies ({matching} finding(s) would match)",
-                waiver.rule, waiver.resource
-            ));
-            continue;
-        }
-        if matching == 0 {
-            warnings.push(format!(
-                "waiver for {} on {} matches no finding: remove it or fix its rule or resource",
-                waiver.rule, waiver.resource
-            ));
             continue;
         }
         for finding in findings
@@ -80,12 +69,40 @@ pub fn apply(waivers: &[Waiver], findings: &mut [Finding], today: NaiveDate) -> 
             });
         }
     }
+}
+
+/// The warnings to show once every finding went through [`mark`]: expired waivers and
+/// waivers that match nothing.
+pub fn warnings(waivers: &[Waiver], matches: &[usize], today: NaiveDate) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (waiver, &matching) in waivers.iter().zip(matches) {
+        let Ok(expires) = waiver.expiry() else {
+            continue;
+        };
+        if expires < today {
+            warnings.push(format!(
+                "waiver for {} on {} expired on {expires}: it no longer applies ({matching} finding(s) would match)",
+                waiver.rule, waiver.resource
+            ));
+        } else if matching == 0 {
+            warnings.push(format!(
+                "waiver for {} on {} matches no finding: remove it or fix its rule or resource",
+                waiver.rule, waiver.resource
+            ));
+        }
+    }
     warnings
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn apply(waivers: &[Waiver], findings: &mut [Finding], today: NaiveDate) -> Vec<String> {
+        let mut matches = vec![0; waivers.len()];
+        mark(waivers, findings, today, &mut matches);
+        warnings(waivers, &matches, today)
+    }
     use posture_rules::{Duty, Severity};
 
     fn finding(rule: &str, resource: &str, status: Status) -> Finding {

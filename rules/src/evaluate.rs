@@ -12,14 +12,33 @@ pub fn evaluate(
     settings: &Settings,
     selected: impl Fn(&Rule) -> bool,
 ) -> Vec<Finding> {
-    let cx = Context { snapshot, settings };
-    let mut findings: Vec<Finding> = RULES
-        .iter()
-        .filter(|rule| selected(rule))
-        .flat_map(|rule| (rule.check)(rule, &cx))
-        .collect();
-    findings.sort_by(|a, b| {
-        (&a.rule_id, &a.region, &a.resource).cmp(&(&b.rule_id, &b.region, &b.resource))
+    let mut findings = Vec::new();
+    evaluate_each(snapshot, settings, selected, |of_rule| {
+        findings.extend(of_rule)
     });
     findings
+}
+
+/// The same findings in the same order, handed over one rule at a time, so that a caller
+/// can write them out and never hold every finding of a large account at once.
+pub fn evaluate_each(
+    snapshot: &Snapshot,
+    settings: &Settings,
+    selected: impl Fn(&Rule) -> bool,
+    mut each: impl FnMut(Vec<Finding>),
+) {
+    let cx = Context { snapshot, settings };
+    let mut rules: Vec<&Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|rule| selected(rule))
+        .collect();
+    rules.sort_by_key(|rule| rule.id);
+    for rule in rules {
+        let mut findings = (rule.check)(rule, &cx);
+        findings.sort_by(|a, b| {
+            (&a.rule_id, &a.region, &a.resource).cmp(&(&b.rule_id, &b.region, &b.resource))
+        });
+        each(findings);
+    }
 }

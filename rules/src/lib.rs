@@ -21,7 +21,7 @@ pub mod scope;
 pub mod security_group;
 pub mod settings;
 
-pub use evaluate::evaluate;
+pub use evaluate::{evaluate, evaluate_each};
 pub use model::Snapshot;
 pub use rule::{Duty, Finding, Rule, Severity, Status};
 pub use settings::Settings;

@@ -2,34 +2,30 @@
 
 use super::{inert, Report};
 
-pub fn render(report: &Report) -> String {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "rule_id",
-        "title",
-        "duty",
-        "severity",
-        "status",
-        "resource",
-        "region",
-        "message",
-        "waiver_reason",
-        "waiver_expires",
-        "evidence",
-    ];
-    writer.write_record(header).expect("writing to memory");
+const HEADER: [&str; 11] = [
+    "rule_id",
+    "title",
+    "duty",
+    "severity",
+    "status",
+    "resource",
+    "region",
+    "message",
+    "waiver_reason",
+    "waiver_expires",
+    "evidence",
+];
+
+/// Writes the rows as the findings are read.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
     // Every cell, ours included: a spreadsheet must evaluate none of them.
     let mut write = |cells: [&str; 11]| {
-        writer
-            .write_record(
-                cells
-                    .map(inert::spreadsheet_cell)
-                    .iter()
-                    .map(|c| c.as_ref()),
-            )
-            .expect("writing to memory");
+        let cells = cells.map(inert::spreadsheet_cell);
+        writer.write_record(cells.iter().map(|c| c.as_ref()))
     };
-    for f in &report.findings {
+    write(HEADER)?;
+    for f in report.findings.iter() {
         let evidence = if f.evidence.is_null() {
             String::new()
         } else {
@@ -47,7 +43,7 @@ pub fn render(report: &Report) -> String {
             f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
             f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
             evidence.as_str(),
-        ]);
+        ])?;
     }
     // Calls that failed, so the spreadsheet says what was not checked: status `gap`.
     for gap in &report.gaps {
@@ -67,8 +63,7 @@ pub fn render(report: &Report) -> String {
             "",
             "",
             "",
-        ]);
+        ])?;
     }
-    String::from_utf8(writer.into_inner().expect("flushing to memory"))
-        .expect("CSV of UTF-8 text is UTF-8")
+    writer.flush()
 }

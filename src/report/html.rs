@@ -3,8 +3,9 @@
 //! else: no network request, and no script but ours even if escaping were ever missed.
 //! Every value from the account is escaped.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
+use std::hash::{Hash as _, Hasher as _};
 
 use base64::Engine as _;
 use posture_rules::registry::RULES;
@@ -106,7 +107,8 @@ fn finding_html(out: &mut String, f: &Finding) {
     );
 }
 
-pub fn render(report: &Report) -> String {
+/// Writes the page a section at a time: one duty's findings are in memory at once.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::new();
     let csp = format!(
         "default-src 'none'; style-src {}; script-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
@@ -152,7 +154,15 @@ pub fn render(report: &Report) -> String {
         s.fail, s.unknown, s.waived, s.pass
     );
 
-    // Scorecard.
+    // Scorecard. Resources are told apart by a hash of their name: eight bytes each,
+    // instead of the name.
+    let mut resources: BTreeMap<Duty, HashSet<u64>> = BTreeMap::new();
+    for finding in report.findings.iter() {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        finding.resource.hash(&mut hasher);
+        let of_duty = resources.entry(finding.duty).or_default();
+        of_duty.insert(hasher.finish());
+    }
     out.push_str("<h2 id=\"scorecard\">Scorecard</h2><table><thead><tr><th>Customer duty</th><th>Rules</th>\
                   <th>Resources checked</th><th>Failing</th><th>Unknown</th><th>Passing</th></tr></thead><tbody>");
     for duty in &report.duties {
@@ -165,12 +175,7 @@ pub fn render(report: &Report) -> String {
             );
             continue;
         }
-        let resources: BTreeSet<&str> = report
-            .findings
-            .iter()
-            .filter(|f| f.duty == duty.duty)
-            .map(|f| f.resource.as_str())
-            .collect();
+        let checked = resources.get(&duty.duty).map_or(0, HashSet::len);
         let _ = write!(
             out,
             "<tr><td><a href=\"#duty-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
@@ -178,7 +183,7 @@ pub fn render(report: &Report) -> String {
             duty.duty.id(),
             escape(duty.title),
             duty.rules,
-            resources.len(),
+            checked,
             duty.fail,
             duty.unknown,
             duty.pass
@@ -220,7 +225,7 @@ pub fn render(report: &Report) -> String {
     out.push_str("</select></label></div><div><span id=\"shown\"></span> shown</div></div>\n");
 
     for duty in Duty::ALL.iter().filter(|d| d.observable()) {
-        let mut findings: Vec<&Finding> =
+        let mut findings: Vec<Finding> =
             report.findings.iter().filter(|f| f.duty == *duty).collect();
         if findings.is_empty() {
             continue;
@@ -237,10 +242,12 @@ pub fn render(report: &Report) -> String {
             duty.id(),
             escape(duty.title())
         );
-        for finding in findings {
+        for finding in &findings {
             finding_html(&mut out, finding);
         }
         out.push_str("</section>\n");
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
 
     // Gaps.
@@ -276,7 +283,7 @@ pub fn render(report: &Report) -> String {
 
     // Rule reference: why it matters, how to fix, compliance ids.
     out.push_str("<h2 id=\"rules\">Rules</h2>");
-    let used: BTreeSet<&str> = report.findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let used: BTreeSet<String> = report.findings.iter().map(|f| f.rule_id).collect();
     for rule in RULES.iter().filter(|r| used.contains(r.id)) {
         let mut ids = Vec::new();
         if !rule.cis.is_empty() {
@@ -298,7 +305,7 @@ pub fn render(report: &Report) -> String {
         );
     }
     let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
-    out
+    w.write_all(out.as_bytes())
 }
 
 #[cfg(test)]

@@ -8,23 +8,18 @@ use posture_rules::{Duty, Status};
 
 use super::{escape_markup as escape, Report};
 
-pub fn render(report: &Report) -> String {
+/// Writes the XML a test suite at a time: one duty's findings are in memory at once.
+pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let count = |status: Status| {
-        report
-            .findings
-            .iter()
-            .filter(|f| f.status == status)
-            .count()
-    };
+    let summary = &report.summary;
     let _ = writeln!(
         out,
         "<testsuites name=\"posture {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" timestamp=\"{}\">",
         escape(&report.account.id),
         report.findings.len() + report.gaps.len(),
-        count(Status::Fail),
+        summary.fail,
         report.gaps.len(),
-        count(Status::Unknown) + count(Status::Waived),
+        summary.unknown + summary.waived,
         report.evaluated_at.format("%Y-%m-%dT%H:%M:%S")
     );
     for duty in Duty::ALL {
@@ -89,6 +84,8 @@ pub fn render(report: &Report) -> String {
             }
         }
         out.push_str("  </testsuite>\n");
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     // Calls that failed: errors, so a CI test view shows that parts were not checked.
     if !report.gaps.is_empty() {
@@ -115,5 +112,5 @@ pub fn render(report: &Report) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    w.write_all(out.as_bytes())
 }

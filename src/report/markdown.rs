@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use posture_rules::{Finding, Status};
+use posture_rules::{Severity, Status};
 
 use super::{inert, Report};
 
@@ -47,16 +47,18 @@ pub fn render(report: &Report) -> String {
             let _ = writeln!(out, "| {} | — | not observable | — | — |", duty.title);
         }
     }
-    let mut failing: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.status == Status::Fail)
-        .collect();
-    failing.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.rule_id.cmp(&b.rule_id)));
-    if !failing.is_empty() {
+    // Worst first: a pass over the stored findings per severity, each in rule order.
+    let failing = Severity::ALL.into_iter().rev().flat_map(|severity| {
+        report
+            .findings
+            .iter()
+            .filter(move |f| f.status == Status::Fail && f.severity == severity)
+    });
+    let failing_count = report.summary.fail;
+    if failing_count > 0 {
         out.push_str("\n### Top failing findings\n\n| Severity | Rule | Resource | Region | Finding |\n|---|---|---|---|---|\n");
         let mut listed = 0;
-        for f in &failing {
+        for f in failing {
             let row = format!(
                 "| {} | `{}` | {} | {} | {} |\n",
                 f.severity,
@@ -71,11 +73,11 @@ pub fn render(report: &Report) -> String {
             out.push_str(&row);
             listed += 1;
         }
-        if listed < failing.len() {
+        if listed < failing_count {
             let _ = writeln!(
                 out,
                 "\n…and {} more failing finding(s) in the full report.",
-                failing.len() - listed
+                failing_count - listed
             );
         }
     }

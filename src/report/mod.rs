@@ -13,8 +13,10 @@ pub mod terminal;
 
 use chrono::{DateTime, Utc};
 use posture_rules::model::{Account, Gap, RequestCounts, Snapshot};
-use posture_rules::{Duty, Finding, Severity, Status};
+use posture_rules::{Duty, Severity, Status};
 use serde::Serialize;
+
+use crate::findings::Findings;
 
 /// Escapes text for XML and HTML content and attribute values (HTML5 knows `&apos;`).
 pub fn escape_markup(text: &str) -> String {
@@ -78,7 +80,8 @@ pub struct Report {
     pub requests: RequestCounts,
     /// Problems with the configuration that did not stop the run (expired or unused waivers).
     pub warnings: Vec<String>,
-    pub findings: Vec<Finding>,
+    /// Every finding, in report order, read back from disk as they are written.
+    pub findings: Findings,
 }
 
 #[derive(Debug, Serialize)]
@@ -112,33 +115,30 @@ pub struct DutySummary {
 }
 
 impl Report {
+    /// The report of these findings (stored and counted by [`Findings`]).
     pub fn new(
         snapshot: &Snapshot,
-        findings: Vec<Finding>,
+        findings: Findings,
         rules_run: &[&posture_rules::Rule],
         evaluated_at: DateTime<Utc>,
         warnings: Vec<String>,
     ) -> Report {
-        let mut summary = Summary::default();
-        for finding in &findings {
-            match finding.status {
-                Status::Fail => {
-                    summary.fail += 1;
-                    *summary
-                        .fail_by_severity
-                        .entry(finding.severity)
-                        .or_default() += 1;
-                }
-                Status::Unknown => summary.unknown += 1,
-                Status::Waived => summary.waived += 1,
-                Status::Pass => summary.pass += 1,
-            }
-        }
+        let counts = findings.counts();
+        let of_status = |status| counts.by_status.get(&status).copied().unwrap_or(0);
+        let summary = Summary {
+            fail: of_status(Status::Fail),
+            unknown: of_status(Status::Unknown),
+            waived: of_status(Status::Waived),
+            pass: of_status(Status::Pass),
+            fail_by_severity: counts.failing_by_severity.clone(),
+        };
         let duties = Duty::ALL
             .into_iter()
             .map(|duty| {
-                let of_duty = || findings.iter().filter(move |f| f.duty == duty);
-                let count = |status| of_duty().filter(|f| f.status == status).count();
+                let count = |status| {
+                    let key = (duty, status);
+                    counts.by_duty_status.get(&key).copied().unwrap_or(0)
+                };
                 DutySummary {
                     duty,
                     title: duty.title(),
@@ -173,8 +173,9 @@ impl Report {
 
     /// Whether any failing finding reaches the threshold.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.findings
+        self.summary
+            .fail_by_severity
             .iter()
-            .any(|f| f.status == Status::Fail && f.severity >= threshold)
+            .any(|(severity, count)| *severity >= threshold && *count > 0)
     }
 }

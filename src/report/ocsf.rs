@@ -109,6 +109,6 @@ fn event(report: &Report, finding: &Finding) -> Value {
 
 /// Writes the events as they are built, one at a time.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let events = super::Streamed(|| report.findings.iter().map(|f| event(report, f)));
+    let events = super::Streamed(|| report.findings.iter().map(|f| event(report, &f)));
     super::write_json(out, &events)
 }

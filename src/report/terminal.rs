@@ -39,7 +39,13 @@ impl Style {
     }
 }
 
-pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
+/// Writes the report a duty at a time: one duty's findings are in memory at once.
+pub fn write(
+    report: &Report,
+    style: Style,
+    show_passing: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -80,7 +86,8 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
                 duty.rules, duty.fail, duty.unknown, duty.pass
             ))
         );
-        let mut shown: Vec<&Finding> = report
+        // One duty's findings in memory at a time.
+        let mut shown: Vec<Finding> = report
             .findings
             .iter()
             .filter(|f| f.duty == duty.duty && (show_passing || f.status != Status::Pass))
@@ -112,6 +119,8 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
                 );
             }
         }
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     if !report.gaps.is_empty() {
         let _ = writeln!(out);
@@ -169,7 +178,7 @@ pub fn render(report: &Report, style: Style, show_passing: bool) -> String {
             style.paint("1;33", "scan INCOMPLETE")
         }
     );
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// "; 612 requests, 3 retried" — what reading the account cost, when it was recorded.

@@ -1,0 +1,170 @@
+//! The findings of one run, kept on disk rather than in memory: a large account has
+//! hundreds of thousands, several times the size of its snapshot. They are written as JSON
+//! lines to an unnamed temporary file (nothing is left behind, whatever ends the run) in
+//! report order, counted as they go, and read back one at a time by each report format.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::os::unix::fs::FileExt as _;
+
+use anyhow::Context as _;
+use posture_rules::{Duty, Finding, Severity, Status};
+use serde::Serialize;
+
+/// What the reports' summaries need, counted while the findings are stored.
+#[derive(Debug, Default, Clone)]
+pub struct Counts {
+    pub total: usize,
+    pub by_status: BTreeMap<Status, usize>,
+    pub by_duty_status: BTreeMap<(Duty, Status), usize>,
+    pub failing_by_severity: BTreeMap<Severity, usize>,
+}
+
+pub struct Findings {
+    file: BufWriter<File>,
+    counts: Counts,
+    /// The first error reading the file back; reported by [`Findings::read_error`].
+    read_error: RefCell<Option<std::io::Error>>,
+}
+
+impl Findings {
+    pub fn new() -> anyhow::Result<Findings> {
+        let file = tempfile::tempfile().context("cannot create a temporary file for findings")?;
+        Ok(Findings {
+            file: BufWriter::with_capacity(1 << 20, file),
+            counts: Counts::default(),
+            read_error: RefCell::new(None),
+        })
+    }
+
+    /// Appends findings, in report order.
+    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) -> anyhow::Result<()> {
+        for finding in findings {
+            let counts = &mut self.counts;
+            counts.total += 1;
+            *counts.by_status.entry(finding.status).or_default() += 1;
+            *counts
+                .by_duty_status
+                .entry((finding.duty, finding.status))
+                .or_default() += 1;
+            if finding.status == Status::Fail {
+                *counts
+                    .failing_by_severity
+                    .entry(finding.severity)
+                    .or_default() += 1;
+            }
+            serde_json::to_writer(&mut self.file, &finding)
+                .map_err(std::io::Error::from)
+                .and_then(|()| self.file.write_all(b"\n"))
+                .context("cannot write findings to a temporary file")?;
+        }
+        Ok(())
+    }
+
+    /// Makes everything written readable.
+    pub fn finish(&mut self) -> anyhow::Result<()> {
+        self.file
+            .flush()
+            .context("cannot write findings to a temporary file")
+    }
+
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    pub fn len(&self) -> usize {
+        self.counts.total
+    }
+
+    /// Every finding, in report order, read back one at a time. Each call reads from the
+    /// start on its own, so iterations may overlap.
+    pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
+        let reader = BufReader::with_capacity(
+            1 << 16,
+            ReadAt {
+                file: self.file.get_ref(),
+                position: 0,
+            },
+        );
+        let mut lines = reader.lines();
+        std::iter::from_fn(move || match lines.next()? {
+            Ok(line) => match serde_json::from_str(&line) {
+                Ok(finding) => Some(finding),
+                Err(error) => self.fail(error.into()),
+            },
+            Err(error) => self.fail(error),
+        })
+    }
+
+    fn fail(&self, error: std::io::Error) -> Option<Finding> {
+        self.read_error.borrow_mut().get_or_insert(error);
+        None
+    }
+
+    /// Whether reading the findings back failed: a report written meanwhile is incomplete.
+    pub fn read_error(&self) -> anyhow::Result<()> {
+        match self.read_error.borrow_mut().take() {
+            Some(error) => Err(error).context("cannot read findings back from a temporary file"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Findings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Findings({} on disk)", self.counts.total)
+    }
+}
+
+/// Reading a file from a position of its own, so that readers do not share one offset.
+struct ReadAt<'a> {
+    file: &'a File,
+    position: u64,
+}
+
+impl Read for ReadAt<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.file.read_at(buffer, self.position)?;
+        self.position += read as u64;
+        Ok(read)
+    }
+}
+
+/// A JSON array of the findings, written as they are read.
+impl Serialize for Findings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use posture_rules::registry::RULES;
+
+    #[test]
+    fn findings_come_back_in_order_counted_and_as_often_as_asked() {
+        let rule = RULES[0];
+        let findings = vec![
+            rule.fail("arn:b", Some("eu-west-1"), "bad\nline")
+                .with_evidence(serde_json::json!({"k": [1, 2]})),
+            rule.pass("arn:a", None, "good"),
+            rule.fail("arn:c", None, "also bad"),
+        ];
+        let mut store = Findings::new().unwrap();
+        store.extend(findings.clone()).unwrap();
+        store.finish().unwrap();
+        assert_eq!(store.iter().collect::<Vec<_>>(), findings);
+        // Two readers at once do not disturb each other.
+        let (mut first, mut second) = (store.iter(), store.iter());
+        assert_eq!(first.next(), second.next());
+        assert_eq!(first.count(), 2);
+        assert_eq!(second.count(), 2);
+        assert_eq!(store.counts().by_status[&Status::Fail], 2);
+        assert_eq!(store.counts().failing_by_severity[&rule.severity], 2);
+        assert_eq!(store.len(), 3);
+        store.read_error().unwrap();
+    }
+}
