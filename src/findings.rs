@@ -81,20 +81,55 @@ impl Findings {
     /// Every finding, in report order, read back one at a time. Each call reads from the
     /// start on its own, so iterations may overlap.
     pub fn iter(&self) -> impl Iterator<Item = Finding> + '_ {
-        let reader = BufReader::with_capacity(
-            1 << 16,
+        self.iter_from(0).map(|(_, finding)| finding)
+    }
+
+    /// The findings that `keep` keeps, ordered by `key` (stably: report order among equal
+    /// keys). Only the keys and the findings' places in the file are held, never the
+    /// findings themselves.
+    pub fn sorted_by<K: Ord>(
+        &self,
+        keep: impl Fn(&Finding) -> bool,
+        key: impl Fn(&Finding) -> K,
+    ) -> impl Iterator<Item = Finding> + '_ {
+        let mut places: Vec<(K, u64)> = self
+            .iter_from(0)
+            .filter(|(_, finding)| keep(finding))
+            .map(|(offset, finding)| (key(&finding), offset))
+            .collect();
+        places.sort_by(|a, b| a.0.cmp(&b.0));
+        let offsets: Vec<u64> = places.into_iter().map(|(_, offset)| offset).collect();
+        offsets
+            .into_iter()
+            .filter_map(|offset| self.iter_from(offset).next())
+            .map(|(_, finding)| finding)
+    }
+
+    /// The findings from a byte offset on, each with its own offset.
+    fn iter_from(&self, offset: u64) -> impl Iterator<Item = (u64, Finding)> + '_ {
+        let mut reader = BufReader::with_capacity(
+            1 << 14,
             ReadAt {
                 file: self.file.get_ref(),
-                position: 0,
+                position: offset,
             },
         );
-        let mut lines = reader.lines();
-        std::iter::from_fn(move || match lines.next()? {
-            Ok(line) => match serde_json::from_str(&line) {
-                Ok(finding) => Some(finding),
-                Err(error) => self.fail(error.into()),
-            },
-            Err(error) => self.fail(error),
+        let mut position = offset;
+        let mut line = String::new();
+        std::iter::from_fn(move || {
+            line.clear();
+            let at = position;
+            match reader.read_line(&mut line) {
+                Ok(0) => None,
+                Ok(read) => {
+                    position += read as u64;
+                    match serde_json::from_str(&line) {
+                        Ok(finding) => Some((at, finding)),
+                        Err(error) => self.fail(error.into()).map(|f| (at, f)),
+                    }
+                }
+                Err(error) => self.fail(error).map(|f| (at, f)),
+            }
         })
     }
 
@@ -157,6 +192,11 @@ mod tests {
         store.extend(findings.clone()).unwrap();
         store.finish().unwrap();
         assert_eq!(store.iter().collect::<Vec<_>>(), findings);
+        let failing_first: Vec<_> = store
+            .sorted_by(|_| true, |f| f.status)
+            .map(|f| f.resource)
+            .collect();
+        assert_eq!(failing_first, ["arn:b", "arn:c", "arn:a"]);
         // Two readers at once do not disturb each other.
         let (mut first, mut second) = (store.iter(), store.iter());
         assert_eq!(first.next(), second.next());

@@ -225,25 +225,28 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     out.push_str("</select></label></div><div><span id=\"shown\"></span> shown</div></div>\n");
 
     for duty in Duty::ALL.iter().filter(|d| d.observable()) {
-        let mut findings: Vec<Finding> =
-            report.findings.iter().filter(|f| f.duty == *duty).collect();
-        if findings.is_empty() {
+        if !report
+            .findings
+            .counts()
+            .by_duty_status
+            .keys()
+            .any(|(d, _)| d == duty)
+        {
             continue;
         }
-        findings.sort_by(|a, b| {
-            a.status
-                .cmp(&b.status)
-                .then(b.severity.cmp(&a.severity))
-                .then(a.rule_id.cmp(&b.rule_id))
-        });
+        // Worst first; the store is in rule order, which the stable sort keeps.
+        let findings = report.findings.sorted_by(
+            |f| f.duty == *duty,
+            |f| (f.status, std::cmp::Reverse(f.severity)),
+        );
         let _ = write!(
             out,
             "<section class=\"duty\" id=\"duty-{}\"><h3>{}</h3>",
             duty.id(),
             escape(duty.title())
         );
-        for finding in &findings {
-            finding_html(&mut out, finding);
+        for finding in findings {
+            finding_html(&mut out, &finding);
         }
         out.push_str("</section>\n");
         w.write_all(out.as_bytes())?;

@@ -23,22 +23,23 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         report.evaluated_at.format("%Y-%m-%dT%H:%M:%S")
     );
     for duty in Duty::ALL {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.duty == duty).collect();
-        if findings.is_empty() {
+        let count = |status| {
+            let counts = &report.findings.counts().by_duty_status;
+            counts.get(&(duty, status)).copied().unwrap_or(0)
+        };
+        let failures = count(Status::Fail);
+        let skipped = count(Status::Unknown) + count(Status::Waived);
+        let tests = failures + skipped + count(Status::Pass);
+        if tests == 0 {
             continue;
         }
-        let failures = findings.iter().filter(|f| f.status == Status::Fail).count();
-        let skipped = findings
-            .iter()
-            .filter(|f| matches!(f.status, Status::Unknown | Status::Waived))
-            .count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
             escape(duty.title()),
-            findings.len()
+            tests
         );
-        for finding in findings {
+        for finding in report.findings.iter().filter(|f| f.duty == duty) {
             let region = finding
                 .region
                 .as_deref()

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use posture_rules::{Finding, Status};
+use posture_rules::Status;
 
 use super::inert::visible;
 use super::Report;
@@ -86,14 +86,11 @@ pub fn write(
                 duty.rules, duty.fail, duty.unknown, duty.pass
             ))
         );
-        // One duty's findings in memory at a time.
-        let mut shown: Vec<Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.duty == duty.duty && (show_passing || f.status != Status::Pass))
-            .collect();
         // Worst first: failing by severity, then unknown, waived, passing.
-        shown.sort_by(|a, b| a.status.cmp(&b.status).then(b.severity.cmp(&a.severity)));
+        let shown = report.findings.sorted_by(
+            |f| f.duty == duty.duty && (show_passing || f.status != Status::Pass),
+            |f| (f.status, std::cmp::Reverse(f.severity)),
+        );
         for finding in shown {
             let region = finding
                 .region
