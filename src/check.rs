@@ -152,17 +152,29 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
 }
 
 fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
-    /// Only the version, read first so that an old or foreign file gets a clear message
-    /// rather than a confusing field error. The rest of the file is skipped unallocated.
-    #[derive(serde::Deserialize)]
-    struct Version {
-        schema_version: Option<serde_json::Value>,
-    }
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
-    let version: Version = serde_json::from_slice(&bytes)
-        .with_context(|| format!("snapshot {} is not valid JSON", path.display()))?;
-    match version.schema_version.as_ref().and_then(|v| v.as_u64()) {
+    let open = || {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot read snapshot {}", path.display()))?;
+        anyhow::Ok(std::io::BufReader::with_capacity(1 << 20, file))
+    };
+    // Straight from the file into the model: neither the file's text nor a JSON tree of it
+    // is held beside the snapshot.
+    let parsed = serde_json::from_reader::<_, Snapshot>(open()?);
+    let version = match &parsed {
+        Ok(snapshot) => Some(u64::from(snapshot.schema_version)),
+        // Only the version, so that an old or foreign file gets a clear message rather
+        // than a field error. The rest of the file is skipped unallocated.
+        Err(_) => {
+            #[derive(serde::Deserialize)]
+            struct Version {
+                schema_version: Option<serde_json::Value>,
+            }
+            let version: Version = serde_json::from_reader(open()?)
+                .with_context(|| format!("snapshot {} is not valid JSON", path.display()))?;
+            version.schema_version.as_ref().and_then(|v| v.as_u64())
+        }
+    };
+    match version {
         Some(version) if version == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
         Some(version) => bail!(
             "snapshot {} has schema version {version}; this posture reads version {SNAPSHOT_SCHEMA_VERSION}",
@@ -170,10 +182,7 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
         ),
         None => bail!("{} is not a posture snapshot (no `schema_version`)", path.display()),
     }
-    // Straight into the model: no intermediate JSON tree, whose size is several times the
-    // file's.
-    serde_json::from_slice(&bytes)
-        .with_context(|| format!("snapshot {} is malformed", path.display()))
+    parsed.with_context(|| format!("snapshot {} is malformed", path.display()))
 }
 
 pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> {

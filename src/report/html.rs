@@ -247,6 +247,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         );
         for finding in findings {
             finding_html(&mut out, &finding);
+            super::flush_when_full(&mut out, w)?;
         }
         out.push_str("</section>\n");
         w.write_all(out.as_bytes())?;

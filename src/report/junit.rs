@@ -40,6 +40,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
             tests
         );
         for finding in report.findings.iter().filter(|f| f.duty == duty) {
+            super::flush_when_full(&mut out, w)?;
             let region = finding
                 .region
                 .as_deref()

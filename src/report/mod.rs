@@ -51,6 +51,16 @@ where
     }
 }
 
+/// Moves a format's text buffer to its writer once it holds a mebibyte, so that a large
+/// section never sits whole in memory.
+pub fn flush_when_full(buffer: &mut String, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if buffer.len() >= 1 << 20 {
+        out.write_all(buffer.as_bytes())?;
+        buffer.clear();
+    }
+    Ok(())
+}
+
 /// Writes `value` as pretty JSON and a final newline, straight to `out`.
 pub fn write_json(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, value)?;

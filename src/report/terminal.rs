@@ -92,6 +92,7 @@ pub fn write(
             |f| (f.status, std::cmp::Reverse(f.severity)),
         );
         for finding in shown {
+            super::flush_when_full(&mut out, w)?;
             let region = finding
                 .region
                 .as_deref()
