@@ -462,3 +462,75 @@ fn colour_follows_the_terminal_and_no_color() {
         &plain[..plain.len().min(300)]
     );
 }
+
+/// The example with its security groups copied `copies` times under new ids: a snapshot
+/// whose reports take a while to write.
+fn large_snapshot(dir: &Path, copies: usize) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(example()).unwrap();
+    let mut snapshot: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for region in snapshot["ec2"].as_array_mut().unwrap() {
+        let groups = region["security_groups"]["collected"]
+            .as_array_mut()
+            .unwrap();
+        let originals = groups.clone();
+        for copy in 1..copies {
+            for group in &originals {
+                let mut group = group.clone();
+                group["id"] = format!("{}-{copy}", group["id"].as_str().unwrap()).into();
+                groups.push(group);
+            }
+        }
+    }
+    let path = dir.join("large.json");
+    std::fs::write(&path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn an_interrupt_while_writing_keeps_the_old_reports_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = large_snapshot(dir.path(), 3000);
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    for name in ["posture.html", "posture.csv"] {
+        std::fs::write(reports.join(name), "old").unwrap();
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_posture"))
+        .args(["check", "-q", "--snapshot", snapshot.to_str().unwrap()])
+        .args(["--format", "csv", "--format", "html", "--output"])
+        .arg(&reports)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt as soon as the first temporary file exists.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let temporary =
+        |entry: &std::fs::DirEntry| entry.file_name().to_string_lossy().starts_with(".posture-");
+    while !std::fs::read_dir(&reports)
+        .unwrap()
+        .flatten()
+        .any(|e| temporary(&e))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary file appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    let mut left: Vec<String> = std::fs::read_dir(&reports)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["posture.csv", "posture.html"]);
+    for name in left {
+        assert_eq!(std::fs::read_to_string(reports.join(name)).unwrap(), "old");
+    }
+}
