@@ -18,7 +18,9 @@ pub const SNAPSHOT_SCHEMA_VERSION: u32 = 2;
 #[serde(rename_all = "snake_case")]
 pub enum Observed<T> {
     Collected(T),
-    Gap(Gap),
+    /// Boxed: most values are small (a flag, a setting), and a gap inline would make
+    /// every one of them as large as six strings.
+    Gap(Box<Gap>),
 }
 
 impl<T> Observed<T> {

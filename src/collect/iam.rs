@@ -224,19 +224,19 @@ async fn credential_report(
         Observed::Gap(gap) => return Observed::Gap(gap),
     };
     let Some(content) = content else {
-        return Observed::Gap(tracker.record(gap(
+        return Observed::Gap(Box::new(tracker.record(gap(
             &call("GetCredentialReport"),
             "EmptyReport",
             "the credential report has no content",
-        )));
+        ))));
     };
     match credential_report::parse(content.as_ref()) {
         Ok(rows) => Observed::Collected(rows),
-        Err(message) => Observed::Gap(tracker.record(gap(
+        Err(message) => Observed::Gap(Box::new(tracker.record(gap(
             &call("GetCredentialReport"),
             "MalformedReport",
             format!("the credential report could not be parsed: {message}"),
-        ))),
+        )))),
     }
 }
 

@@ -82,7 +82,7 @@ impl Tracker {
         self.progress.inc(1);
         match result {
             Ok(value) => Observed::Collected(value),
-            Err(error) => Observed::Gap(self.record(gap_from_sdk_error(&call, &error))),
+            Err(error) => Observed::Gap(Box::new(self.record(gap_from_sdk_error(&call, &error)))),
         }
     }
 

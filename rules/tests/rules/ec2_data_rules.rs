@@ -23,7 +23,11 @@ fn account() -> posture_rules::Snapshot {
         ebs_snapshot(
             "snap-permission-unreadable",
             true,
-            Observed::Gap(gap("ec2", Some("us-east-1"), "DescribeSnapshotAttribute")),
+            Observed::Gap(Box::new(gap(
+                "ec2",
+                Some("us-east-1"),
+                "DescribeSnapshotAttribute",
+            ))),
         ),
     ]);
     east.images = Observed::Collected(vec![
@@ -40,12 +44,15 @@ fn account() -> posture_rules::Snapshot {
     ]);
     east.ebs_encryption_by_default = Observed::Collected(false);
     let mut west = region("eu-west-1");
-    west.snapshots = Observed::Gap(gap("ec2", Some("eu-west-1"), "DescribeSnapshots"));
-    west.images = Observed::Gap(gap("ec2", Some("eu-west-1"), "DescribeImages"));
+    west.snapshots = Observed::Gap(Box::new(gap("ec2", Some("eu-west-1"), "DescribeSnapshots")));
+    west.images = Observed::Gap(Box::new(gap("ec2", Some("eu-west-1"), "DescribeImages")));
     west.ebs_encryption_by_default = Observed::Collected(true);
     let mut south = region("sa-east-1");
-    south.ebs_encryption_by_default =
-        Observed::Gap(gap("ec2", Some("sa-east-1"), "GetEbsEncryptionByDefault"));
+    south.ebs_encryption_by_default = Observed::Gap(Box::new(gap(
+        "ec2",
+        Some("sa-east-1"),
+        "GetEbsEncryptionByDefault",
+    )));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![east, west, south];
     snapshot

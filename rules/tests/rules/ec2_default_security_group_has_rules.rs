@@ -29,8 +29,11 @@ fn default_groups() {
     region.network_interfaces =
         Observed::Collected(vec![interface("eni-1", "sg-default-as-created", None)]);
     let mut unreadable = crate::fixtures::region("eu-west-1");
-    unreadable.security_groups =
-        Observed::Gap(gap("ec2", Some("eu-west-1"), "DescribeSecurityGroups"));
+    unreadable.security_groups = Observed::Gap(Box::new(gap(
+        "ec2",
+        Some("eu-west-1"),
+        "DescribeSecurityGroups",
+    )));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region, unreadable];
     insta::assert_snapshot!(run(&RULE, &snapshot));

@@ -19,7 +19,7 @@ fn encrypted_and_plain_volumes() {
     let mut region = region("us-east-1");
     region.volumes = Observed::Collected(vec![volume("vol-plain", false), volume("vol-kms", true)]);
     let mut gap_region = crate::fixtures::region("eu-west-1");
-    gap_region.volumes = Observed::Gap(gap("ec2", Some("eu-west-1"), "DescribeVolumes"));
+    gap_region.volumes = Observed::Gap(Box::new(gap("ec2", Some("eu-west-1"), "DescribeVolumes")));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region, gap_region];
     insta::assert_snapshot!(run(&RULE, &snapshot));

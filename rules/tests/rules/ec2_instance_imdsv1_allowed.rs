@@ -41,7 +41,8 @@ fn imds_versions() {
         no_metadata,
     ]);
     let mut gap_region = crate::fixtures::region("us-east-1");
-    gap_region.instances = Observed::Gap(gap("ec2", Some("us-east-1"), "DescribeInstances"));
+    gap_region.instances =
+        Observed::Gap(Box::new(gap("ec2", Some("us-east-1"), "DescribeInstances")));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region, gap_region];
     insta::assert_snapshot!(run(&RULE, &snapshot));

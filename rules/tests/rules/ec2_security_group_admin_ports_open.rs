@@ -78,8 +78,11 @@ fn unknown_exposure_keeps_the_base_severity() {
         "sg-ssh-world",
         vec![permission("tcp", Some((22, 22)), &["0.0.0.0/0"], &[])],
     )]);
-    region.network_interfaces =
-        Observed::Gap(gap("ec2", Some("us-east-1"), "DescribeNetworkInterfaces"));
+    region.network_interfaces = Observed::Gap(Box::new(gap(
+        "ec2",
+        Some("us-east-1"),
+        "DescribeNetworkInterfaces",
+    )));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region];
     insta::assert_snapshot!(run(&RULE, &snapshot));
@@ -88,7 +91,11 @@ fn unknown_exposure_keeps_the_base_severity() {
 #[test]
 fn a_region_whose_groups_could_not_be_read_is_unknown() {
     let mut region = region("us-east-1");
-    region.security_groups = Observed::Gap(gap("ec2", Some("us-east-1"), "DescribeSecurityGroups"));
+    region.security_groups = Observed::Gap(Box::new(gap(
+        "ec2",
+        Some("us-east-1"),
+        "DescribeSecurityGroups",
+    )));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region];
     let findings = run(&RULE, &snapshot);

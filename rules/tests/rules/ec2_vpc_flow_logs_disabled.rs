@@ -35,7 +35,8 @@ fn vpcs_and_their_flow_logs() {
     ]);
     let mut unreadable = crate::fixtures::region("eu-west-1");
     unreadable.vpcs = Observed::Collected(vec![vpc("vpc-eu")]);
-    unreadable.flow_logs = Observed::Gap(gap("ec2", Some("eu-west-1"), "DescribeFlowLogs"));
+    unreadable.flow_logs =
+        Observed::Gap(Box::new(gap("ec2", Some("eu-west-1"), "DescribeFlowLogs")));
     let mut snapshot = snapshot();
     snapshot.ec2 = vec![region, unreadable];
     insta::assert_snapshot!(run(&RULE, &snapshot));

@@ -114,7 +114,8 @@ fn users_in_the_credential_report() {
 #[test]
 fn an_unreadable_report_is_unknown_for_every_user_rule() {
     let mut account = snapshot();
-    account.iam.credential_report = Observed::Gap(gap("iam", None, "GetCredentialReport"));
+    account.iam.credential_report =
+        Observed::Gap(Box::new(gap("iam", None, "GetCredentialReport")));
     for rule in [
         &iam_user_console_without_mfa::RULE,
         &iam_credentials_unused::RULE,
@@ -139,11 +140,11 @@ fn root_user() {
             Some(values) => {
                 Observed::Collected(values.iter().map(|(k, v)| (k.to_string(), *v)).collect())
             }
-            None => Observed::Gap(gap("iam", None, "GetAccountSummary")),
+            None => Observed::Gap(Box::new(gap("iam", None, "GetAccountSummary"))),
         };
         account.iam.credential_report = match rows {
             Some(rows) => Observed::Collected(rows),
-            None => Observed::Gap(gap("iam", None, "GetCredentialReport")),
+            None => Observed::Gap(Box::new(gap("iam", None, "GetCredentialReport"))),
         };
         account.iam.virtual_mfa_devices = Observed::Collected(devices);
         [

@@ -35,7 +35,11 @@ fn password_policies() {
     );
     insta::assert_snapshot!(
         "not_readable",
-        check(Observed::Gap(gap("iam", None, "GetAccountPasswordPolicy")))
+        check(Observed::Gap(Box::new(gap(
+            "iam",
+            None,
+            "GetAccountPasswordPolicy"
+        ))))
     );
 }
 

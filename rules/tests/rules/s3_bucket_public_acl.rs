@@ -38,10 +38,13 @@ fn acl_grants() {
     neutralised.public_access_block = Observed::Collected(Some(ignoring()));
     let mut bpa_unreadable =
         with_grants("public-read-bpa-unreadable", vec![grant(ALL_USERS, "READ")]);
-    bpa_unreadable.public_access_block =
-        Observed::Gap(gap("s3", Some("us-east-1"), "GetPublicAccessBlock"));
+    bpa_unreadable.public_access_block = Observed::Gap(Box::new(gap(
+        "s3",
+        Some("us-east-1"),
+        "GetPublicAccessBlock",
+    )));
     let mut acl_unreadable = bucket("acl-unreadable");
-    acl_unreadable.acl = Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketAcl"));
+    acl_unreadable.acl = Observed::Gap(Box::new(gap("s3", Some("us-east-1"), "GetBucketAcl")));
     let snapshot = with_buckets(vec![
         bucket("private"),
         with_grants("public-read", vec![grant(ALL_USERS, "READ")]),
@@ -69,6 +72,6 @@ fn account_level_ignore_public_acls_neutralises_grants() {
 #[test]
 fn buckets_not_listed_is_unknown() {
     let mut snapshot = with_buckets(vec![]);
-    snapshot.s3.buckets = Observed::Gap(gap("s3", None, "ListBuckets"));
+    snapshot.s3.buckets = Observed::Gap(Box::new(gap("s3", None, "ListBuckets")));
     insta::assert_snapshot!(run(&RULE, &snapshot));
 }

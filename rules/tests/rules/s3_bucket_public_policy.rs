@@ -38,8 +38,11 @@ fn what_makes_a_policy_public() {
     let mut neutralised = with_policy("public-but-restricted-by-bpa", &allow_all(""));
     neutralised.public_access_block = Observed::Collected(Some(restricting()));
     let mut bpa_unreadable = with_policy("public-bpa-unreadable", &allow_all(""));
-    bpa_unreadable.public_access_block =
-        Observed::Gap(gap("s3", Some("us-east-1"), "GetPublicAccessBlock"));
+    bpa_unreadable.public_access_block = Observed::Gap(Box::new(gap(
+        "s3",
+        Some("us-east-1"),
+        "GetPublicAccessBlock",
+    )));
     let snapshot = with_buckets(vec![
         bucket("no-policy"),
         with_policy("public-read", &allow_all("")),

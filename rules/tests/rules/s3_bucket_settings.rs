@@ -35,8 +35,11 @@ fn bucket_public_access_block() {
             }),
             bucket("none"),
             with("unreadable", |b| {
-                b.public_access_block =
-                    Observed::Gap(gap("s3", Some("us-east-1"), "GetPublicAccessBlock"))
+                b.public_access_block = Observed::Gap(Box::new(gap(
+                    "s3",
+                    Some("us-east-1"),
+                    "GetPublicAccessBlock",
+                )))
             }),
         ]
     };
@@ -45,7 +48,7 @@ fn bucket_public_access_block() {
     account_on.s3.account_public_access_block = Observed::Collected(Some(block(true)));
     let mut account_unreadable = with_buckets(buckets());
     account_unreadable.s3.account_public_access_block =
-        Observed::Gap(gap("s3control", None, "GetPublicAccessBlock"));
+        Observed::Gap(Box::new(gap("s3control", None, "GetPublicAccessBlock")));
     let rule = &s3_bucket_public_access_block_off::RULE;
     insta::assert_snapshot!("account_off", run(rule, &account_off));
     insta::assert_snapshot!("account_on", run(rule, &account_on));
@@ -64,11 +67,11 @@ fn account_public_access_block() {
         render(Observed::Collected(None)),
         render(Observed::Collected(Some(block(false)))),
         render(Observed::Collected(Some(block(true)))),
-        render(Observed::Gap(gap(
+        render(Observed::Gap(Box::new(gap(
             "s3control",
             None,
             "GetPublicAccessBlock",
-        ))),
+        )))),
     ]
     .join("\n");
     insta::assert_snapshot!(text);
@@ -105,11 +108,23 @@ fn acls_versioning_mfa_delete_logging_encryption() {
             b.encryption = Observed::Collected(None);
         }),
         with("unreadable", |b| {
-            b.object_ownership =
-                Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketOwnershipControls"));
-            b.versioning = Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketVersioning"));
-            b.logging_target = Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketLogging"));
-            b.encryption = Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketEncryption"));
+            b.object_ownership = Observed::Gap(Box::new(gap(
+                "s3",
+                Some("us-east-1"),
+                "GetBucketOwnershipControls",
+            )));
+            b.versioning = Observed::Gap(Box::new(gap(
+                "s3",
+                Some("us-east-1"),
+                "GetBucketVersioning",
+            )));
+            b.logging_target =
+                Observed::Gap(Box::new(gap("s3", Some("us-east-1"), "GetBucketLogging")));
+            b.encryption = Observed::Gap(Box::new(gap(
+                "s3",
+                Some("us-east-1"),
+                "GetBucketEncryption",
+            )));
         }),
     ]);
     for rule in [

@@ -27,7 +27,7 @@ const PERCENT_ENCODED_FULL_DENY: &str = "%7B%22Statement%22%3A%5B%7B%22Effect%22
 #[test]
 fn tls_deny_statements() {
     let mut unreadable = bucket("policy-unreadable");
-    unreadable.policy = Observed::Gap(gap("s3", Some("us-east-1"), "GetBucketPolicy"));
+    unreadable.policy = Observed::Gap(Box::new(gap("s3", Some("us-east-1"), "GetBucketPolicy")));
     let snapshot = with_buckets(vec![
         bucket("no-policy"),
         with_policy("full-deny", FULL_DENY),
