@@ -13,6 +13,7 @@ use posture_rules::{Duty, Rule, Severity};
 
 use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
 use crate::findings::Findings;
+use crate::output::Destination;
 use crate::report::{self, Report};
 use crate::{collect, config, emit_with, exit, find_rule, output, waivers};
 
@@ -41,9 +42,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     if formats.is_empty() {
         formats.push(ReportFormat::Terminal);
     }
-    if formats.len() > 1 && args.output.is_none() {
-        bail!("several formats need --output DIR to write them into");
-    }
+    let destination = output::Destination::plan(args.output.as_deref(), formats.len())?;
 
     let snapshot = match &args.snapshot {
         Some(path) => load_snapshot(path)?,
@@ -109,27 +108,44 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         let to_terminal = std::io::stdout().is_terminal();
         emit_with(|out| write(format, to_terminal, out))
     };
-    match (&args.output, formats.as_slice()) {
-        (None, [format]) => to_stdout(*format)?,
-        (Some(path), [format]) if !path.is_dir() => output::write_all_atomically(vec![(
-            path.clone(),
-            Box::new(|out: &mut dyn std::io::Write| write(*format, false, out)),
-        )])?,
-        (None, _) => unreachable!("checked before collecting"),
-        (Some(dir), formats) => {
+    let written = |path: &Path| {
+        if !quiet {
+            let findings = report.findings.len();
+            eprintln!("posture: wrote {} ({findings} findings)", path.display());
+        }
+    };
+    match (&destination, formats.as_slice()) {
+        (Destination::Stdout, [format]) => to_stdout(*format)?,
+        (Destination::Stdout, _) => unreachable!("several formats need a directory (planned)"),
+        (Destination::File(path), [format]) => {
+            output::write_all_atomically(vec![(
+                path.clone(),
+                Box::new(|out: &mut dyn std::io::Write| write(*format, false, out)),
+            )])?;
+            written(path);
+        }
+        (Destination::File(_), _) => unreachable!("one file is for one format (planned)"),
+        (Destination::Directory(dir), formats) => {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create directory {}", dir.display()))?;
             // All files of this run replace those of the last one together, or none does.
+            let paths: Vec<std::path::PathBuf> = formats
+                .iter()
+                .filter(|format| **format != ReportFormat::Terminal)
+                .map(|format| dir.join(format.file_name()))
+                .collect();
             let files: Vec<(std::path::PathBuf, output::Content)> = formats
                 .iter()
                 .filter(|format| **format != ReportFormat::Terminal)
-                .map(|&format| {
+                .zip(&paths)
+                .map(|(&format, path)| {
                     let content: output::Content =
                         Box::new(move |out: &mut dyn std::io::Write| write(format, false, out));
-                    (dir.join(format.file_name()), content)
+                    (path.clone(), content)
                 })
                 .collect();
             output::write_all_atomically(files)?;
+            paths.iter().for_each(|path| written(path));
             if formats.contains(&ReportFormat::Terminal) {
                 to_stdout(ReportFormat::Terminal)?;
             }

@@ -50,11 +50,15 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => check::check(args, cli.quiet, cli.verbose),
         Command::Collect(args) => {
+            let destination = output::Destination::plan(Some(&args.output), 1)?;
             let snapshot = check::collect_snapshot(&args.aws, cli.quiet)?;
-            output::write_all_atomically(vec![(
-                args.output.clone(),
-                Box::new(|out: &mut dyn std::io::Write| report::write_json(out, &snapshot)),
-            )])?;
+            let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
+            match destination {
+                output::Destination::File(path) => {
+                    output::write_all_atomically(vec![(path, Box::new(content))])?
+                }
+                _ => emit_with(content)?,
+            }
             if !cli.quiet {
                 eprintln!(
                     "posture: wrote {} ({} region(s), {} failed call(s))",
@@ -85,15 +89,18 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(args) => {
             let fail_on = Severity::from_id(&args.fail_on)
                 .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+            let destination = output::Destination::plan(args.output.as_deref(), 1)?;
             let diff = diff::diff(&args.old, &args.new)?;
             let text = match args.format {
                 DiffFormat::Terminal => diff.terminal(),
                 DiffFormat::Json => diff.json(),
                 DiffFormat::Markdown => diff.markdown(),
             };
-            match &args.output {
-                Some(path) => output::write_atomically(path, text.as_bytes())?,
-                None => emit(&text)?,
+            match destination {
+                output::Destination::File(path) => {
+                    output::write_atomically(&path, text.as_bytes())?
+                }
+                _ => emit(&text)?,
             }
             Ok(if diff.regresses_at(fail_on) {
                 exit::FINDINGS

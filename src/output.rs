@@ -204,3 +204,65 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
+
+/// Where a command's report goes, decided (and checked) before any slow work, so that a
+/// mistake in `--output` costs nothing.
+#[derive(Debug, PartialEq)]
+pub enum Destination {
+    /// Standard output: no `--output`, or `--output -`.
+    Stdout,
+    /// One file, replaced atomically.
+    File(PathBuf),
+    /// A directory that receives one file per format.
+    Directory(PathBuf),
+}
+
+impl Destination {
+    /// Checks `--output` for `formats` report files: a file for one, a directory for
+    /// several; the directory that will hold them must exist and take a new file.
+    pub fn plan(output: Option<&Path>, files: usize) -> anyhow::Result<Destination> {
+        let destination = match output {
+            None if files > 1 => {
+                anyhow::bail!("several formats need --output DIR to write them into")
+            }
+            Some(path) if path == Path::new("-") && files > 1 => {
+                anyhow::bail!("several formats cannot share standard output; give --output DIR")
+            }
+            None => return Ok(Destination::Stdout),
+            Some(path) if path == Path::new("-") => return Ok(Destination::Stdout),
+            Some(path) if files > 1 => {
+                if path.exists() && !path.is_dir() {
+                    anyhow::bail!(
+                        "--output {}: is a file; several formats need a directory",
+                        path.display()
+                    );
+                }
+                Destination::Directory(path.to_path_buf())
+            }
+            Some(path) => {
+                if path.is_dir() {
+                    anyhow::bail!(
+                        "--output {}: is a directory; with one format, name the file to write",
+                        path.display()
+                    );
+                }
+                Destination::File(path.to_path_buf())
+            }
+        };
+        let parent = match &destination {
+            Destination::Directory(dir) if dir.is_dir() => dir.as_path(),
+            Destination::Directory(dir) | Destination::File(dir) => directory_of(dir),
+            Destination::Stdout => unreachable!("returned above"),
+        };
+        if !parent.is_dir() {
+            anyhow::bail!("--output: directory {} does not exist", parent.display());
+        }
+        // Proof that a file can be created there; removed at once.
+        tempfile::Builder::new()
+            .prefix(".posture-")
+            .suffix(".tmp")
+            .tempfile_in(parent)
+            .with_context(|| format!("--output: cannot write in {}", parent.display()))?;
+        Ok(destination)
+    }
+}

@@ -534,3 +534,72 @@ fn an_interrupt_while_writing_keeps_the_old_reports_and_leaves_no_temporary_file
         assert_eq!(std::fs::read_to_string(reports.join(name)).unwrap(), "old");
     }
 }
+
+#[test]
+fn output_mistakes_fail_before_any_work_and_dash_means_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing_file = dir.path().join("report.json");
+    std::fs::write(&existing_file, "old").unwrap();
+    let path = |p: &Path| p.to_str().unwrap().to_string();
+    let missing = path(&dir.path().join("missing-dir/x.json"));
+    let (a_dir, a_file) = (path(dir.path()), path(&existing_file));
+    // A snapshot that does not exist: the output is checked before it is even read.
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--format", "json", "-o", &missing],
+            "missing-dir does not exist",
+        ),
+        (
+            &["--format", "json", "-o", &a_dir],
+            "is a directory; with one format",
+        ),
+        (
+            &["--format", "json", "--format", "csv", "-o", &a_file],
+            "is a file; several",
+        ),
+        (
+            &["--format", "json", "--format", "csv", "-o", "-"],
+            "cannot share standard output",
+        ),
+    ];
+    for (args, expected) in cases {
+        let all = [&["check", "--snapshot", "no-such-snapshot.json"][..], args].concat();
+        let output = posture(&all, &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+    assert_eq!(std::fs::read_to_string(&existing_file).unwrap(), "old");
+
+    let to_stdout = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--format",
+            "json",
+            "-o",
+            "-",
+        ],
+        &[],
+    );
+    assert_eq!(json_report(&to_stdout)["schema"], "posture.report/v1");
+    assert!(!dir.path().join("-").exists() && !Path::new("-").exists());
+
+    let written = posture(
+        &[
+            "check",
+            "--snapshot",
+            &example(),
+            "--format",
+            "json",
+            "-o",
+            &a_file,
+        ],
+        &[],
+    );
+    let message = stderr(&written);
+    let line = format!("posture: wrote {a_file} (");
+    assert!(message.lines().any(|l| l.starts_with(&line)), "{message}");
+}
