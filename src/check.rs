@@ -96,8 +96,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             ReportFormat::Html => report::html::write(&report, out),
             ReportFormat::Markdown => out.write_all(report::markdown::render(&report).as_bytes()),
             ReportFormat::Terminal => {
-                let color =
-                    to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+                let color = args.color.colors(to_terminal);
                 let style = report::terminal::Style { color };
                 report::terminal::write(&report, style, verbose, out)
             }

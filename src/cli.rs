@@ -80,6 +80,30 @@ fn seconds(text: &str) -> Result<f64, String> {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output going to a terminal (`to_terminal`) or not. NO_COLOR
+    /// (no-color.org) wins over CLICOLOR_FORCE; an explicit choice wins over both.
+    pub fn colors(self, to_terminal: bool) -> bool {
+        let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto if set("NO_COLOR") => false,
+            ColorChoice::Auto if set("CLICOLOR_FORCE") => {
+                std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            }
+            ColorChoice::Auto => to_terminal,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Human-readable, grouped by duty.
     Terminal,
@@ -144,6 +168,10 @@ pub struct CheckArgs {
     /// Do not run this rule; repeat for several.
     #[arg(long = "exclude-rule", value_name = "RULE")]
     pub excluded_rules: Vec<String>,
+    /// Colour in the terminal report: `auto` colours a terminal unless NO_COLOR is set
+    /// (or any output when CLICOLOR_FORCE is set and not 0).
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
     /// Run only the rules of this duty; repeat for several.
     #[arg(long = "duty", value_name = "DUTY", value_parser = [
         "customer-data", "identity-and-access-management", "temporary-credentials",

@@ -463,6 +463,26 @@ fn colour_follows_the_terminal_and_no_color() {
     );
 }
 
+#[test]
+fn color_can_be_forced_or_refused() {
+    let snapshot = example();
+    let run = |extra: &[&str], env: &[(String, String)]| {
+        let args = [&["check", "--snapshot", &snapshot, "-q"][..], extra].concat();
+        String::from_utf8(posture(&args, env).stdout).unwrap()
+    };
+    let var = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+    // Piped: plain unless forced.
+    assert!(!run(&[], &[]).contains('\x1b'));
+    assert!(run(&["--color", "always"], &[]).contains("\x1b[1;31mFAIL"));
+    assert!(run(&[], &var("CLICOLOR_FORCE", "1")).contains("\x1b[1;31mFAIL"));
+    assert!(!run(&[], &var("CLICOLOR_FORCE", "0")).contains('\x1b'));
+    // NO_COLOR wins over CLICOLOR_FORCE; an explicit flag wins over both.
+    let both = [var("NO_COLOR", "1"), var("CLICOLOR_FORCE", "1")].concat();
+    assert!(!run(&[], &both).contains('\x1b'));
+    assert!(run(&["--color", "always"], &both).contains('\x1b'));
+    assert!(!run(&["--color", "never"], &var("CLICOLOR_FORCE", "1")).contains('\x1b'));
+}
+
 /// The example with its security groups copied `copies` times under new ids: a snapshot
 /// whose reports take a while to write.
 fn large_snapshot(dir: &Path, copies: usize) -> std::path::PathBuf {
