@@ -578,6 +578,19 @@ async fn no_credentials_is_a_fatal_error_with_one_line_cause() {
     assert!(message.contains("credentials"), "{message}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_region_is_an_error_naming_the_nearest() {
+    let moto = Moto::start();
+    let output = posture(&["check", "--region", "us-est-1"], &moto.posture_env());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert_eq!(message.trim().lines().count(), 1, "{message}");
+    assert!(
+        message.contains("unknown region `us-est-1`; did you mean `us-east-1`?"),
+        "{message}"
+    );
+}
+
 /// Creates a user with the given policy and returns its access key pair.
 async fn user_with_policy(moto: &Moto, name: &str, policy: &str) -> (String, String) {
     let iam = moto.iam();

@@ -15,6 +15,51 @@ use super::{to_utc, Call, Tracker};
 /// How many snapshot attribute calls run at once in one region.
 const SNAPSHOT_ATTRIBUTE_CONCURRENCY: usize = 16;
 
+/// The requested regions, checked against every region of the partition
+/// (ec2:DescribeRegions with all regions): one that does not exist is an error, naming the
+/// nearest that does; one the account has not opted into is left out with a gap that says
+/// so. If the list cannot be read, the regions are used as given and the gap says why.
+pub async fn requested_regions(
+    config: &SdkConfig,
+    requested: Vec<String>,
+    tracker: &Tracker,
+) -> anyhow::Result<Vec<String>> {
+    let client = Client::new(config);
+    let result = client.describe_regions().all_regions(true).send().await;
+    let Observed::Collected(output) =
+        tracker.observe(Call::new("ec2", None, "DescribeRegions"), result)
+    else {
+        return Ok(requested);
+    };
+    let known: Vec<(String, bool)> = output
+        .regions
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| {
+            let enabled = r.opt_in_status.as_deref() != Some("not-opted-in");
+            Some((r.region_name?, enabled))
+        })
+        .collect();
+    let mut regions = Vec::new();
+    for region in requested {
+        match known.iter().find(|(name, _)| *name == region) {
+            Some((_, true)) => regions.push(region),
+            Some((_, false)) => {
+                let call = Call::new("ec2", Some(&region), "DescribeRegions");
+                let message = "the account has not opted in to this region: nothing in it was read";
+                tracker.record(super::gap(&call, "RegionNotEnabled", message));
+            }
+            None => {
+                let names = known.iter().map(|(name, _)| name.as_str());
+                let hint = crate::suggest::closest(&region, names)
+                    .map_or(String::new(), |near| format!("; did you mean `{near}`?"));
+                anyhow::bail!("unknown region `{region}`{hint}");
+            }
+        }
+    }
+    Ok(regions)
+}
+
 /// The regions enabled for the account (ec2:DescribeRegions without opt-in-not-required
 /// filtering: regions not opted into are left out, as they cannot hold resources). If the
 /// call fails, the scan falls back to the configured region and the gap says so.

@@ -166,7 +166,7 @@ pub async fn collect(
     let account = caller_identity(config, request.first_call_deadline).await?;
     tracker.progress.set_message("discovering regions");
     let regions = match request.regions {
-        Some(regions) => regions,
+        Some(regions) => ec2::requested_regions(config, regions, &tracker).await?,
         None => ec2::enabled_regions(config, &tracker).await,
     };
     let ec2_regions = stream::iter(regions.iter().cloned())

@@ -71,7 +71,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3);
 #[allow(clippy::disallowed_methods)] // This is the one allowed place.
 pub async fn load(
     credentials: &Credentials,
-    region: Option<&str>,
+    fallback_region: Option<&str>,
     timeouts: Timeouts,
     pacer: Arc<Pacer>,
 ) -> SdkConfig {
@@ -85,18 +85,16 @@ pub async fn load(
     if let Some(profile) = &credentials.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(region) = region {
-        loader = loader.region(Region::new(region.to_string()));
-    }
     let mut config = loader
         .http_client(PacedClient::new(https_client(), pacer))
         .load()
         .await;
+    // Global calls (STS, IAM, the region list) go to the configured region (AWS_REGION,
+    // the profile), which exists; only without one, to the first region asked for (so
+    // that a China or GovCloud scan stays in its partition), else to us-east-1.
     if config.region().is_none() {
-        config = config
-            .into_builder()
-            .region(Region::new(FALLBACK_REGION))
-            .build();
+        let fallback = fallback_region.unwrap_or(FALLBACK_REGION).to_string();
+        config = config.into_builder().region(Region::new(fallback)).build();
     }
     if let Some(role_arn) = &credentials.role_arn {
         let mut provider = AssumeRoleProvider::builder(role_arn)
