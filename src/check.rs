@@ -201,6 +201,7 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
 }
 
 pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> {
+    collect::sdk::check_profile(aws.profile.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -232,6 +233,10 @@ pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> 
         let request = collect::Request {
             regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
             first_call_deadline: timeouts.attempt + Duration::from_secs(5),
+            profile: aws
+                .profile
+                .clone()
+                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
         };
         collect::collect(&config, request, &pacer, progress).await
     })

@@ -623,3 +623,60 @@ fn output_mistakes_fail_before_any_work_and_dash_means_standard_output() {
     let line = format!("posture: wrote {a_file} (");
     assert!(message.lines().any(|l| l.starts_with(&line)), "{message}");
 }
+
+#[test]
+fn credential_problems_are_one_line_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile audit]\nregion = eu-west-1\n[profile ci]\n",
+    )
+    .unwrap();
+    let env = |extra: &[(&str, &str)]| {
+        let mut env = vec![
+            (
+                "AWS_CONFIG_FILE".to_string(),
+                config.to_string_lossy().into_owned(),
+            ),
+            // Nothing listens on port 1: no request could succeed anyway.
+            (
+                "AWS_ENDPOINT_URL".to_string(),
+                "http://127.0.0.1:1".to_string(),
+            ),
+            ("AWS_REGION".to_string(), "us-east-1".to_string()),
+        ];
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        env
+    };
+    let cases: [(&[&str], Vec<(String, String)>, &str); 4] = [
+        (
+            &[],
+            env(&[]),
+            "no AWS credentials found: set AWS_PROFILE or --profile",
+        ),
+        (
+            &["--profile", "adit"],
+            env(&[]),
+            "profile `adit` is not defined in the AWS config or credentials file; \
+             did you mean `audit`? (profiles: audit, ci)",
+        ),
+        (
+            &[],
+            env(&[("AWS_PROFILE", "nope")]),
+            "profile `nope` is not defined",
+        ),
+        (
+            &["--profile", "audit"],
+            env(&[]),
+            "profile `audit` gives no credentials",
+        ),
+    ];
+    for (args, env, expected) in cases {
+        let output = posture(&[&["check"][..], args].concat(), &env);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
+        assert!(message.contains(expected), "{args:?}: {message}");
+    }
+}

@@ -33,6 +33,8 @@ pub struct Request {
     /// The first call's time limit, retries included: an endpoint that does not answer it
     /// ends the run rather than turning every later call into a timeout.
     pub first_call_deadline: std::time::Duration,
+    /// The named profile in use (`--profile` or `AWS_PROFILE`), for error messages.
+    pub profile: Option<String>,
 }
 
 /// Shared by every collector task: the gaps found so far and the progress display.
@@ -163,7 +165,7 @@ pub async fn collect(
     progress: ProgressBar,
 ) -> anyhow::Result<Snapshot> {
     let tracker = Tracker::new(progress);
-    let account = caller_identity(config, request.first_call_deadline).await?;
+    let account = caller_identity(config, &request).await?;
     tracker.progress.set_message("discovering regions");
     let regions = match request.regions {
         Some(regions) => ec2::requested_regions(config, regions, &tracker).await?,
@@ -208,17 +210,14 @@ pub async fn collect(
 
 /// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means
 /// there are no usable credentials or no reachable endpoint.
-async fn caller_identity(
-    config: &SdkConfig,
-    deadline: std::time::Duration,
-) -> anyhow::Result<Account> {
+async fn caller_identity(config: &SdkConfig, request: &Request) -> anyhow::Result<Account> {
     let sts = aws_sdk_sts::Client::new(config);
     let timeouts = config
         .timeout_config()
         .cloned()
         .unwrap_or_else(TimeoutConfig::disabled)
         .to_builder()
-        .operation_timeout(deadline)
+        .operation_timeout(request.first_call_deadline)
         .build();
     let identity = sts
         .get_caller_identity()
@@ -226,7 +225,7 @@ async fn caller_identity(
         .config_override(aws_sdk_sts::config::Builder::default().timeout_config(timeouts))
         .send()
         .await
-        .map_err(|e| first_call_error(config, &e))?;
+        .map_err(|e| first_call_error(config, request.profile.as_deref(), &e))?;
     let (Some(account_id), Some(arn)) = (identity.account, identity.arn) else {
         bail!("sts:GetCallerIdentity returned no account id");
     };
@@ -240,10 +239,14 @@ async fn caller_identity(
 }
 
 /// Why the first call failed, saying whether the endpoint or the credentials are at fault.
-fn first_call_error<E, R>(config: &SdkConfig, error: &SdkError<E, R>) -> anyhow::Error
+fn first_call_error<E, R>(
+    config: &SdkConfig,
+    profile: Option<&str>,
+    error: &SdkError<E, R>,
+) -> anyhow::Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     const CALL: &str = "sts:GetCallerIdentity";
     let cause = one_line_cause(error);
@@ -252,6 +255,9 @@ where
         SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
         _ => false,
     };
+    if let Some(problem) = credentials_problem(error, profile) {
+        return problem;
+    }
     match (unreachable, error.code()) {
         (true, _) => {
             let endpoint = config.endpoint_url().unwrap_or("the AWS STS endpoint");
@@ -264,6 +270,42 @@ where
             "cannot identify the caller ({CALL}); are AWS credentials configured?: {cause}"
         ),
     }
+}
+
+/// The credential chain's failure, said with what to do about it.
+fn credentials_problem(
+    error: &(dyn std::error::Error + 'static),
+    profile: Option<&str>,
+) -> Option<anyhow::Error> {
+    use aws_credential_types::provider::error::CredentialsError;
+    use std::error::Error as _;
+    let mut source = Some(error);
+    while let Some(current) = source {
+        if let Some(failure) = current.downcast_ref::<CredentialsError>() {
+            let cause = failure
+                .source()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| failure.to_string());
+            let cause = cause.split_whitespace().collect::<Vec<_>>().join(" ");
+            return Some(match failure {
+                CredentialsError::CredentialsNotLoaded(_) if profile.is_some() => anyhow::anyhow!(
+                    "profile `{}` gives no credentials: it has no access keys, SSO session, \
+                     role or credential process",
+                    profile.unwrap_or_default()
+                ),
+                CredentialsError::CredentialsNotLoaded(_) => anyhow::anyhow!(
+                    "no AWS credentials found: set AWS_PROFILE or --profile, run `aws sso login`, \
+                     or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+                ),
+                _ if cause.contains("expired") => anyhow::anyhow!(
+                    "the AWS credentials have expired ({cause}); for SSO, run `aws sso login`"
+                ),
+                _ => anyhow::anyhow!("the AWS credentials could not be loaded: {cause}"),
+            });
+        }
+        source = current.source();
+    }
+    None
 }
 
 /// The error's message, or else its innermost cause, on one line and of a readable length

@@ -129,3 +129,70 @@ fn https_client() -> SharedHttpClient {
         connector.build()
     })
 }
+
+/// Checks that the named profile (`--profile`, else `AWS_PROFILE`) exists in the AWS config
+/// or credentials file, before the credential chain would fail on it with a long message
+/// that buries the cause. The error names the profiles that do exist.
+pub fn check_profile(profile: Option<&str>) -> anyhow::Result<()> {
+    let from_env = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
+    let Some(profile) = profile.map(str::to_string).or(from_env) else {
+        return Ok(());
+    };
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let file = |variable: &str, default: &str| {
+        std::env::var_os(variable)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(default)))
+    };
+    let mut known = Vec::new();
+    if let Some(path) = file("AWS_CONFIG_FILE", ".aws/config") {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        known.extend(profile_sections(&text, true));
+    }
+    if let Some(path) = file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials") {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        known.extend(profile_sections(&text, false));
+    }
+    known.sort();
+    known.dedup();
+    if known.contains(&profile) {
+        return Ok(());
+    }
+    let hint = crate::suggest::closest(&profile, known.iter().map(String::as_str))
+        .map_or(String::new(), |near| format!("; did you mean `{near}`?"));
+    let listed = if known.is_empty() {
+        "no profile is defined".to_string()
+    } else {
+        format!("profiles: {}", known.join(", "))
+    };
+    anyhow::bail!(
+        "profile `{profile}` is not defined in the AWS config or credentials file{hint} ({listed})"
+    )
+}
+
+/// The profile names of a config file (`[profile NAME]`, `[default]`) or a credentials
+/// file (`[NAME]`).
+fn profile_sections(text: &str, config_file: bool) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+            match inner.split_once(char::is_whitespace) {
+                Some(("profile", name)) if config_file => Some(name.trim().to_string()),
+                None if inner == "default" || !config_file => Some(inner.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_come_from_section_headers() {
+        let config = "[default]\nregion = x\n[profile audit]\n[ profile ci ]\n[sso-session s]\n";
+        assert_eq!(profile_sections(config, true), ["default", "audit", "ci"]);
+        assert_eq!(profile_sections("[prod]\nk = v\n", false), ["prod"]);
+    }
+}
