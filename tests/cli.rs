@@ -649,7 +649,8 @@ fn credential_problems_are_one_line_with_what_to_do() {
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         env
     };
-    let cases: [(&[&str], Vec<(String, String)>, &str); 4] = [
+    type Env = Vec<(String, String)>;
+    let cases: [(&[&str], Env, &str); 4] = [
         (
             &[],
             env(&[]),
