@@ -228,4 +228,7 @@ pub struct DiffArgs {
     /// Exit 1 when a new failing finding has this severity or higher.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
     pub fail_on: String,
+    /// Compare reports of two different accounts (by default an error).
+    #[arg(long)]
+    pub allow_account_change: bool,
 }

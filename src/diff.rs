@@ -17,6 +17,10 @@ use crate::report::REPORT_SCHEMA;
 struct ReportFile {
     schema: String,
     account: posture_rules::model::Account,
+    regions: Vec<String>,
+    /// Absent from reports of posture before the diff checked its scope.
+    #[serde(default)]
+    rules: Option<Vec<String>>,
     evaluated_at: chrono::DateTime<chrono::Utc>,
     findings: Vec<Finding>,
 }
@@ -43,6 +47,11 @@ pub struct Diff {
     pub resolved: Vec<Finding>,
     pub changed_severity: Vec<SeverityChange>,
     pub unchanged: Vec<Finding>,
+    /// Failing findings of a region or rule that only one of the reports covered: neither
+    /// new nor resolved.
+    pub not_comparable: Vec<Finding>,
+    /// What only one report covered, for the reader.
+    pub scope_differences: Vec<String>,
 }
 
 fn load(path: &Path) -> anyhow::Result<ReportFile> {
@@ -82,9 +91,103 @@ fn failing(report: &ReportFile) -> BTreeMap<(String, String), &Finding> {
         .collect()
 }
 
-pub fn diff(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
+/// What both reports covered: a finding outside it cannot be compared.
+struct CommonScope {
+    regions: Vec<String>,
+    rules: Option<Vec<String>>,
+    differences: Vec<String>,
+}
+
+/// The items of `from` that `of` lacks.
+fn missing<'a>(from: &'a [String], of: &[String]) -> Vec<&'a String> {
+    from.iter().filter(|x| !of.contains(x)).collect()
+}
+
+impl CommonScope {
+    fn of(old: &ReportFile, new: &ReportFile) -> CommonScope {
+        let mut differences = Vec::new();
+        let mut only = |what: &str, side: &str, items: Vec<&String>| {
+            if !items.is_empty() {
+                let items: Vec<&str> = items.iter().map(|s| s.as_str()).collect();
+                differences.push(format!("{what} only in {side}: {}", items.join(", ")));
+            }
+        };
+        only(
+            "regions",
+            "the old report",
+            missing(&old.regions, &new.regions),
+        );
+        only(
+            "regions",
+            "the new report",
+            missing(&new.regions, &old.regions),
+        );
+        let rules = match (&old.rules, &new.rules) {
+            (Some(before), Some(after)) => {
+                only("rules", "the old report", missing(before, after));
+                only("rules", "the new report", missing(after, before));
+                Some(
+                    before
+                        .iter()
+                        .filter(|r| after.contains(r))
+                        .cloned()
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
+        let regions = old
+            .regions
+            .iter()
+            .filter(|r| new.regions.contains(r))
+            .cloned()
+            .collect();
+        CommonScope {
+            regions,
+            rules,
+            differences,
+        }
+    }
+
+    fn covers(&self, finding: &Finding) -> bool {
+        let region = finding
+            .region
+            .as_ref()
+            .is_none_or(|r| self.regions.contains(r));
+        let rule = self
+            .rules
+            .as_ref()
+            .is_none_or(|rules| rules.contains(&finding.rule_id));
+        region && rule
+    }
+}
+
+/// Compares two reports of the same account (another account only when `allow_account_change`),
+/// within what both covered.
+pub fn diff(old_path: &Path, new_path: &Path, allow_account_change: bool) -> anyhow::Result<Diff> {
     let (old, new) = (load(old_path)?, load(new_path)?);
-    let (before, after) = (failing(&old), failing(&new));
+    if old.account.id != new.account.id && !allow_account_change {
+        bail!(
+            "{} is a report of account {} and {} of account {}; \
+             pass --allow-account-change to compare them anyway",
+            old_path.display(),
+            visible(&old.account.id),
+            new_path.display(),
+            visible(&new.account.id)
+        );
+    }
+    let scope = CommonScope::of(&old, &new);
+    let (mut before, mut after) = (failing(&old), failing(&new));
+    let mut not_comparable: Vec<Finding> = Vec::new();
+    for side in [&mut before, &mut after] {
+        side.retain(|_, f| {
+            let covered = scope.covers(f);
+            if !covered {
+                not_comparable.push((*f).clone());
+            }
+            covered
+        });
+    }
     let mut diff = Diff {
         schema: "posture.diff/v1",
         old: Side {
@@ -99,6 +202,8 @@ pub fn diff(old_path: &Path, new_path: &Path) -> anyhow::Result<Diff> {
         resolved: Vec::new(),
         changed_severity: Vec::new(),
         unchanged: Vec::new(),
+        not_comparable,
+        scope_differences: scope.differences,
     };
     for (key, finding) in &after {
         match before.get(key) {
@@ -144,6 +249,14 @@ impl Diff {
             self.changed_severity.len(),
             self.unchanged.len()
         );
+        if !self.not_comparable.is_empty() || !self.scope_differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "{} failing finding(s) not comparable: outside what both reports covered ({})",
+                self.not_comparable.len(),
+                visible(&self.scope_differences.join("; "))
+            );
+        }
         let line = |out: &mut String, mark: &str, f: &Finding, note: &str| {
             let _ = writeln!(
                 out,
@@ -190,6 +303,14 @@ impl Diff {
             self.changed_severity.len(),
             self.unchanged.len()
         );
+        if !self.not_comparable.is_empty() || !self.scope_differences.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{} failing finding(s) not comparable: outside what both reports covered ({}).",
+                self.not_comparable.len(),
+                cell(&self.scope_differences.join("; "))
+            );
+        }
         let mut table = |title: &str, rows: Vec<(String, &Finding)>| {
             if rows.is_empty() {
                 return;

@@ -90,7 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let fail_on = Severity::from_id(&args.fail_on)
                 .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
             let destination = output::Destination::plan(args.output.as_deref(), 1)?;
-            let diff = diff::diff(&args.old, &args.new)?;
+            let diff = diff::diff(&args.old, &args.new, args.allow_account_change)?;
             let text = match args.format {
                 DiffFormat::Terminal => diff.terminal(),
                 DiffFormat::Json => diff.json(),

@@ -767,3 +767,92 @@ fn account_text_is_inert_in_every_format() {
         );
     }
 }
+
+/// The example snapshot changed by `change`, evaluated to a JSON report with `extra` args.
+fn report_of(
+    dir: &Path,
+    name: &str,
+    change: impl Fn(&mut serde_json::Value),
+    extra: &[&str],
+) -> String {
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    change(&mut snapshot);
+    let snapshot_path = dir.join(format!("{name}.snapshot.json"));
+    std::fs::write(&snapshot_path, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+    let report = dir.join(format!("{name}.json"));
+    let args = [
+        &["check", "-q", "--snapshot", snapshot_path.to_str().unwrap()][..],
+        &["--format", "json", "-o", report.to_str().unwrap()],
+        extra,
+    ]
+    .concat();
+    let output = posture(&args, &[]);
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        stderr(&output)
+    );
+    report.to_string_lossy().into_owned()
+}
+
+#[test]
+fn diff_compares_like_with_like() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = report_of(dir.path(), "full", |_| {}, &[]);
+    // Another account: an error unless asked for.
+    let other = report_of(
+        dir.path(),
+        "other",
+        |s| s["account"]["id"] = "999999999999".into(),
+        &[],
+    );
+    let refused = posture(&["diff", &full, &other], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let message = stderr(&refused);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("--allow-account-change"), "{message}");
+    let allowed = posture(&["diff", &full, &other, "--allow-account-change"], &[]);
+    let code = allowed.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "{code:?}: {}",
+        stderr(&allowed)
+    );
+
+    // One region fewer and one rule only: what the new report did not cover is not
+    // resolved, it is not comparable.
+    let dropped = "eu-central-1";
+    let narrower = report_of(
+        dir.path(),
+        "narrower",
+        |s| {
+            s["regions"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|r| r != dropped);
+            s["ec2"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|r| r["region"] != dropped);
+        },
+        &["--duty", "network-configuration"],
+    );
+    let output = posture(&["diff", &full, &narrower, "--format", "json"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(diff["resolved"], serde_json::json!([]), "nothing was fixed");
+    let not_comparable = diff["not_comparable"].as_array().unwrap();
+    assert!(not_comparable.iter().any(|f| f["region"] == dropped));
+    assert!(not_comparable
+        .iter()
+        .any(|f| f["duty"] == "identity-and-access-management"));
+    let differences = diff["scope_differences"].to_string();
+    assert!(
+        differences.contains("regions only in the old report: eu-central-1"),
+        "{differences}"
+    );
+    assert!(!diff["unchanged"].as_array().unwrap().is_empty());
+    let terminal = String::from_utf8(posture(&["diff", &full, &narrower], &[]).stdout).unwrap();
+    assert!(terminal.contains("not comparable"), "{terminal}");
+}

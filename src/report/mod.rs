@@ -77,6 +77,8 @@ pub struct Report {
     pub tool: Tool,
     pub account: Account,
     pub regions: Vec<String>,
+    /// The ids of the rules that ran, so that `posture diff` compares like with like.
+    pub rules: Vec<&'static str>,
     pub collected_at: DateTime<Utc>,
     pub evaluated_at: DateTime<Utc>,
     /// False when any call failed or any finding is `unknown`: parts of the account were
@@ -169,6 +171,7 @@ impl Report {
             },
             account: snapshot.account.clone(),
             regions: snapshot.regions.clone(),
+            rules: rules_run.iter().map(|r| r.id).collect(),
             collected_at: snapshot.collected_at,
             evaluated_at,
             complete: snapshot.gaps.is_empty() && summary.unknown == 0,
