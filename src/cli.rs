@@ -36,6 +36,14 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print the least-privilege IAM policy a scan needs (read-only actions only).
     Permissions,
+    /// Print a shell completion script (e.g. `posture completions bash > /etc/bash_completion.d/posture`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from these definitions.
+    Man,
     /// Compare two JSON reports: new, resolved and changed findings.
     Diff(DiffArgs),
     /// Show a rule's documentation.

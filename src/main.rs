@@ -15,7 +15,7 @@ mod waivers;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::Parser;
+use clap::{CommandFactory as _, Parser};
 use posture_rules::registry;
 use posture_rules::{Rule, Severity};
 
@@ -76,6 +76,20 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Rules(args) => {
             emit(&catalogue::list_rules(args.format))?;
+            Ok(exit::CLEAN)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "posture", &mut script);
+            emit(&String::from_utf8_lossy(&script))?;
+            Ok(exit::CLEAN)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .context("rendering the manual page")?;
+            emit(&String::from_utf8_lossy(&page))?;
             Ok(exit::CLEAN)
         }
         Command::Permissions => {

@@ -681,3 +681,34 @@ fn credential_problems_are_one_line_with_what_to_do() {
         assert!(message.contains(expected), "{args:?}: {message}");
     }
 }
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_definitions() {
+    let script = posture(&["completions", "bash"], &[]);
+    assert_eq!(script.status.code(), Some(0));
+    let text = String::from_utf8(script.stdout).unwrap();
+    assert!(text.contains("--fail-on") && text.contains("check"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("posture.bash");
+    std::fs::write(&file, &text).unwrap();
+    let syntax = Command::new("bash").arg("-n").arg(&file).output().unwrap();
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let output = posture(&["completions", shell], &[]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(!output.stdout.is_empty(), "{shell}");
+    }
+    let page = posture(&["man"], &[]);
+    let page = String::from_utf8(page.stdout).unwrap();
+    assert!(page.contains(".TH posture 1"), "{page}");
+    assert!(
+        page.contains("posture\\-check") || page.contains("check"),
+        "{page}"
+    );
+    let unknown = posture(&["completions", "tcsh"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+}
