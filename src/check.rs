@@ -44,18 +44,22 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     }
     let destination = output::Destination::plan(args.output.as_deref(), formats.len())?;
 
-    let snapshot = match &args.snapshot {
-        Some(path) => load_snapshot(path)?,
-        None => collect_snapshot(&args.aws, quiet)?,
-    };
     let selected = |rule: &Rule| {
         (args.rules.is_empty() || args.rules.iter().any(|id| id == rule.id))
             && !args.excluded_rules.iter().any(|id| id == rule.id)
             && (duties.is_empty() || duties.contains(&rule.duty))
     };
+    let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
+    let snapshot = match &args.snapshot {
+        Some(path) => load_snapshot(path)?,
+        // Only what the selected rules read.
+        None => {
+            let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
+            collect_snapshot(&args.aws, Some(parts), quiet)?
+        }
+    };
     let now = chrono::Utc::now();
     let settings = config.settings(now);
-    let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
     // Waivers of rules that did not run this time are neither applied nor reported.
     let waivers: Vec<waivers::Waiver> = config
         .waivers()
@@ -200,7 +204,12 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     parsed.with_context(|| format!("snapshot {} is malformed", path.display()))
 }
 
-pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> {
+/// Reads the account: the `parts` of the snapshot that the selected rules read, or all.
+pub fn collect_snapshot(
+    aws: &AwsArgs,
+    parts: Option<Vec<posture_rules::parts::Part>>,
+    quiet: bool,
+) -> anyhow::Result<Snapshot> {
     collect::sdk::check_profile(aws.profile.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -237,6 +246,7 @@ pub fn collect_snapshot(aws: &AwsArgs, quiet: bool) -> anyhow::Result<Snapshot> 
                 .profile
                 .clone()
                 .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
+            parts,
         };
         collect::collect(&config, request, &pacer, progress).await
     })

@@ -51,7 +51,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(args) => check::check(args, cli.quiet, cli.verbose),
         Command::Collect(args) => {
             let destination = output::Destination::plan(Some(&args.output), 1)?;
-            let snapshot = check::collect_snapshot(&args.aws, cli.quiet)?;
+            let snapshot = check::collect_snapshot(&args.aws, None, cli.quiet)?;
             let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
             match destination {
                 output::Destination::File(path) => {

@@ -579,6 +579,42 @@ async fn no_credentials_is_a_fatal_error_with_one_line_cause() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_run_of_a_few_rules_reads_only_what_they_need() {
+    let moto = Moto::start();
+    populate(&moto).await;
+    let run = |extra: &[&str]| {
+        let args = [
+            &["check", "--format", "json", "--region", "us-east-1"][..],
+            extra,
+        ]
+        .concat();
+        let output = posture(&args, &moto.posture_env());
+        (json_report(&output), output)
+    };
+    let (full, _) = run(&[]);
+    let (root, output) = run(&["--rule", "iam-root-mfa-disabled"]);
+    let attempts = |report: &serde_json::Value| report["requests"]["attempts"].as_u64().unwrap();
+    // Caller identity, the region list, the credential report and the account summary.
+    assert!(attempts(&root) <= 8, "{} requests", attempts(&root));
+    assert!(
+        attempts(&full) > 4 * attempts(&root),
+        "{} requests in all",
+        attempts(&full)
+    );
+    // moto's unreadable versioning answers are no concern of this rule: nothing was read
+    // that it does not need, so the scan is complete.
+    assert_eq!(root["gaps"], serde_json::json!([]));
+    assert_eq!(root["complete"], true);
+    assert_ne!(output.status.code(), Some(3), "{}", stderr(&output));
+    let (buckets, _) = run(&["--rule", "s3-bucket-versioning-disabled"]);
+    let versioning_gaps = buckets["gaps"].as_array().unwrap().len();
+    assert!(
+        versioning_gaps > 0,
+        "the versioning rule still sees moto's gaps"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_region_is_an_error_naming_the_nearest() {
     let moto = Moto::start();
     let output = posture(&["check", "--region", "us-est-1"], &moto.posture_env());

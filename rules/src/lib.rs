@@ -12,6 +12,7 @@ pub mod identity;
 pub mod instance;
 pub mod model;
 pub mod network;
+pub mod parts;
 pub mod policy;
 pub mod registry;
 pub mod root;

@@ -267,6 +267,8 @@ pub struct Rule {
     pub cis: &'static [&'static str],
     /// AWS Foundational Security Best Practices control ids.
     pub fsbp: &'static [&'static str],
+    /// The parts of the snapshot the check reads: a run collects only what its rules read.
+    pub reads: &'static [crate::parts::Part],
     /// Source file of the rule, for "view source".
     pub source: &'static str,
     pub check: CheckFn,
@@ -409,6 +411,7 @@ macro_rules! declare_rule {
             severity: $severity:expr,
             cis: [$($cis:literal),* $(,)?],
             fsbp: [$($fsbp:literal),* $(,)?],
+            reads: [$($part:ident),* $(,)?],
             check: $check:path
             $(, appendix: ($heading:literal, $appendix:path))? $(,)?
         };
@@ -422,6 +425,7 @@ macro_rules! declare_rule {
             doc: concat!($($doc, "\n"),*),
             cis: &[$($cis),*],
             fsbp: &[$($fsbp),*],
+            reads: &[$($crate::parts::Part::$part),*],
             source: file!(),
             check: $check,
             appendix: $crate::declare_rule!(@appendix $(($heading, $appendix))?),

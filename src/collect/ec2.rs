@@ -10,7 +10,8 @@ use posture_rules::model::{
 };
 
 use super::sdk::FALLBACK_REGION;
-use super::{to_utc, Call, Tracker};
+use super::{maybe, to_utc, Call, Tracker};
+use posture_rules::parts::Part;
 
 /// How many snapshot attribute calls run at once in one region.
 const SNAPSHOT_ATTRIBUTE_CONCURRENCY: usize = 16;
@@ -108,75 +109,111 @@ pub async fn collect_region(
         images,
         ebs_default,
     ) = tokio::join!(
-        client
-            .describe_vpcs()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_security_groups()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_network_acls()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_flow_logs()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_network_interfaces()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_instances()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_volumes()
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_snapshots()
-            .owner_ids("self")
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client
-            .describe_images()
-            .owners("self")
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>(),
-        client.get_ebs_encryption_by_default().send(),
+        maybe(
+            tracker.wants(Part::Vpcs),
+            client
+                .describe_vpcs()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::SecurityGroups),
+            client
+                .describe_security_groups()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::NetworkAcls),
+            client
+                .describe_network_acls()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::FlowLogs),
+            client
+                .describe_flow_logs()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::NetworkInterfaces),
+            client
+                .describe_network_interfaces()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::Instances),
+            client
+                .describe_instances()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::Volumes),
+            client
+                .describe_volumes()
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::Snapshots),
+            client
+                .describe_snapshots()
+                .owner_ids("self")
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::Images),
+            client
+                .describe_images()
+                .owners("self")
+                .into_paginator()
+                .items()
+                .send()
+                .collect::<Result<Vec<_>, _>>(),
+        ),
+        maybe(
+            tracker.wants(Part::EbsEncryptionByDefault),
+            client.get_ebs_encryption_by_default().send(),
+        ),
     );
-    let vpcs = tracker.observe(call("DescribeVpcs"), vpcs).map(|vpcs| {
-        vpcs.into_iter()
-            .map(|v| Vpc {
-                id: v.vpc_id.unwrap_or_default(),
-                cidr_block: v.cidr_block,
-                is_default: v.is_default.unwrap_or(false),
-            })
-            .collect()
-    });
+    let vpcs = tracker
+        .observe_wanted(call("DescribeVpcs"), Part::Vpcs, vpcs)
+        .map(|vpcs| {
+            vpcs.into_iter()
+                .map(|v| Vpc {
+                    id: v.vpc_id.unwrap_or_default(),
+                    cidr_block: v.cidr_block,
+                    is_default: v.is_default.unwrap_or(false),
+                })
+                .collect()
+        });
     let security_groups = tracker
-        .observe(call("DescribeSecurityGroups"), security_groups)
+        .observe_wanted(
+            call("DescribeSecurityGroups"),
+            Part::SecurityGroups,
+            security_groups,
+        )
         .map(|groups| {
             groups
                 .into_iter()
@@ -192,7 +229,7 @@ pub async fn collect_region(
                 .collect()
         });
     let network_acls = tracker
-        .observe(call("DescribeNetworkAcls"), network_acls)
+        .observe_wanted(call("DescribeNetworkAcls"), Part::NetworkAcls, network_acls)
         .map(|acls| {
             acls.into_iter()
                 .map(|acl| NetworkAcl {
@@ -227,7 +264,7 @@ pub async fn collect_region(
                 .collect()
         });
     let flow_logs = tracker
-        .observe(call("DescribeFlowLogs"), flow_logs)
+        .observe_wanted(call("DescribeFlowLogs"), Part::FlowLogs, flow_logs)
         .map(|logs| {
             logs.into_iter()
                 .map(|l| FlowLog {
@@ -238,7 +275,11 @@ pub async fn collect_region(
                 .collect()
         });
     let network_interfaces = tracker
-        .observe(call("DescribeNetworkInterfaces"), network_interfaces)
+        .observe_wanted(
+            call("DescribeNetworkInterfaces"),
+            Part::NetworkInterfaces,
+            network_interfaces,
+        )
         .map(|interfaces| {
             interfaces
                 .into_iter()
@@ -257,7 +298,7 @@ pub async fn collect_region(
                 .collect()
         });
     let instances = tracker
-        .observe(call("DescribeInstances"), instances)
+        .observe_wanted(call("DescribeInstances"), Part::Instances, instances)
         .map(|reservations| {
             reservations
                 .into_iter()
@@ -287,7 +328,7 @@ pub async fn collect_region(
                 .collect()
         });
     let volumes = tracker
-        .observe(call("DescribeVolumes"), volumes)
+        .observe_wanted(call("DescribeVolumes"), Part::Volumes, volumes)
         .map(|volumes| {
             volumes
                 .into_iter()
@@ -306,35 +347,36 @@ pub async fn collect_region(
                 })
                 .collect()
         });
-    let snapshots = match tracker.observe(call("DescribeSnapshots"), snapshots) {
-        Observed::Collected(snapshots) => Observed::Collected(
-            stream::iter(snapshots)
-                .map(|s| {
-                    let client = &client;
-                    async move {
-                        let id = s.snapshot_id.unwrap_or_default();
-                        let public = snapshot_is_public(client, region, &id, tracker).await;
-                        EbsSnapshot {
-                            volume_id: s.volume_id,
-                            encrypted: s.encrypted.unwrap_or(false),
-                            started: s.start_time.as_ref().and_then(to_utc),
-                            public,
-                            id,
+    let snapshots =
+        match tracker.observe_wanted(call("DescribeSnapshots"), Part::Snapshots, snapshots) {
+            Observed::Collected(snapshots) => Observed::Collected(
+                stream::iter(snapshots)
+                    .map(|s| {
+                        let client = &client;
+                        async move {
+                            let id = s.snapshot_id.unwrap_or_default();
+                            let public = snapshot_is_public(client, region, &id, tracker).await;
+                            EbsSnapshot {
+                                volume_id: s.volume_id,
+                                encrypted: s.encrypted.unwrap_or(false),
+                                started: s.start_time.as_ref().and_then(to_utc),
+                                public,
+                                id,
+                            }
                         }
-                    }
-                })
-                .buffer_unordered(SNAPSHOT_ATTRIBUTE_CONCURRENCY)
-                .collect::<Vec<_>>()
-                .await,
-        ),
-        Observed::Gap(gap) => Observed::Gap(gap),
-    }
-    .map(|mut snapshots| {
-        snapshots.sort_by(|a, b| a.id.cmp(&b.id));
-        snapshots
-    });
+                    })
+                    .buffer_unordered(SNAPSHOT_ATTRIBUTE_CONCURRENCY)
+                    .collect::<Vec<_>>()
+                    .await,
+            ),
+            Observed::Gap(gap) => Observed::Gap(gap),
+        }
+        .map(|mut snapshots| {
+            snapshots.sort_by(|a, b| a.id.cmp(&b.id));
+            snapshots
+        });
     let images = tracker
-        .observe(call("DescribeImages"), images)
+        .observe_wanted(call("DescribeImages"), Part::Images, images)
         .map(|images| {
             images
                 .into_iter()
@@ -346,7 +388,11 @@ pub async fn collect_region(
                 .collect()
         });
     let ebs_encryption_by_default = tracker
-        .observe(call("GetEbsEncryptionByDefault"), ebs_default)
+        .observe_wanted(
+            call("GetEbsEncryptionByDefault"),
+            Part::EbsEncryptionByDefault,
+            ebs_default,
+        )
         .map(|o| o.ebs_encryption_by_default.unwrap_or(false));
     Ec2Region {
         region: region.to_string(),

@@ -12,6 +12,7 @@ use posture_rules::model::{
 };
 
 use super::{absent_on, credential_report, gap, to_utc, Call, Tracker};
+use posture_rules::parts::Part;
 
 /// How long to wait for IAM to generate the credential report before calling it a gap.
 const CREDENTIAL_REPORT_ATTEMPTS: u32 = 30;
@@ -26,12 +27,36 @@ pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
         virtual_mfa_devices,
         server_certificates,
     ) = tokio::join!(
-        authorization_details(&client, tracker),
-        credential_report(&client, tracker),
-        password_policy(&client, tracker),
-        account_summary(&client, tracker),
-        virtual_mfa_devices(&client, tracker),
-        server_certificates(&client, tracker),
+        tracker.part(
+            Part::IamAuthorizationDetails,
+            "iam",
+            authorization_details(&client, tracker)
+        ),
+        tracker.part(
+            Part::CredentialReport,
+            "iam",
+            credential_report(&client, tracker)
+        ),
+        tracker.part(
+            Part::PasswordPolicy,
+            "iam",
+            password_policy(&client, tracker)
+        ),
+        tracker.part(
+            Part::AccountSummary,
+            "iam",
+            account_summary(&client, tracker)
+        ),
+        tracker.part(
+            Part::VirtualMfaDevices,
+            "iam",
+            virtual_mfa_devices(&client, tracker)
+        ),
+        tracker.part(
+            Part::ServerCertificates,
+            "iam",
+            server_certificates(&client, tracker)
+        ),
     );
     Iam {
         authorization_details,

@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use indicatif::ProgressBar;
 use posture_rules::model::{Account, Gap, Observed, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+use posture_rules::parts::Part;
 
 /// How many regions are read at once. Each region already runs its ten calls concurrently.
 const REGION_CONCURRENCY: usize = 8;
@@ -35,12 +36,26 @@ pub struct Request {
     pub first_call_deadline: std::time::Duration,
     /// The named profile in use (`--profile` or `AWS_PROFILE`), for error messages.
     pub profile: Option<String>,
+    /// The parts of the snapshot the selected rules read; `None`: all of them.
+    pub parts: Option<Vec<Part>>,
 }
 
-/// Shared by every collector task: the gaps found so far and the progress display.
+/// Shared by every collector task: the gaps found so far, the progress display, and the
+/// parts of the snapshot to read.
 pub(crate) struct Tracker {
     gaps: Mutex<Vec<Gap>>,
     progress: ProgressBar,
+    /// `None`: every part.
+    parts: Option<Vec<Part>>,
+}
+
+/// Runs `call` only when its part is wanted: `None` stands for a call not made.
+pub(crate) async fn maybe<F: std::future::Future>(wanted: bool, call: F) -> Option<F::Output> {
+    if wanted {
+        Some(call.await)
+    } else {
+        None
+    }
 }
 
 /// Identifies one API call, for its gap if it fails.
@@ -68,10 +83,74 @@ impl<'a> Call<'a> {
 }
 
 impl Tracker {
-    fn new(progress: ProgressBar) -> Tracker {
+    fn new(progress: ProgressBar, parts: Option<Vec<Part>>) -> Tracker {
         Tracker {
             gaps: Mutex::new(Vec::new()),
             progress,
+            parts,
+        }
+    }
+
+    /// Whether the selected rules read this part.
+    pub fn wants(&self, part: Part) -> bool {
+        self.parts
+            .as_ref()
+            .is_none_or(|parts| parts.contains(&part))
+    }
+
+    /// The part as `collect` reads it, or a `NotCollected` gap without reading it.
+    pub async fn part<T>(
+        &self,
+        part: Part,
+        service: &str,
+        collect: impl std::future::Future<Output = Observed<T>>,
+    ) -> Observed<T> {
+        if self.wants(part) {
+            collect.await
+        } else {
+            let gap = posture_rules::parts::not_collected(service, part);
+            Observed::Gap(Box::new(gap))
+        }
+    }
+
+    /// [`Tracker::observe_wanted`] for a call whose "not configured" answers (these error
+    /// codes) are data: `None`.
+    pub fn observe_configured<T, E, R>(
+        &self,
+        call: Call<'_>,
+        part: Part,
+        result: Option<Result<T, SdkError<E, R>>>,
+        not_configured: &[&str],
+    ) -> Observed<Option<T>>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        match result {
+            Some(result) => self.observe(call, absent_on(result, not_configured)),
+            None => self.observe_wanted::<Option<T>, E, R>(call, part, None),
+        }
+    }
+
+    /// Like [`Tracker::observe`], for a call made only when its part is wanted: a call not
+    /// made is a `NotCollected` gap in the snapshot (not among its failed calls).
+    pub fn observe_wanted<T, E, R>(
+        &self,
+        call: Call<'_>,
+        part: Part,
+        result: Option<Result<T, SdkError<E, R>>>,
+    ) -> Observed<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        match result {
+            Some(result) => self.observe(call, result),
+            None => {
+                let mut gap = posture_rules::parts::not_collected(call.service, part);
+                gap.region = call.region.map(str::to_string);
+                Observed::Gap(Box::new(gap))
+            }
         }
     }
 
@@ -164,7 +243,7 @@ pub async fn collect(
     pacer: &pacing::Pacer,
     progress: ProgressBar,
 ) -> anyhow::Result<Snapshot> {
-    let tracker = Tracker::new(progress);
+    let tracker = Tracker::new(progress, request.parts.clone());
     let account = caller_identity(config, &request).await?;
     tracker.progress.set_message("discovering regions");
     let regions = match request.regions {

@@ -11,15 +11,24 @@ use posture_rules::model::{
     PublicAccessBlock, S3,
 };
 
-use super::{absent_on, to_utc, Call, Tracker};
+use super::{absent_on, maybe, to_utc, Call, Tracker};
+use posture_rules::parts::Part;
 
 /// How many buckets are read at once; each runs its seven calls concurrently.
 const BUCKET_CONCURRENCY: usize = 16;
 
 pub async fn collect(config: &SdkConfig, account: &Account, tracker: &Tracker) -> S3 {
     let (buckets, account_public_access_block) = tokio::join!(
-        buckets(config, &account.partition, tracker),
-        account_public_access_block(config, &account.id, tracker),
+        tracker.part(
+            Part::Buckets,
+            "s3",
+            buckets(config, &account.partition, tracker)
+        ),
+        tracker.part(
+            Part::AccountPublicAccessBlock,
+            "s3control",
+            account_public_access_block(config, &account.id, tracker)
+        ),
     );
     S3 {
         buckets,
@@ -140,22 +149,45 @@ async fn collect_bucket(
     let region_name = region.as_ref().ok().map(String::as_str);
     let call = |operation| Call::new("s3", region_name, operation).on(&name);
     let (policy, acl, public_access_block, encryption, versioning, object_ownership, logging) = tokio::join!(
-        client.get_bucket_policy().bucket(&name).send(),
-        client.get_bucket_acl().bucket(&name).send(),
-        client.get_public_access_block().bucket(&name).send(),
-        client.get_bucket_encryption().bucket(&name).send(),
-        client.get_bucket_versioning().bucket(&name).send(),
-        client.get_bucket_ownership_controls().bucket(&name).send(),
-        client.get_bucket_logging().bucket(&name).send(),
+        maybe(
+            tracker.wants(Part::BucketPolicy),
+            client.get_bucket_policy().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketAcl),
+            client.get_bucket_acl().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketPublicAccessBlock),
+            client.get_public_access_block().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketEncryption),
+            client.get_bucket_encryption().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketVersioning),
+            client.get_bucket_versioning().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketOwnership),
+            client.get_bucket_ownership_controls().bucket(&name).send()
+        ),
+        maybe(
+            tracker.wants(Part::BucketLogging),
+            client.get_bucket_logging().bucket(&name).send()
+        ),
     );
     let policy = tracker
-        .observe(
+        .observe_configured(
             call("GetBucketPolicy"),
-            absent_on(policy, &["NoSuchBucketPolicy"]),
+            Part::BucketPolicy,
+            policy,
+            &["NoSuchBucketPolicy"],
         )
         .map(|o| o.and_then(|o| o.policy));
     let acl = tracker
-        .observe(call("GetBucketAcl"), acl)
+        .observe_wanted(call("GetBucketAcl"), Part::BucketAcl, acl)
         .map(|o| BucketAcl {
             owner_id: o.owner.and_then(|owner| owner.id),
             grants: o
@@ -180,12 +212,11 @@ async fn collect_bucket(
                 .collect(),
         });
     let public_access_block = tracker
-        .observe(
+        .observe_configured(
             call("GetPublicAccessBlock"),
-            absent_on(
-                public_access_block,
-                &["NoSuchPublicAccessBlockConfiguration"],
-            ),
+            Part::BucketPublicAccessBlock,
+            public_access_block,
+            &["NoSuchPublicAccessBlockConfiguration"],
         )
         .map(|o| {
             o.and_then(|o| o.public_access_block_configuration)
@@ -197,12 +228,11 @@ async fn collect_bucket(
                 })
         });
     let encryption = tracker
-        .observe(
+        .observe_configured(
             call("GetBucketEncryption"),
-            absent_on(
-                encryption,
-                &["ServerSideEncryptionConfigurationNotFoundError"],
-            ),
+            Part::BucketEncryption,
+            encryption,
+            &["ServerSideEncryptionConfigurationNotFoundError"],
         )
         .map(|o| {
             o.and_then(|o| o.server_side_encryption_configuration)
@@ -223,15 +253,21 @@ async fn collect_bucket(
                 })
         });
     let versioning = tracker
-        .observe(call("GetBucketVersioning"), versioning)
+        .observe_wanted(
+            call("GetBucketVersioning"),
+            Part::BucketVersioning,
+            versioning,
+        )
         .map(|o| BucketVersioning {
             status: o.status.map(|s| s.as_str().to_string()),
             mfa_delete: o.mfa_delete.map(|s| s.as_str().to_string()),
         });
     let object_ownership = tracker
-        .observe(
+        .observe_configured(
             call("GetBucketOwnershipControls"),
-            absent_on(object_ownership, &["OwnershipControlsNotFoundError"]),
+            Part::BucketOwnership,
+            object_ownership,
+            &["OwnershipControlsNotFoundError"],
         )
         .map(|o| {
             o.and_then(|o| o.ownership_controls)
@@ -239,7 +275,7 @@ async fn collect_bucket(
                 .map(|r| r.object_ownership.as_str().to_string())
         });
     let logging_target = tracker
-        .observe(call("GetBucketLogging"), logging)
+        .observe_wanted(call("GetBucketLogging"), Part::BucketLogging, logging)
         .map(|o| o.logging_enabled.map(|l| l.target_bucket));
     Bucket {
         arn: format!("arn:{partition}:s3:::{name}"),

@@ -39,6 +39,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["5.4"],
         fsbp: ["EC2.2"],
+        reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };
 }

@@ -31,6 +31,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["2.2.1"],
         fsbp: ["EC2.7"],
+        reads: [EbsEncryptionByDefault],
         check: check,
     };
 }

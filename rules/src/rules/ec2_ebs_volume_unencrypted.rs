@@ -35,6 +35,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: ["EC2.3"],
+        reads: [Volumes],
         check: check,
     };
 }

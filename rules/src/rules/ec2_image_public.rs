@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: [],
+        reads: [Images],
         check: check,
     };
 }

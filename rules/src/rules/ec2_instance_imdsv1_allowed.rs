@@ -36,6 +36,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["5.6"],
         fsbp: ["EC2.8"],
+        reads: [Instances],
         check: check,
     };
 }

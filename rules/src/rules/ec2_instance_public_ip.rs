@@ -40,6 +40,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: [],
         fsbp: ["EC2.9"],
+        reads: [Instances, SecurityGroups],
         check: check,
     };
 }

@@ -35,6 +35,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.18"],
         fsbp: [],
+        reads: [Instances],
         check: check,
     };
 }

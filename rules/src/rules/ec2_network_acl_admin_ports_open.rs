@@ -43,6 +43,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["5.1"],
         fsbp: ["EC2.21"],
+        reads: [NetworkAcls],
         check: check,
     };
 }

@@ -43,6 +43,7 @@ declare_rule! {
         severity: Severity::High,
         cis: ["5.2", "5.3"],
         fsbp: ["EC2.13", "EC2.14", "EC2.53", "EC2.54"],
+        reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };
 }

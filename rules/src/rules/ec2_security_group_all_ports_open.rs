@@ -38,6 +38,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: ["EC2.18", "EC2.19"],
+        reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };
 }

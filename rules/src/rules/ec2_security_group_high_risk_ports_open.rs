@@ -46,6 +46,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: ["EC2.19"],
+        reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };
 }

@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Critical,
         cis: [],
         fsbp: ["EC2.1"],
+        reads: [Snapshots],
         check: check,
     };
 }

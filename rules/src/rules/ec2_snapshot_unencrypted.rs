@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: [],
+        reads: [Snapshots],
         check: check,
     };
 }

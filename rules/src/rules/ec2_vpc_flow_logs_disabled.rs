@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["3.7"],
         fsbp: ["EC2.6"],
+        reads: [Vpcs, FlowLogs],
         check: check,
     };
 }

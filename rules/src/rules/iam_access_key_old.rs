@@ -33,6 +33,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.14"],
         fsbp: ["IAM.3"],
+        reads: [CredentialReport],
         check: check,
     };
 }

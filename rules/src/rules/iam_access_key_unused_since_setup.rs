@@ -29,6 +29,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.11"],
         fsbp: [],
+        reads: [CredentialReport],
         check: check,
     };
 }

@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.22"],
         fsbp: [],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

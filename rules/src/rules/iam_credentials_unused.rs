@@ -34,6 +34,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.12"],
         fsbp: ["IAM.22"],
+        reads: [CredentialReport],
         check: check,
     };
 }

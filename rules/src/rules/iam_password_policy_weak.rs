@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.8", "1.9"],
         fsbp: ["IAM.7", "IAM.15", "IAM.16"],
+        reads: [PasswordPolicy],
         check: check,
     };
 }

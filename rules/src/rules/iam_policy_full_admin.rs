@@ -37,6 +37,7 @@ declare_rule! {
         severity: Severity::High,
         cis: ["1.16"],
         fsbp: ["IAM.1"],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

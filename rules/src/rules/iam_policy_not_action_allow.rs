@@ -38,6 +38,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: [],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

@@ -33,6 +33,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: ["IAM.21"],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

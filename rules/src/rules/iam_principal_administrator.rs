@@ -41,6 +41,7 @@ declare_rule! {
         severity: Severity::Info,
         cis: [],
         fsbp: [],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

@@ -59,6 +59,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: [],
+        reads: [IamAuthorizationDetails, CredentialReport],
         check: check,
         appendix: ("Paths", paths::table_markdown),
     };

@@ -40,6 +40,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: [],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

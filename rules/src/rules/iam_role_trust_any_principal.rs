@@ -35,6 +35,7 @@ declare_rule! {
         severity: Severity::Critical,
         cis: [],
         fsbp: [],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Critical,
         cis: ["1.4"],
         fsbp: ["IAM.4"],
+        reads: [CredentialReport, AccountSummary],
         check: check,
     };
 }

@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.6"],
         fsbp: ["IAM.6"],
+        reads: [VirtualMfaDevices, AccountSummary, CredentialReport],
         check: check,
     };
 }

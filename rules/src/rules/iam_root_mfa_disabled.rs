@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Critical,
         cis: ["1.5"],
         fsbp: ["IAM.9"],
+        reads: [CredentialReport, AccountSummary],
         check: check,
     };
 }

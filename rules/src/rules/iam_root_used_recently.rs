@@ -31,6 +31,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.7"],
         fsbp: [],
+        reads: [CredentialReport],
         check: check,
     };
 }

@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["1.19"],
         fsbp: [],
+        reads: [ServerCertificates],
         check: check,
     };
 }

@@ -31,6 +31,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.17"],
         fsbp: ["IAM.18"],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

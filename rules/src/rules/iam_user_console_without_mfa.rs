@@ -31,6 +31,7 @@ declare_rule! {
         severity: Severity::High,
         cis: ["1.10"],
         fsbp: ["IAM.5"],
+        reads: [CredentialReport],
         check: check,
     };
 }

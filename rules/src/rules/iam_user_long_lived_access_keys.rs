@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Info,
         cis: [],
         fsbp: [],
+        reads: [CredentialReport],
         check: check,
     };
 }

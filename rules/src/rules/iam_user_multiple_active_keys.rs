@@ -28,6 +28,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.13"],
         fsbp: [],
+        reads: [CredentialReport],
         check: check,
     };
 }

@@ -34,6 +34,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["1.15"],
         fsbp: ["IAM.2"],
+        reads: [IamAuthorizationDetails],
         check: check,
     };
 }

@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: ["S3.1"],
+        reads: [AccountPublicAccessBlock],
         check: check,
     };
 }

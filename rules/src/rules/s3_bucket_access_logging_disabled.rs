@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: [],
         fsbp: ["S3.9"],
+        reads: [Buckets, BucketLogging],
         check: check,
     };
 }

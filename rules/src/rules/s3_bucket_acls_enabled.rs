@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: [],
         fsbp: ["S3.12"],
+        reads: [Buckets, BucketOwnership],
         check: check,
     };
 }

@@ -41,6 +41,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: [],
         fsbp: ["S3.6"],
+        reads: [Buckets, BucketPolicy],
         check: check,
     };
 }

@@ -33,6 +33,7 @@ declare_rule! {
         severity: Severity::Info,
         cis: [],
         fsbp: ["S3.17"],
+        reads: [Buckets, BucketEncryption],
         check: check,
     };
 }

@@ -32,6 +32,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: ["2.1.2"],
         fsbp: [],
+        reads: [Buckets, BucketVersioning],
         check: check,
     };
 }

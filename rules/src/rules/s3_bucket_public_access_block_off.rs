@@ -34,6 +34,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["2.1.4"],
         fsbp: ["S3.8"],
+        reads: [Buckets, AccountPublicAccessBlock, BucketPublicAccessBlock],
         check: check,
     };
 }

@@ -41,6 +41,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: ["S3.2", "S3.3"],
+        reads: [Buckets, AccountPublicAccessBlock, BucketPublicAccessBlock, BucketAcl],
         check: check,
     };
 }

@@ -55,6 +55,7 @@ declare_rule! {
         severity: Severity::High,
         cis: [],
         fsbp: ["S3.2", "S3.3"],
+        reads: [Buckets, AccountPublicAccessBlock, BucketPublicAccessBlock, BucketPolicy],
         check: check,
     };
 }

@@ -43,6 +43,7 @@ declare_rule! {
         severity: Severity::Medium,
         cis: ["2.1.1"],
         fsbp: ["S3.5"],
+        reads: [Buckets, BucketPolicy],
         check: check,
     };
 }

@@ -30,6 +30,7 @@ declare_rule! {
         severity: Severity::Low,
         cis: [],
         fsbp: ["S3.14"],
+        reads: [Buckets, BucketVersioning],
         check: check,
     };
 }

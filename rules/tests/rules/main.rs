@@ -2,6 +2,7 @@
 //! as text and compared with an `insta` snapshot (`snapshots/`). Review the snapshot diff.
 
 mod fixtures;
+mod reads;
 
 mod ec2_data_rules;
 mod ec2_default_security_group_has_rules;
