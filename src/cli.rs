@@ -18,12 +18,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-    /// Print nothing but the report (no progress, no warnings).
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Also list passing findings in the terminal report.
-    #[arg(short, long, global = true)]
-    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -151,6 +145,12 @@ impl ReportFormat {
 pub struct CheckArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// Print nothing but the report (no progress, no warnings, no "wrote").
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also list passing findings in the terminal report.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Evaluate a saved snapshot instead of reading the account.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "role_arn"])]
     pub snapshot: Option<PathBuf>,
@@ -193,6 +193,9 @@ pub struct CheckArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+    /// No progress, no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Where to write the snapshot (atomically).
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,

@@ -48,10 +48,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
-        Command::Check(args) => check::check(args, cli.quiet, cli.verbose),
+        Command::Check(args) => {
+            let (quiet, verbose) = (args.quiet, args.verbose);
+            check::check(args, quiet, verbose)
+        }
         Command::Collect(args) => {
             let destination = output::Destination::plan(Some(&args.output), 1)?;
-            let snapshot = check::collect_snapshot(&args.aws, None, cli.quiet)?;
+            let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)?;
             let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
             match destination {
                 output::Destination::File(path) => {
@@ -59,7 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
                 _ => emit_with(content)?,
             }
-            if !cli.quiet {
+            if !args.quiet {
                 eprintln!(
                     "posture: wrote {} ({} region(s), {} failed call(s))",
                     args.output.display(),
