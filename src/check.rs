@@ -81,7 +81,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     stored.and_then(|()| findings.finish())?;
     let warnings = waivers::warnings(&waivers, &matches, today);
     if !quiet {
-        for warning in &warnings {
+        for warning in snapshot.notes.iter().chain(&warnings) {
             eprintln!("posture: warning: {}", report::inert::visible(warning));
         }
     }

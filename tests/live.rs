@@ -525,6 +525,8 @@ async fn a_failed_call_is_a_gap_and_its_rules_report_unknown_not_pass() {
         "json",
         "--region",
         "us-east-1",
+        "--region",
+        "eu-west-1",
         "--rule",
         "s3-bucket-public-acl",
     ];
@@ -606,6 +608,20 @@ async fn a_run_of_a_few_rules_reads_only_what_they_need() {
     assert_eq!(root["gaps"], serde_json::json!([]));
     assert_eq!(root["complete"], true);
     assert_ne!(output.status.code(), Some(3), "{}", stderr(&output));
+    // Buckets of other regions are left out, and the report says so.
+    let bucket_regions: Vec<&str> = full["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "s3-bucket-versioning-disabled")
+        .filter_map(|f| f["region"].as_str())
+        .collect();
+    assert!(!bucket_regions.is_empty() && bucket_regions.iter().all(|r| *r == "us-east-1"));
+    let warnings = full["warnings"].to_string();
+    assert!(
+        warnings.contains("were left out: eu-west-1 ("),
+        "{warnings}"
+    );
     let (buckets, _) = run(&["--rule", "s3-bucket-versioning-disabled"]);
     let versioning_gaps = buckets["gaps"].as_array().unwrap().len();
     assert!(

@@ -270,5 +270,6 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         ec2: vec![],
         gaps: vec![],
         requests: Default::default(),
+        notes: vec![],
     }
 }

@@ -86,6 +86,10 @@ pub struct Snapshot {
     /// How many requests the collection sent. Absent from snapshots of older versions.
     #[serde(default)]
     pub requests: RequestCounts,
+    /// What the collection left out on purpose, said once ("3 buckets in regions not
+    /// scanned: ..."). Reports show it with their warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// What reading the account cost: requests sent, of which retries, and the time requests

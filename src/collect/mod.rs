@@ -47,6 +47,9 @@ pub(crate) struct Tracker {
     progress: ProgressBar,
     /// `None`: every part.
     parts: Option<Vec<Part>>,
+    /// The regions asked for; `None`: every enabled region.
+    regions: Option<Vec<String>>,
+    notes: Mutex<Vec<String>>,
 }
 
 /// Runs `call` only when its part is wanted: `None` stands for a call not made.
@@ -83,12 +86,26 @@ impl<'a> Call<'a> {
 }
 
 impl Tracker {
-    fn new(progress: ProgressBar, parts: Option<Vec<Part>>) -> Tracker {
+    fn new(progress: ProgressBar, request: &Request) -> Tracker {
         Tracker {
             gaps: Mutex::new(Vec::new()),
             progress,
-            parts,
+            parts: request.parts.clone(),
+            regions: request.regions.clone(),
+            notes: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Whether resources of this region are in scope.
+    pub fn in_regions(&self, region: &str) -> bool {
+        self.regions
+            .as_ref()
+            .is_none_or(|regions| regions.iter().any(|r| r == region))
+    }
+
+    /// Records what the collection left out on purpose.
+    pub fn note(&self, note: String) {
+        self.notes.lock().expect("notes lock poisoned").push(note);
     }
 
     /// Whether the selected rules read this part.
@@ -243,7 +260,7 @@ pub async fn collect(
     pacer: &pacing::Pacer,
     progress: ProgressBar,
 ) -> anyhow::Result<Snapshot> {
-    let tracker = Tracker::new(progress, request.parts.clone());
+    let tracker = Tracker::new(progress, &request);
     let account = caller_identity(config, &request).await?;
     tracker.progress.set_message("discovering regions");
     let regions = match request.regions {
@@ -284,6 +301,7 @@ pub async fn collect(
         ec2,
         gaps,
         requests: pacer.counts(),
+        notes: tracker.notes.into_inner().expect("notes lock poisoned"),
     })
 }
 

@@ -1,7 +1,7 @@
 //! S3: the bucket list, every bucket's settings (read from the bucket's own region), and the
 //! account-level Block Public Access.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_s3::Client;
@@ -92,7 +92,7 @@ async fn buckets(config: &SdkConfig, partition: &str, tracker: &Tracker) -> Obse
             })
             .clone()
     };
-    let mut buckets = stream::iter(listed)
+    let buckets = stream::iter(listed)
         .map(|listed| {
             let global = &global;
             let client_for = &client_for;
@@ -102,11 +102,18 @@ async fn buckets(config: &SdkConfig, partition: &str, tracker: &Tracker) -> Obse
                     Some(region) if !region.is_empty() => Observed::Collected(region),
                     _ => bucket_region(global, &name, tracker).await,
                 };
+                // Out of the regions asked for: not read (a bucket whose region is unknown
+                // is read, so that its gap shows).
+                if let Observed::Collected(region) = &region {
+                    if !tracker.in_regions(region) {
+                        return Err(region.clone());
+                    }
+                }
                 let client = match &region {
                     Observed::Collected(region) => client_for(region),
                     Observed::Gap(_) => global.clone(),
                 };
-                collect_bucket(
+                Ok(collect_bucket(
                     &client,
                     partition,
                     name,
@@ -114,12 +121,25 @@ async fn buckets(config: &SdkConfig, partition: &str, tracker: &Tracker) -> Obse
                     listed.creation_date.as_ref().and_then(to_utc),
                     tracker,
                 )
-                .await
+                .await)
             }
         })
         .buffer_unordered(BUCKET_CONCURRENCY)
-        .collect::<Vec<_>>()
+        .collect::<Vec<Result<Bucket, String>>>()
         .await;
+    let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
+    for region in buckets.iter().filter_map(|b| b.as_ref().err()) {
+        *left_out.entry(region.clone()).or_default() += 1;
+    }
+    if !left_out.is_empty() {
+        let regions: Vec<String> = left_out.iter().map(|(r, n)| format!("{r} ({n})")).collect();
+        let count: usize = left_out.values().sum();
+        tracker.note(format!(
+            "{count} bucket(s) in regions not scanned were left out: {}",
+            regions.join(", ")
+        ));
+    }
+    let mut buckets: Vec<Bucket> = buckets.into_iter().filter_map(Result::ok).collect();
     buckets.sort_by(|a, b| a.name.cmp(&b.name));
     Observed::Collected(buckets)
 }

@@ -90,7 +90,8 @@ pub struct Report {
     /// What collecting cost: requests, retries, time spent pacing (zero for snapshots of
     /// posture before 0.1's reliability work).
     pub requests: RequestCounts,
-    /// Problems with the configuration that did not stop the run (expired or unused waivers).
+    /// What the run left out on purpose (buckets of regions not scanned) and problems
+    /// with the configuration that did not stop it (expired or unused waivers).
     pub warnings: Vec<String>,
     /// Every finding, in report order, read back from disk as they are written.
     pub findings: Findings,
@@ -179,7 +180,7 @@ impl Report {
             duties,
             gaps: snapshot.gaps.clone(),
             requests: snapshot.requests,
-            warnings,
+            warnings: snapshot.notes.iter().cloned().chain(warnings).collect(),
             findings,
         }
     }

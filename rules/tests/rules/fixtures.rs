@@ -48,6 +48,7 @@ pub fn snapshot() -> Snapshot {
         ec2: vec![],
         gaps: vec![],
         requests: Default::default(),
+        notes: vec![],
     }
 }
 
