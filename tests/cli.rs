@@ -650,11 +650,20 @@ fn credential_problems_are_one_line_with_what_to_do() {
         env
     };
     type Env = Vec<(String, String)>;
-    let cases: [(&[&str], Env, &str); 4] = [
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+    ];
+    let cases: [(&[&str], Env, &str); 5] = [
         (
             &[],
             env(&[]),
             "no AWS credentials found: set AWS_PROFILE or --profile",
+        ),
+        (
+            &[],
+            env(&keys),
+            "no answer from http://127.0.0.1:1 to sts:GetCallerIdentity: Connection refused",
         ),
         (
             &["--profile", "adit"],
