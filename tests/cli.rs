@@ -174,6 +174,13 @@ fn unknown_rule_ids_are_usage_errors() {
         );
         assert_eq!(message.trim().lines().count(), 1, "{message}");
     }
+    let misspelt = posture(&["explain", "iam-root-mfa-disbled"], &[]);
+    assert_eq!(misspelt.status.code(), Some(2));
+    let message = stderr(&misspelt);
+    assert!(
+        message.contains("did you mean `iam-root-mfa-disabled`?"),
+        "{message}"
+    );
 }
 
 #[test]
