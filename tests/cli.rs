@@ -728,3 +728,45 @@ fn completions_and_the_manual_page_come_from_the_command_definitions() {
     let unknown = posture(&["completions", "tcsh"], &[]);
     assert_eq!(unknown.status.code(), Some(2));
 }
+
+#[test]
+fn expired_credentials_say_how_to_renew_them() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // STS's answer to an expired session token, to every request.
+    std::thread::spawn(move || {
+        let body = "<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code>\
+                    <Message>The security token included in the request is expired</Message>\
+                    </Error><RequestId>1</RequestId></ErrorResponse>";
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 65536];
+            let _ = stream.read(&mut request);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let env: Vec<(String, String)> = [
+        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_SESSION_TOKEN", "expired".into()),
+        ("AWS_REGION", "us-east-1".into()),
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .into();
+    let output = posture(&["check"], &env);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(
+        message.contains("credentials have expired (ExpiredToken)"),
+        "{message}"
+    );
+    assert!(message.contains("aws sso login"), "{message}");
+}

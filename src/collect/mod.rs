@@ -360,6 +360,12 @@ where
             let endpoint = config.endpoint_url().unwrap_or("the AWS STS endpoint");
             anyhow::anyhow!("no answer from {endpoint} to {CALL}: {cause}")
         }
+        (false, Some(code @ ("ExpiredToken" | "ExpiredTokenException" | "RequestExpired"))) => {
+            anyhow::anyhow!(
+                "the AWS credentials have expired ({code}): renew them; for SSO, run \
+                 `aws sso login`"
+            )
+        }
         (false, Some(code)) => {
             anyhow::anyhow!("the account refused {CALL} ({code}): {cause}")
         }
