@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 
-use crate::model::{Ec2Region, Gap};
+use std::collections::HashMap;
+
+use crate::model::{Ec2Region, Gap, NetworkInterface};
 use crate::network::is_public_address;
 use crate::rule::Severity;
 
@@ -28,16 +30,52 @@ pub enum Exposure {
     Unknown { gap: Gap },
 }
 
+/// The network interfaces of one region by the security groups they use, built once so
+/// that the exposure of every group costs a lookup rather than a scan of every interface.
+pub struct Attachments<'a> {
+    by_group: Result<HashMap<&'a str, Vec<&'a NetworkInterface>>, &'a Gap>,
+}
+
+impl<'a> Attachments<'a> {
+    pub fn of(region: &'a Ec2Region) -> Attachments<'a> {
+        let by_group = region.network_interfaces.as_ref().map(|interfaces| {
+            let mut by_group: HashMap<&str, Vec<&NetworkInterface>> = HashMap::new();
+            for eni in interfaces {
+                let mut groups: Vec<&str> =
+                    eni.security_group_ids.iter().map(String::as_str).collect();
+                groups.sort_unstable();
+                groups.dedup();
+                for group in groups {
+                    by_group.entry(group).or_default().push(eni);
+                }
+            }
+            by_group
+        });
+        Attachments { by_group }
+    }
+
+    /// Who uses the group, and whether any of them is reachable.
+    pub fn exposure(&self, group_id: &str) -> Exposure {
+        match &self.by_group {
+            Ok(by_group) => {
+                let users = by_group.get(group_id).map_or(&[][..], Vec::as_slice);
+                Exposure::of_users(users)
+            }
+            Err(gap) => Exposure::Unknown {
+                gap: (*gap).clone(),
+            },
+        }
+    }
+}
+
 impl Exposure {
+    /// The exposure of one group. For many groups of a region, build [`Attachments`] once.
     pub fn of_security_group(region: &Ec2Region, group_id: &str) -> Exposure {
-        let interfaces = match region.network_interfaces.as_ref() {
-            Ok(interfaces) => interfaces,
-            Err(gap) => return Exposure::Unknown { gap: gap.clone() },
-        };
-        let users: Vec<_> = interfaces
-            .iter()
-            .filter(|eni| eni.security_group_ids.iter().any(|id| id == group_id))
-            .collect();
+        Attachments::of(region).exposure(group_id)
+    }
+
+    /// The exposure of a group used by these interfaces (in the region's order).
+    fn of_users(users: &[&NetworkInterface]) -> Exposure {
         if users.is_empty() {
             return Exposure::Unattached;
         }

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::arn;
-use crate::exposure::Exposure;
+use crate::exposure::Attachments;
 use crate::model::PermissionRule;
 use crate::network::{source_reach, SourceReach};
 use crate::rule::{Context, Finding, Rule};
@@ -39,6 +39,7 @@ pub fn check_ingress(
                 continue;
             }
         };
+        let attachments = Attachments::of(region);
         for group in groups {
             let resource = arn::ec2(cx.snapshot, name, "security-group", &group.id);
             let mut open = Vec::new();
@@ -61,7 +62,7 @@ pub fn check_ingress(
             }
             let label = format!("{} ({})", group.id, group.name);
             if !open.is_empty() {
-                let exposure = Exposure::of_security_group(region, &group.id);
+                let exposure = attachments.exposure(&group.id);
                 let mut opened: Vec<&str> = Vec::new();
                 for label in open.iter().flat_map(|o| o.opens.iter()) {
                     if !opened.contains(&label.as_str()) {

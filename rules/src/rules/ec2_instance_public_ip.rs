@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
-use crate::instance::internet_ingress;
+use crate::instance::{internet_ingress, GroupsById};
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_instance;
@@ -46,6 +46,7 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let groups = GroupsById::of(&cx.snapshot.ec2);
     each_instance(rule, cx, |region, instance, resource| {
         let name = Some(region.region.as_str());
         let Some(ip) = instance
@@ -59,7 +60,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!("{} has no public IPv4 address", instance.id),
             );
         };
-        let ingress = internet_ingress(region, instance, cx.settings);
+        let ingress = internet_ingress(&groups, region, instance, cx.settings);
         let (severity, reach) = match &ingress {
             Ok(groups) if !groups.is_empty() => (
                 Severity::Medium,
