@@ -196,7 +196,7 @@ pub struct CollectArgs {
     /// No progress, no summary line.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Where to write the snapshot (atomically).
+    /// Where to write the snapshot (atomically); `-` for standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
     /// Exit 0 even if some calls failed (the snapshot records every gap either way).

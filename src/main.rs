@@ -62,7 +62,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 }
                 _ => emit_with(content)?,
             }
-            if !args.quiet {
+            let to_file = args.output != std::path::Path::new("-");
+            if !args.quiet && to_file {
                 eprintln!(
                     "posture: wrote {} ({} region(s), {} failed call(s))",
                     args.output.display(),
