@@ -467,6 +467,14 @@ async fn a_saved_snapshot_gives_the_same_findings_as_the_live_check() {
     assert!(!live["findings"].as_array().unwrap().is_empty());
     assert_eq!(live["findings"], offline["findings"]);
     assert_eq!(live["summary"], offline["summary"]);
+
+    // `-o -`: the snapshot on standard output, and no file named `-`.
+    let args = [&["collect", "-o", "-", "--allow-incomplete"][..], &regions].concat();
+    let piped = posture(&args, &env);
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    let piped: serde_json::Value = serde_json::from_slice(&piped.stdout).unwrap();
+    assert_eq!(piped["schema_version"], 2);
+    assert!(!std::path::Path::new("-").exists());
 }
 
 #[tokio::test(flavor = "multi_thread")]
