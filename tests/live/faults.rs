@@ -171,17 +171,22 @@ async fn lasting_faults_turn_findings_unknown_never_pass() {
     );
 }
 
-#[test]
-fn a_silent_endpoint_fails_the_run_within_the_first_calls_deadline() {
+/// A loopback port that accepts connections and never answers.
+fn silent_endpoint() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("loopback listener");
     let port = listener.local_addr().unwrap().port();
-    // Accepts connections and never answers.
     std::thread::spawn(move || {
         let mut held = Vec::new();
         for stream in listener.incoming() {
             held.push(stream);
         }
     });
+    port
+}
+
+#[test]
+fn a_silent_endpoint_fails_the_run_within_the_first_calls_deadline() {
+    let port = silent_endpoint();
     let env: Vec<(String, String)> = [
         ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
         ("AWS_ACCESS_KEY_ID", "testing".into()),
@@ -207,14 +212,7 @@ fn a_silent_endpoint_fails_the_run_within_the_first_calls_deadline() {
 
 #[test]
 fn an_interrupt_exits_130_and_leaves_no_file_behind() {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("loopback listener");
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming() {
-            held.push(stream);
-        }
-    });
+    let port = silent_endpoint();
     let dir = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_posture"))
