@@ -1,6 +1,7 @@
 //! The rule catalogue from the registry: `posture rules` (table, JSON, Markdown) and
 //! `posture explain`.
 
+use posture_rules::compliance::{self, Framework};
 use posture_rules::registry::RULES;
 use posture_rules::{Duty, Rule};
 
@@ -49,14 +50,9 @@ fn rules_markdown() -> String {
                 "\n### `{}`\n\n{}. Severity: {}.",
                 rule.id, rule.title, rule.severity
             ));
-            if !rule.cis.is_empty() {
-                text.push_str(&format!(
-                    " CIS AWS Foundations v3.0: {}.",
-                    rule.cis.join(", ")
-                ));
-            }
-            if !rule.fsbp.is_empty() {
-                text.push_str(&format!(" AWS FSBP: {}.", rule.fsbp.join(", ")));
+            let mappings = compliance::summary_of_rule(rule.id);
+            if !mappings.is_empty() {
+                text.push_str(&format!(" {mappings}."));
             }
             text.push_str("\n\n");
             // The rule's own `##` sections sit under its `###` heading.
@@ -78,11 +74,105 @@ fn rule_json(rule: &Rule) -> serde_json::Value {
         "title": rule.title,
         "duty": rule.duty,
         "severity": rule.severity,
-        "cis_v3": rule.cis,
-        "fsbp": rule.fsbp,
+        "compliance": compliance_json(rule.id),
         "documentation": rule.documentation(),
         "source": rule.source,
     })
+}
+
+/// `{"cis-7.0": ["2.4"], "fsbp": ["IAM.4"]}`: a rule's controls by framework.
+fn compliance_json(rule_id: &str) -> serde_json::Value {
+    let mut by_framework = serde_json::Map::new();
+    for (framework, id) in compliance::of_rule(rule_id) {
+        let ids = by_framework
+            .entry(framework.id)
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        if let serde_json::Value::Array(ids) = ids {
+            ids.push(id.into());
+        }
+    }
+    serde_json::Value::Object(by_framework)
+}
+
+/// `posture rules --compliance ID`: every control of the framework, the rules that
+/// observe it, or why none does.
+pub fn coverage(framework: &Framework, format: ListFormat) -> String {
+    let controls = framework.controls();
+    match format {
+        ListFormat::Json => {
+            let rows: Vec<serde_json::Value> = controls
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "control": c.id,
+                        "section": framework.section(c.id),
+                        "title": c.title,
+                        "rules": c.rules,
+                        "not_observed": (!c.not_observed.is_empty()).then_some(c.not_observed),
+                    })
+                })
+                .collect();
+            let document = serde_json::json!({
+                "framework": framework.id,
+                "name": framework.name,
+                "controls": rows,
+            });
+            let mut text = serde_json::to_string_pretty(&document).expect("coverage serializes");
+            text.push('\n');
+            text
+        }
+        ListFormat::Markdown => coverage_markdown(framework, &controls),
+        ListFormat::Table => coverage_table(framework, &controls),
+    }
+}
+
+fn coverage_table(framework: &Framework, controls: &[compliance::Control]) -> String {
+    let observed = controls.iter().filter(|c| !c.rules.is_empty()).count();
+    let mut text = format!(
+        "{}: posture observes {observed} of the {} controls listed\n\n{:<8} {:<60} {}\n",
+        framework.name,
+        controls.len(),
+        "CONTROL",
+        "TITLE",
+        "RULES"
+    );
+    for control in controls {
+        let rules = if control.rules.is_empty() {
+            format!("not observed: {}", control.not_observed)
+        } else {
+            control.rules.join(", ")
+        };
+        text.push_str(&format!(
+            "{:<8} {:<60} {rules}\n",
+            control.id, control.title
+        ));
+    }
+    text
+}
+
+fn coverage_markdown(framework: &Framework, controls: &[compliance::Control]) -> String {
+    let mut text = format!(
+        "# {}\n\n| Control | Title | Rules |\n|---|---|---|\n",
+        framework.name
+    );
+    for control in controls {
+        let rules = if control.rules.is_empty() {
+            format!("not observed: {}", control.not_observed)
+        } else {
+            control
+                .rules
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        text.push_str(&format!(
+            "| {} | {} | {rules} |\n",
+            control.id,
+            control.title.replace('|', "\\|")
+        ));
+    }
+    text
 }
 
 pub fn explain(rule: &Rule) -> String {
@@ -93,14 +183,9 @@ pub fn explain(rule: &Rule) -> String {
         rule.duty.title(),
         rule.severity
     );
-    if !rule.cis.is_empty() {
-        text.push_str(&format!(
-            "CIS AWS Foundations v3.0: {}\n",
-            rule.cis.join(", ")
-        ));
-    }
-    if !rule.fsbp.is_empty() {
-        text.push_str(&format!("AWS FSBP: {}\n", rule.fsbp.join(", ")));
+    let mappings = compliance::summary_of_rule(rule.id);
+    if !mappings.is_empty() {
+        text.push_str(&format!("{mappings}\n"));
     }
     text.push('\n');
     text.push_str(&rule.documentation());

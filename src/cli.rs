@@ -216,6 +216,14 @@ pub enum ListFormat {
 pub struct RulesArgs {
     #[arg(long, value_enum, default_value = "table")]
     pub format: ListFormat,
+    /// List a framework's controls and the rules that observe each instead.
+    #[arg(long, value_name = "FRAMEWORK", value_parser = frameworks())]
+    pub compliance: Option<String>,
+}
+
+/// The ids `--compliance` takes, from the compliance table.
+fn frameworks() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(posture_rules::compliance::FRAMEWORKS.map(|f| f.id))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -79,7 +79,14 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             })
         }
         Command::Rules(args) => {
-            emit(&catalogue::list_rules(args.format))?;
+            let framework = args
+                .compliance
+                .as_deref()
+                .and_then(posture_rules::compliance::Framework::by_id);
+            match framework {
+                Some(framework) => emit(&catalogue::coverage(framework, args.format))?,
+                None => emit(&catalogue::list_rules(args.format))?,
+            }
             Ok(exit::CLEAN)
         }
         Command::Completions { shell } => {

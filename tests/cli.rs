@@ -287,7 +287,7 @@ fn rules_and_explain_come_from_the_registry() {
     assert_eq!(explained.status.code(), Some(0));
     let text = String::from_utf8(explained.stdout).unwrap();
     assert!(
-        text.contains("CIS AWS Foundations v3.0: 5.2, 5.3"),
+        text.contains("CIS v7.0 6.3, 6.4; CIS v5.0 5.3, 5.4; CIS v3.0 5.2, 5.3"),
         "{text}"
     );
     assert!(text.contains("## Why it matters"), "{text}");

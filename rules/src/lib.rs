@@ -6,6 +6,7 @@
 pub mod access;
 pub mod arn;
 pub mod bucket_policy;
+pub mod compliance;
 pub mod evaluate;
 pub mod exposure;
 pub mod identity;

@@ -129,6 +129,10 @@ const fn udp(port: i32, service: &'static str) -> ServicePort {
 /// Remote administration: CIS 5.2 / 5.3.
 pub const ADMIN_PORTS: &[ServicePort] = &[tcp(22, "SSH"), tcp(3389, "RDP")];
 
+/// Windows file sharing (SMB over TCP), its own CIS recommendation (v7.0 6.1.2) and its
+/// own rule, so not among the high-risk ports below.
+pub const CIFS_PORTS: &[ServicePort] = &[tcp(445, "SMB/CIFS")];
+
 /// Services that should never face the internet: file transfer and sharing, clear-text
 /// logins, databases, caches, search and message brokers (FSBP EC2.19's list and more).
 pub const HIGH_RISK_PORTS: &[ServicePort] = &[
@@ -139,7 +143,6 @@ pub const HIGH_RISK_PORTS: &[ServicePort] = &[
     tcp(139, "NetBIOS session"),
     udp(137, "NetBIOS name"),
     udp(138, "NetBIOS datagram"),
-    tcp(445, "SMB/CIFS"),
     tcp(1433, "Microsoft SQL Server"),
     tcp(1434, "Microsoft SQL Server browser"),
     udp(1434, "Microsoft SQL Server browser"),

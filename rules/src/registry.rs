@@ -7,6 +7,7 @@ use crate::rules::*;
 pub static RULES: &[&Rule] = &[
     // customer data
     &s3_bucket_public_acl::RULE,
+    &s3_bucket_policy_any_principal::RULE,
     &s3_bucket_public_policy::RULE,
     &s3_bucket_public_access_block_off::RULE,
     &s3_account_public_access_block_off::RULE,
@@ -47,6 +48,7 @@ pub static RULES: &[&Rule] = &[
     // OS, network & firewall configuration
     &ec2_security_group_admin_ports_open::RULE,
     &ec2_security_group_all_ports_open::RULE,
+    &ec2_security_group_cifs_open::RULE,
     &ec2_security_group_high_risk_ports_open::RULE,
     &ec2_default_security_group_has_rules::RULE,
     &ec2_network_acl_admin_ports_open::RULE,

@@ -263,10 +263,6 @@ pub struct Rule {
     /// The rule's doc comment: `## What it checks`, `## Why it matters`, `## How to fix`,
     /// `## References`, in Markdown.
     pub doc: &'static str,
-    /// CIS AWS Foundations Benchmark v3.0 recommendation ids.
-    pub cis: &'static [&'static str],
-    /// AWS Foundational Security Best Practices control ids.
-    pub fsbp: &'static [&'static str],
     /// The parts of the snapshot the check reads: a run collects only what its rules read.
     pub reads: &'static [crate::parts::Part],
     /// Source file of the rule, for "view source".
@@ -394,8 +390,6 @@ impl Rule {
 ///         title: "S3 bucket is public through its ACL",
 ///         duty: Duty::CustomerData,
 ///         severity: Severity::High,
-///         cis: [],
-///         fsbp: ["S3.2", "S3.3"],
 ///         check: check,
 ///     };
 /// }
@@ -409,8 +403,6 @@ macro_rules! declare_rule {
             title: $title:literal,
             duty: $duty:expr,
             severity: $severity:expr,
-            cis: [$($cis:literal),* $(,)?],
-            fsbp: [$($fsbp:literal),* $(,)?],
             reads: [$($part:ident),* $(,)?],
             check: $check:path
             $(, appendix: ($heading:literal, $appendix:path))? $(,)?
@@ -423,8 +415,6 @@ macro_rules! declare_rule {
             duty: $duty,
             severity: $severity,
             doc: concat!($($doc, "\n"),*),
-            cis: &[$($cis),*],
-            fsbp: &[$($fsbp),*],
             reads: &[$($crate::parts::Part::$part),*],
             source: file!(),
             check: $check,

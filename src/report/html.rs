@@ -289,13 +289,7 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
     out.push_str("<h2 id=\"rules\">Rules</h2>");
     let used: BTreeSet<String> = report.findings.iter().map(|f| f.rule_id).collect();
     for rule in RULES.iter().filter(|r| used.contains(r.id)) {
-        let mut ids = Vec::new();
-        if !rule.cis.is_empty() {
-            ids.push(format!("CIS AWS Foundations v3.0 {}", rule.cis.join(", ")));
-        }
-        if !rule.fsbp.is_empty() {
-            ids.push(format!("AWS FSBP {}", rule.fsbp.join(", ")));
-        }
+        let ids = [posture_rules::compliance::summary_of_rule(rule.id)];
         let _ = write!(
             out,
             "<section id=\"rule-{id}\"><h3><code>{id}</code> — {title}</h3><p class=\"muted\">{duty} · default severity {sev} · {ids}</p>\

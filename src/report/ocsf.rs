@@ -49,14 +49,9 @@ fn event(report: &Report, finding: &Finding) -> Value {
     let mut types = vec![format!("duty/{}", finding.duty.id())];
     if let Some(rule) = rule {
         types.extend(
-            rule.cis
-                .iter()
-                .map(|id| format!("CIS AWS Foundations Benchmark v3.0/{id}")),
-        );
-        types.extend(
-            rule.fsbp
-                .iter()
-                .map(|id| format!("AWS Foundational Security Best Practices/{id}")),
+            posture_rules::compliance::of_rule(rule.id)
+                .into_iter()
+                .map(|(framework, id)| format!("{}/{id}", framework.name)),
         );
     }
     json!({

@@ -40,8 +40,11 @@ pub fn fingerprint(finding: &Finding) -> String {
 
 fn rule_descriptor(rule: &Rule) -> Value {
     let mut tags = vec![format!("duty:{}", rule.duty.id()), "security".to_string()];
-    tags.extend(rule.cis.iter().map(|id| format!("CIS-AWS-3.0:{id}")));
-    tags.extend(rule.fsbp.iter().map(|id| format!("AWS-FSBP:{id}")));
+    tags.extend(
+        posture_rules::compliance::of_rule(rule.id)
+            .into_iter()
+            .map(|(framework, id)| format!("{}:{id}", framework.id)),
+    );
     let documentation = rule.documentation();
     json!({
         "id": rule.id,

@@ -37,8 +37,6 @@ declare_rule! {
         title: "Default security group allows traffic",
         duty: Duty::NetworkConfiguration,
         severity: Severity::Medium,
-        cis: ["5.4"],
-        fsbp: ["EC2.2"],
         reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };

@@ -29,8 +29,6 @@ declare_rule! {
         title: "EBS encryption by default is off in a region",
         duty: Duty::ServerSideEncryption,
         severity: Severity::Medium,
-        cis: ["2.2.1"],
-        fsbp: ["EC2.7"],
         reads: [EbsEncryptionByDefault],
         check: check,
     };

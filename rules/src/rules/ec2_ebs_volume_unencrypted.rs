@@ -33,8 +33,6 @@ declare_rule! {
         title: "EBS volume is not encrypted",
         duty: Duty::ServerSideEncryption,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: ["EC2.3"],
         reads: [Volumes],
         check: check,
     };

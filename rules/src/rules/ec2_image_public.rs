@@ -28,8 +28,6 @@ declare_rule! {
         title: "AMI owned by the account is public",
         duty: Duty::CustomerData,
         severity: Severity::High,
-        cis: [],
-        fsbp: [],
         reads: [Images],
         check: check,
     };

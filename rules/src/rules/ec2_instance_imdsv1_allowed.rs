@@ -34,8 +34,6 @@ declare_rule! {
         title: "EC2 instance allows IMDSv1",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Medium,
-        cis: ["5.6"],
-        fsbp: ["EC2.8"],
         reads: [Instances],
         check: check,
     };

@@ -38,8 +38,6 @@ declare_rule! {
         title: "EC2 instance has a public IPv4 address",
         duty: Duty::NetworkConfiguration,
         severity: Severity::Low,
-        cis: [],
-        fsbp: ["EC2.9"],
         reads: [Instances, SecurityGroups],
         check: check,
     };

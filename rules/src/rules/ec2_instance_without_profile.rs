@@ -33,8 +33,6 @@ declare_rule! {
         title: "EC2 instance has no IAM role",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Low,
-        cis: ["1.18"],
-        fsbp: [],
         reads: [Instances],
         check: check,
     };

@@ -41,8 +41,6 @@ declare_rule! {
         title: "Network ACL allows SSH or RDP from the internet",
         duty: Duty::NetworkConfiguration,
         severity: Severity::Medium,
-        cis: ["5.1"],
-        fsbp: ["EC2.21"],
         reads: [NetworkAcls],
         check: check,
     };

@@ -41,8 +41,6 @@ declare_rule! {
         title: "Security group allows SSH or RDP from the internet",
         duty: Duty::NetworkConfiguration,
         severity: Severity::High,
-        cis: ["5.2", "5.3"],
-        fsbp: ["EC2.13", "EC2.14", "EC2.53", "EC2.54"],
         reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };

@@ -36,8 +36,6 @@ declare_rule! {
         title: "Security group allows all ports from the internet",
         duty: Duty::NetworkConfiguration,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: ["EC2.18", "EC2.19"],
         reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };

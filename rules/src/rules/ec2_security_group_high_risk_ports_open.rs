@@ -6,14 +6,14 @@ use crate::security_group::check_ingress;
 declare_rule! {
     /// ## What it checks
     /// Security group ingress rules that admit the internet to high-risk service ports:
-    /// FTP (20-21), Telnet (23), Microsoft RPC and NetBIOS (135-139), SMB/CIFS (445),
-    /// Microsoft SQL Server (1433-1434), Oracle (1521), Docker (2375-2376), etcd (2379),
+    /// FTP (20-21), Telnet (23), Microsoft RPC and NetBIOS (135-139), Microsoft SQL Server (1433-1434), Oracle (1521), Docker (2375-2376), etcd (2379),
     /// MySQL (3306), PostgreSQL (5432), VNC (5500, 5900), Kibana (5601), CouchDB (5984),
     /// Redis (6379), Cassandra (7199, 9042, 9160), Hadoop (8020, 50070), Jupyter (8888),
     /// Kafka (9092), Elasticsearch / OpenSearch (9200, 9300), Memcached (11211) and
     /// MongoDB (27017-27018) — the table is `HIGH_RISK_PORTS` in `rules/src/network.rs`.
     /// Port ranges that include one of them count. "The internet" is as in
-    /// `ec2-security-group-admin-ports-open`.
+    /// `ec2-security-group-admin-ports-open`. SMB/CIFS (445) has its own rule,
+    /// `ec2-security-group-cifs-open`, so that one open port is one finding.
     ///
     /// A rule open on every port is reported here too ("every high-risk service port"), and
     /// by `ec2-security-group-all-ports-open`.
@@ -44,8 +44,6 @@ declare_rule! {
         title: "Security group allows high-risk service ports from the internet",
         duty: Duty::NetworkConfiguration,
         severity: Severity::High,
-        cis: [],
-        fsbp: ["EC2.19"],
         reads: [SecurityGroups, NetworkInterfaces],
         check: check,
     };

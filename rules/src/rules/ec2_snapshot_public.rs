@@ -30,8 +30,6 @@ declare_rule! {
         title: "EBS snapshot is public",
         duty: Duty::CustomerData,
         severity: Severity::Critical,
-        cis: [],
-        fsbp: ["EC2.1"],
         reads: [Snapshots],
         check: check,
     };

@@ -30,8 +30,6 @@ declare_rule! {
         title: "EBS snapshot is not encrypted",
         duty: Duty::ServerSideEncryption,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: [],
         reads: [Snapshots],
         check: check,
     };

@@ -30,8 +30,6 @@ declare_rule! {
         title: "VPC has no flow log",
         duty: Duty::NetworkConfiguration,
         severity: Severity::Medium,
-        cis: ["3.7"],
-        fsbp: ["EC2.6"],
         reads: [Vpcs, FlowLogs],
         check: check,
     };

@@ -31,8 +31,6 @@ declare_rule! {
         title: "Access key older than 90 days",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Medium,
-        cis: ["1.14"],
-        fsbp: ["IAM.3"],
         reads: [CredentialReport],
         check: check,
     };

@@ -27,8 +27,6 @@ declare_rule! {
         title: "Console user has an access key that was never used",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Low,
-        cis: ["1.11"],
-        fsbp: [],
         reads: [CredentialReport],
         check: check,
     };

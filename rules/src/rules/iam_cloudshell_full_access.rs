@@ -28,8 +28,6 @@ declare_rule! {
         title: "AWSCloudShellFullAccess is attached",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: ["1.22"],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

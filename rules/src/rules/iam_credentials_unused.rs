@@ -32,8 +32,6 @@ declare_rule! {
         title: "IAM user credentials unused for 45 days or more",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: ["1.12"],
-        fsbp: ["IAM.22"],
         reads: [CredentialReport],
         check: check,
     };

@@ -30,8 +30,6 @@ declare_rule! {
         title: "IAM password policy is missing or weak",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: ["1.8", "1.9"],
-        fsbp: ["IAM.7", "IAM.15", "IAM.16"],
         reads: [PasswordPolicy],
         check: check,
     };

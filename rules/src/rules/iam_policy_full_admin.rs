@@ -35,8 +35,6 @@ declare_rule! {
         title: "Customer policy grants full administrator rights",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: ["1.16"],
-        fsbp: ["IAM.1"],
         reads: [IamAuthorizationDetails],
         check: check,
     };

@@ -36,8 +36,6 @@ declare_rule! {
         title: "Customer policy allows every action but a few on every resource",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

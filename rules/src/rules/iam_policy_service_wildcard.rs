@@ -31,8 +31,6 @@ declare_rule! {
         title: "Customer policy grants all actions of a service",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: ["IAM.21"],
         reads: [IamAuthorizationDetails],
         check: check,
     };

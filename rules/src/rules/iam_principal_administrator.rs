@@ -39,8 +39,6 @@ declare_rule! {
         title: "IAM principal holds every permission",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Info,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

@@ -57,8 +57,6 @@ declare_rule! {
         title: "IAM principal can escalate its privileges",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails, CredentialReport],
         check: check,
         appendix: ("Paths", paths::table_markdown),

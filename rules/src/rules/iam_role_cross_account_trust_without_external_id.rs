@@ -38,8 +38,6 @@ declare_rule! {
         title: "Cross-account role trust has no external id",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

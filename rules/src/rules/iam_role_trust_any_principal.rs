@@ -33,8 +33,6 @@ declare_rule! {
         title: "IAM role can be assumed by anyone",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Critical,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

@@ -48,8 +48,6 @@ declare_rule! {
         title: "Role trusts an OIDC provider without limiting the subject",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: [],
-        fsbp: [],
         reads: [IamAuthorizationDetails],
         check: check,
     };

@@ -30,8 +30,6 @@ declare_rule! {
         title: "Root user has access keys",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Critical,
-        cis: ["1.4"],
-        fsbp: ["IAM.4"],
         reads: [CredentialReport, AccountSummary],
         check: check,
     };

@@ -28,8 +28,6 @@ declare_rule! {
         title: "Root user has no hardware MFA",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Low,
-        cis: ["1.6"],
-        fsbp: ["IAM.6"],
         reads: [VirtualMfaDevices, AccountSummary, CredentialReport],
         check: check,
     };

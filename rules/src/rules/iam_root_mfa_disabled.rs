@@ -28,8 +28,6 @@ declare_rule! {
         title: "Root user has no MFA",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Critical,
-        cis: ["1.5"],
-        fsbp: ["IAM.9"],
         reads: [CredentialReport, AccountSummary],
         check: check,
     };

@@ -29,8 +29,6 @@ declare_rule! {
         title: "Root user was used recently",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: ["1.7"],
-        fsbp: [],
         reads: [CredentialReport],
         check: check,
     };

@@ -28,8 +28,6 @@ declare_rule! {
         title: "IAM server certificate has expired",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        cis: ["1.19"],
-        fsbp: [],
         reads: [ServerCertificates],
         check: check,
     };

@@ -29,8 +29,6 @@ declare_rule! {
         title: "No IAM identity can manage AWS Support cases",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Low,
-        cis: ["1.17"],
-        fsbp: ["IAM.18"],
         reads: [IamAuthorizationDetails],
         check: check,
     };

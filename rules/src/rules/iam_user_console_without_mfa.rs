@@ -29,8 +29,6 @@ declare_rule! {
         title: "IAM user with a console password has no MFA",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        cis: ["1.10"],
-        fsbp: ["IAM.5"],
         reads: [CredentialReport],
         check: check,
     };

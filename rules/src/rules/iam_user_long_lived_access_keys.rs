@@ -28,8 +28,6 @@ declare_rule! {
         title: "IAM user holds long-lived access keys",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Info,
-        cis: [],
-        fsbp: [],
         reads: [CredentialReport],
         check: check,
     };

@@ -26,8 +26,6 @@ declare_rule! {
         title: "IAM user has more than one active access key",
         duty: Duty::TemporaryCredentials,
         severity: Severity::Low,
-        cis: ["1.13"],
-        fsbp: [],
         reads: [CredentialReport],
         check: check,
     };

@@ -32,8 +32,6 @@ declare_rule! {
         title: "IAM user has policies attached directly",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Low,
-        cis: ["1.15"],
-        fsbp: ["IAM.2"],
         reads: [IamAuthorizationDetails],
         check: check,
     };

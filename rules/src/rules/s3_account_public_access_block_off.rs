@@ -28,8 +28,6 @@ declare_rule! {
         title: "Account-level S3 Block Public Access is not fully on",
         duty: Duty::CustomerData,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: ["S3.1"],
         reads: [AccountPublicAccessBlock],
         check: check,
     };

@@ -28,8 +28,6 @@ declare_rule! {
         title: "S3 bucket server access logging is off",
         duty: Duty::CustomerData,
         severity: Severity::Low,
-        cis: [],
-        fsbp: ["S3.9"],
         reads: [Buckets, BucketLogging],
         check: check,
     };

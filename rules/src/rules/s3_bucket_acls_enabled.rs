@@ -30,8 +30,6 @@ declare_rule! {
         title: "S3 bucket still uses access control lists",
         duty: Duty::CustomerData,
         severity: Severity::Low,
-        cis: [],
-        fsbp: ["S3.12"],
         reads: [Buckets, BucketOwnership],
         check: check,
     };

@@ -39,8 +39,6 @@ declare_rule! {
         title: "S3 bucket policy grants access to other AWS accounts",
         duty: Duty::CustomerData,
         severity: Severity::Medium,
-        cis: [],
-        fsbp: ["S3.6"],
         reads: [Buckets, BucketPolicy],
         check: check,
     };

@@ -31,8 +31,6 @@ declare_rule! {
         title: "S3 bucket default encryption does not use KMS",
         duty: Duty::ServerSideEncryption,
         severity: Severity::Info,
-        cis: [],
-        fsbp: ["S3.17"],
         reads: [Buckets, BucketEncryption],
         check: check,
     };

@@ -30,8 +30,6 @@ declare_rule! {
         title: "S3 bucket MFA delete is not enabled",
         duty: Duty::CustomerData,
         severity: Severity::Low,
-        cis: ["2.1.2"],
-        fsbp: [],
         reads: [Buckets, BucketVersioning],
         check: check,
     };

@@ -32,8 +32,6 @@ declare_rule! {
         title: "S3 bucket Block Public Access is not fully on",
         duty: Duty::CustomerData,
         severity: Severity::Medium,
-        cis: ["2.1.4"],
-        fsbp: ["S3.8"],
         reads: [Buckets, AccountPublicAccessBlock, BucketPublicAccessBlock],
         check: check,
     };

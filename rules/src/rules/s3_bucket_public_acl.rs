@@ -39,8 +39,6 @@ declare_rule! {
         title: "S3 bucket is public through its ACL",
         duty: Duty::CustomerData,
         severity: Severity::High,
-        cis: [],
-        fsbp: ["S3.2", "S3.3"],
         reads: [Buckets, AccountPublicAccessBlock, BucketPublicAccessBlock, BucketAcl],
         check: check,
     };

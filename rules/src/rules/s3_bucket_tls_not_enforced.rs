@@ -41,8 +41,6 @@ declare_rule! {
         title: "S3 bucket policy does not deny plain HTTP",
         duty: Duty::NetworkTrafficProtection,
         severity: Severity::Medium,
-        cis: ["2.1.1"],
-        fsbp: ["S3.5"],
         reads: [Buckets, BucketPolicy],
         check: check,
     };

@@ -28,8 +28,6 @@ declare_rule! {
         title: "S3 bucket versioning is not enabled",
         duty: Duty::CustomerData,
         severity: Severity::Low,
-        cis: [],
-        fsbp: ["S3.14"],
         reads: [Buckets, BucketVersioning],
         check: check,
     };
