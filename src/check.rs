@@ -9,7 +9,7 @@ use anyhow::{bail, Context as _};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::RULES;
-use posture_rules::{Duty, Rule, Severity};
+use posture_rules::{Duty, Rule, Severity, Status};
 
 use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
 use crate::findings::Findings;
@@ -29,6 +29,15 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         .collect::<anyhow::Result<_>>()?;
     let fail_on = Severity::from_id(&args.fail_on)
         .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+    let display = display_filters(&args, verbose)?;
+    let compliance = args
+        .compliance
+        .as_deref()
+        .map(|id| {
+            posture_rules::compliance::Framework::by_id(id)
+                .with_context(|| format!("unknown compliance framework `{id}`"))
+        })
+        .transpose()?;
     let config = match &args.config {
         Some(path) => config::Config::load(path)?,
         None => config::Config::default(),
@@ -98,11 +107,18 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             ReportFormat::Junit => report::junit::write(&report, out),
             ReportFormat::Csv => report::csv::write(&report, out),
             ReportFormat::Html => report::html::write(&report, out),
-            ReportFormat::Markdown => out.write_all(report::markdown::render(&report).as_bytes()),
+            ReportFormat::Markdown => {
+                let text = report::markdown::render(&report, &display, compliance);
+                out.write_all(text.as_bytes())
+            }
             ReportFormat::Terminal => {
                 let color = args.color.colors(to_terminal);
                 let style = report::terminal::Style { color };
-                report::terminal::write(&report, style, verbose, out)
+                let options = report::terminal::Options {
+                    display: &display,
+                    compliance,
+                };
+                report::terminal::write(&report, style, &options, out)
             }
         }?;
         report.findings.read_error().map_err(std::io::Error::other)
@@ -168,6 +184,32 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     } else {
         exit::CLEAN
     })
+}
+
+/// The display filters of the human formats, from `--min-severity`, `--status` and `-v`.
+fn display_filters(args: &CheckArgs, verbose: bool) -> anyhow::Result<report::triage::Display> {
+    let mut display = report::triage::Display::default();
+    if let Some(id) = &args.min_severity {
+        display.min_severity =
+            Severity::from_id(id).with_context(|| format!("unknown severity `{id}`"))?;
+    }
+    if verbose {
+        display.statuses.push(Status::Pass);
+        display.expand = true;
+    }
+    if !args.statuses.is_empty() {
+        display.statuses = args
+            .statuses
+            .iter()
+            .map(|id| {
+                [Status::Fail, Status::Unknown, Status::Waived, Status::Pass]
+                    .into_iter()
+                    .find(|s| s.id() == id)
+                    .with_context(|| format!("unknown status `{id}`"))
+            })
+            .collect::<anyhow::Result<_>>()?;
+    }
+    Ok(display)
 }
 
 fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {

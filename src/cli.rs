@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Collect (or load) a snapshot, evaluate the rules and report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Collect a snapshot of the account and save it as JSON.
     Collect(CollectArgs),
     /// List the rules.
@@ -148,9 +148,22 @@ pub struct CheckArgs {
     /// Print nothing but the report (no progress, no warnings, no "wrote").
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also list passing findings in the terminal report.
+    /// List every finding in the human formats, passing ones too, none collapsed.
     #[arg(short, long)]
     pub verbose: bool,
+    /// List only findings of this severity or higher in the human formats (terminal,
+    /// Markdown, HTML). The scan, the counts, the machine formats and the exit code still
+    /// see every finding.
+    #[arg(long, value_name = "SEVERITY", value_parser = ["info", "low", "medium", "high", "critical"])]
+    pub min_severity: Option<String>,
+    /// List only findings with these statuses in the human formats (comma-separated or
+    /// repeated). Default: fail, unknown, waived; with -v also pass.
+    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = ["fail", "unknown", "waived", "pass"])]
+    pub statuses: Vec<String>,
+    /// Add a table of this framework's controls, grouped by its sections, to the human
+    /// formats (the HTML report always has every framework).
+    #[arg(long, value_name = "FRAMEWORK", value_parser = frameworks())]
+    pub compliance: Option<String>,
     /// Evaluate a saved snapshot instead of reading the account.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "role_arn"])]
     pub snapshot: Option<PathBuf>,

@@ -20,6 +20,9 @@ pub struct Counts {
     pub by_status: BTreeMap<Status, usize>,
     pub by_duty_status: BTreeMap<(Duty, Status), usize>,
     pub failing_by_severity: BTreeMap<Severity, usize>,
+    pub failing_by_duty_severity: BTreeMap<(Duty, Severity), usize>,
+    /// Findings by rule and status, for compliance controls.
+    pub by_rule_status: BTreeMap<(String, Status), usize>,
 }
 
 pub struct Findings {
@@ -49,10 +52,18 @@ impl Findings {
                 .by_duty_status
                 .entry((finding.duty, finding.status))
                 .or_default() += 1;
+            *counts
+                .by_rule_status
+                .entry((finding.rule_id.clone(), finding.status))
+                .or_default() += 1;
             if finding.status == Status::Fail {
                 *counts
                     .failing_by_severity
                     .entry(finding.severity)
+                    .or_default() += 1;
+                *counts
+                    .failing_by_duty_severity
+                    .entry((finding.duty, finding.severity))
                     .or_default() += 1;
             }
             serde_json::to_writer(&mut self.file, &finding)

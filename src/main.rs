@@ -50,7 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(args) => {
             let (quiet, verbose) = (args.quiet, args.verbose);
-            check::check(args, quiet, verbose)
+            check::check(*args, quiet, verbose)
         }
         Command::Collect(args) => {
             let destination = output::Destination::plan(Some(&args.output), 1)?;

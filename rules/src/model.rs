@@ -55,6 +55,19 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// The call and its error code, without the endpoint's message: what a finding that
+    /// depends on the call says (the message is in its evidence and in the report's list
+    /// of what could not be checked, once).
+    /// "s3:GetBucketPolicy in eu-west-1 failed (AccessDenied)".
+    pub fn short(&self) -> String {
+        let mut line = format!("{}:{}", self.service, self.operation);
+        if let Some(region) = &self.region {
+            line.push_str(&format!(" in {region}"));
+        }
+        line.push_str(&format!(" failed ({})", self.error_code));
+        line
+    }
+
     /// One line for a finding's message: "s3:GetBucketPolicy in eu-west-1 failed: AccessDenied (...)".
     pub fn describe(&self) -> String {
         let mut line = format!("{}:{}", self.service, self.operation);

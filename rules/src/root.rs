@@ -31,11 +31,11 @@ pub fn summary_value(cx: &Context<'_>, key: &str) -> Option<i32> {
 pub fn neither_source(cx: &Context<'_>) -> String {
     let summary = match cx.snapshot.iam.account_summary.as_ref() {
         Ok(_) => "the account summary does not report it".to_string(),
-        Err(gap) => gap.describe(),
+        Err(gap) => gap.short(),
     };
     let report = match cx.snapshot.iam.credential_report.as_ref() {
         Ok(_) => "the credential report has no root line".to_string(),
-        Err(gap) => gap.describe(),
+        Err(gap) => gap.short(),
     };
     format!("could not be checked: {summary}; {report}")
 }

@@ -361,7 +361,7 @@ impl Rule {
             Status::Unknown,
             resource,
             region,
-            format!("could not be checked: {}", gap.describe()),
+            format!("could not be checked: {}", gap.short()),
         )
         .with_evidence(serde_json::json!({ "gap": gap }))
     }

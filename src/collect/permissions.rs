@@ -39,6 +39,19 @@ pub const READ_ACTIONS: &[&str] = &[
     "s3:GetAccountPublicAccessBlock", // s3control GetPublicAccessBlock
 ];
 
+/// The IAM action that allows an API operation, as `READ_ACTIONS` spells it: the
+/// operation's own name except where S3 names its action differently.
+pub fn iam_action(service: &str, operation: &str) -> String {
+    let renamed = match (service, operation) {
+        ("s3", "ListBuckets") => Some("s3:ListAllMyBuckets"),
+        ("s3", "GetPublicAccessBlock") => Some("s3:GetBucketPublicAccessBlock"),
+        ("s3", "GetBucketEncryption") => Some("s3:GetEncryptionConfiguration"),
+        ("s3control", "GetPublicAccessBlock") => Some("s3:GetAccountPublicAccessBlock"),
+        _ => None,
+    };
+    renamed.map_or_else(|| format!("{service}:{operation}"), str::to_string)
+}
+
 /// The least-privilege identity policy for a posture scan.
 pub fn policy_document() -> serde_json::Value {
     serde_json::json!({
@@ -55,6 +68,22 @@ pub fn policy_document() -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operations_map_to_the_actions_the_policy_grants() {
+        for (service, operation) in [
+            ("s3", "ListBuckets"),
+            ("s3", "GetPublicAccessBlock"),
+            ("s3", "GetBucketEncryption"),
+            ("s3control", "GetPublicAccessBlock"),
+            ("s3", "GetBucketVersioning"),
+            ("ec2", "DescribeSecurityGroups"),
+            ("iam", "GetAccountAuthorizationDetails"),
+        ] {
+            let action = iam_action(service, operation);
+            assert!(READ_ACTIONS.contains(&action.as_str()), "{action}");
+        }
+    }
 
     #[test]
     fn only_reads() {

@@ -1,13 +1,18 @@
-//! Markdown: a short summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: the
-//! scorecard and the worst failing findings, well under GitHub's 1 MiB limit.
+//! Markdown: a short summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: what to
+//! fix first, the scorecard, the findings grouped by rule, and what could not be checked,
+//! well under GitHub's 1 MiB limit.
 
 use std::fmt::Write as _;
 
+use posture_rules::compliance::Framework;
 use posture_rules::{Severity, Status};
 
+use super::triage::{self, Display, FixItem, EXAMPLES};
 use super::{inert, Report};
 
-/// How many failing findings the summary lists; the rest are counted.
+/// How many lines the fix-first table has.
+const FIX_FIRST: usize = 10;
+/// How many rows the findings table lists; the rest are counted.
 const MAX_LISTED: usize = 100;
 /// GitHub rejects step summaries over 1 MiB; stay far below.
 const MAX_BYTES: usize = 512 * 1024;
@@ -17,14 +22,41 @@ fn cell(text: &str) -> String {
     inert::markdown(text)
 }
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## posture — account {}\n", cell(&report.account.id));
+    let fixes = triage::fix_first(report, display);
+    summary(&mut out, report, fixes.first());
+    if let Some(filters) = display.describe() {
+        let _ = writeln!(out, "Showing: {filters}.\n");
+    }
+    fix_first(&mut out, &fixes);
+    scorecard(&mut out, report);
+    findings(&mut out, report, display);
+    if let Some(framework) = compliance {
+        controls(&mut out, report, framework);
+    }
+    not_checked(&mut out, report);
+    out
+}
+
+fn summary(out: &mut String, report: &Report, worst: Option<&FixItem>) {
     let s = &report.summary;
+    let by_severity: Vec<String> = s
+        .fail_by_severity
+        .iter()
+        .rev()
+        .map(|(severity, count)| format!("{count} {severity}"))
+        .collect();
     let _ = writeln!(
         out,
-        "**{} failing**, {} unknown, {} waived, {} passing across {} region(s). {}\n",
+        "**{} failing**{}, {} unknown, {} waived, {} passing across {} region(s). {}",
         s.fail,
+        if by_severity.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_severity.join(", "))
+        },
         s.unknown,
         s.waived,
         s.pass,
@@ -35,64 +67,212 @@ pub fn render(report: &Report) -> String {
             "**Scan incomplete**: some data could not be read."
         }
     );
-    out.push_str("| Duty | Rules | Failing | Unknown | Passing |\n|---|---:|---:|---:|---:|\n");
-    for duty in &report.duties {
-        if duty.observable {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {} |",
-                duty.title, duty.rules, duty.fail, duty.unknown, duty.pass
-            );
-        } else {
-            let _ = writeln!(out, "| {} | — | not observable | — | — |", duty.title);
-        }
-    }
-    // Worst first: a pass over the stored findings per severity, each in rule order.
-    let failing = Severity::ALL.into_iter().rev().flat_map(|severity| {
-        report
-            .findings
-            .iter()
-            .filter(move |f| f.status == Status::Fail && f.severity == severity)
-    });
-    let failing_count = report.summary.fail;
-    if failing_count > 0 {
-        out.push_str("\n### Top failing findings\n\n| Severity | Rule | Resource | Region | Finding |\n|---|---|---|---|---|\n");
-        let mut listed = 0;
-        for f in failing {
-            let row = format!(
-                "| {} | `{}` | {} | {} | {} |\n",
-                f.severity,
-                f.rule_id,
-                cell(&f.resource),
-                cell(f.region.as_deref().unwrap_or("global")),
-                cell(&f.message)
-            );
-            if listed >= MAX_LISTED || out.len() + row.len() > MAX_BYTES {
-                break;
-            }
-            out.push_str(&row);
-            listed += 1;
-        }
-        if listed < failing_count {
-            let _ = writeln!(
-                out,
-                "\n…and {} more failing finding(s) in the full report.",
-                failing_count - listed
-            );
-        }
-    }
-    if !report.gaps.is_empty() {
+    if let Some(item) = worst {
+        let (resource, _) = &item.examples[0];
         let _ = writeln!(
             out,
-            "\n### Not checked\n\n{} call(s) failed:\n",
-            report.gaps.len()
+            "Worst: **{}** `{}` on {}.",
+            item.severity,
+            item.rule_id,
+            cell(resource)
         );
-        for gap in report.gaps.iter().take(20) {
-            let _ = writeln!(out, "- {}", cell(&gap.describe()));
+    }
+    out.push('\n');
+}
+
+fn resources(item: &FixItem) -> String {
+    let name = |(resource, region): &(String, Option<String>)| match region {
+        Some(region) => format!("{} ({})", cell(resource), cell(region)),
+        None => cell(resource),
+    };
+    if item.count == 1 {
+        return format!("{} — {}", name(&item.examples[0]), cell(&item.message));
+    }
+    let names: Vec<String> = item.examples.iter().map(name).collect();
+    let more = item.count - item.examples.len();
+    let more = if more > 0 {
+        format!(" …and {more} more")
+    } else {
+        String::new()
+    };
+    format!("{}: {}{more}", item.count, names.join(", "))
+}
+
+fn fix_first(out: &mut String, fixes: &[FixItem]) {
+    if fixes.is_empty() {
+        return;
+    }
+    out.push_str("### Fix first\n\n| # | Severity | Exposure | Finding | Resources |\n|---:|---|---|---|---|\n");
+    for (rank, item) in fixes.iter().take(FIX_FIRST).enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} (`{}`) | {} |",
+            rank + 1,
+            item.severity,
+            item.exposure.label(),
+            cell(&item.title),
+            item.rule_id,
+            resources(item)
+        );
+    }
+    if fixes.len() > FIX_FIRST {
+        let _ = writeln!(
+            out,
+            "\n…then {} more group(s) of failing findings.",
+            fixes.len() - FIX_FIRST
+        );
+    }
+    out.push('\n');
+}
+
+fn scorecard(out: &mut String, report: &Report) {
+    out.push_str(
+        "### Scorecard\n\n| Duty | Rules | Critical | High | Medium | Low | Info | Unknown | Passing |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for duty in &report.duties {
+        if !duty.observable {
+            let _ = writeln!(out, "| {} | — | not observable | | | | | | |", duty.title);
+            continue;
         }
-        if report.gaps.len() > 20 {
-            let _ = writeln!(out, "- …and {} more", report.gaps.len() - 20);
+        let of = |s| duty.fail_by_severity.get(&s).copied().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            duty.title,
+            duty.rules,
+            of(Severity::Critical),
+            of(Severity::High),
+            of(Severity::Medium),
+            of(Severity::Low),
+            of(Severity::Info),
+            duty.unknown,
+            duty.pass
+        );
+    }
+    out.push('\n');
+}
+
+/// The findings the filters show, worst first; one row per rule, status and severity
+/// unless expanded.
+fn findings(out: &mut String, report: &Report, display: &Display) {
+    let shown = report.findings.sorted_by(
+        |f| display.shows(f),
+        |f| (f.status, std::cmp::Reverse(f.severity), f.rule_id.clone()),
+    );
+    // (status, severity, rule, count, first places, message; the title once collapsed)
+    let mut rows: Vec<(Status, Severity, String, usize, Vec<String>, String)> = Vec::new();
+    let mut total = 0;
+    for f in shown {
+        total += 1;
+        let place = match &f.region {
+            Some(region) => format!("{} ({})", cell(&f.resource), cell(region)),
+            None => cell(&f.resource),
+        };
+        let full = rows.len() >= MAX_LISTED;
+        let last = rows.last_mut().filter(|row| {
+            !display.expand && (row.0, row.1, &row.2) == (f.status, f.severity, &f.rule_id)
+        });
+        match last {
+            Some(row) => {
+                row.3 += 1;
+                row.5 = cell(&f.title);
+                if row.4.len() < EXAMPLES {
+                    row.4.push(place);
+                }
+            }
+            None if !full => rows.push((
+                f.status,
+                f.severity,
+                f.rule_id,
+                1,
+                vec![place],
+                cell(&f.message),
+            )),
+            None => {}
         }
     }
-    out
+    if rows.is_empty() {
+        return;
+    }
+    out.push_str("### Findings\n\n| Status | Severity | Rule | Resources | Finding |\n|---|---|---|---|---|\n");
+    let mut listed = 0;
+    for (status, severity, rule, count, places, message) in &rows {
+        let (resources, finding) = if *count == 1 {
+            (places[0].clone(), message.clone())
+        } else {
+            let more = count - places.len();
+            let more = if more > 0 {
+                format!(" …and {more} more")
+            } else {
+                String::new()
+            };
+            (
+                format!("{count}: {}{more}", places.join(", ")),
+                message.clone(),
+            )
+        };
+        let row = format!("| {status} | {severity} | `{rule}` | {resources} | {finding} |\n");
+        if out.len() + row.len() > MAX_BYTES {
+            break;
+        }
+        out.push_str(&row);
+        listed += count;
+    }
+    if listed < total {
+        let _ = writeln!(
+            out,
+            "\n…and {} more finding(s) in the full report (JSON, CSV or HTML).",
+            total - listed
+        );
+    }
+    out.push('\n');
+}
+
+fn controls(out: &mut String, report: &Report, framework: &Framework) {
+    let _ = writeln!(out, "### {}\n", framework.name);
+    let mut section = String::new();
+    for row in triage::controls(report, framework) {
+        if row.section != section {
+            section = row.section.clone();
+            let _ = writeln!(
+                out,
+                "\n**{section}**\n\n| Control | Status | Title | Failing | Unknown | Passing |\n|---|---|---|---:|---:|---:|"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.control.id,
+            row.status.id(),
+            row.control.title.replace('|', "\\|").replace('*', "\\*"),
+            row.fail,
+            row.unknown,
+            row.pass
+        );
+    }
+    out.push('\n');
+}
+
+fn not_checked(out: &mut String, report: &Report) {
+    if report.gaps.is_empty() {
+        return;
+    }
+    let groups = triage::group_gaps(report);
+    let _ = writeln!(
+        out,
+        "### Not checked\n\n{} call(s) failed, from {} cause(s):\n\n| Call | Extent | Cause | To do |\n|---|---|---|---|",
+        report.gaps.len(),
+        groups.len()
+    );
+    for group in &groups {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell(&group.call()),
+            cell(&group.extent()),
+            cell(&group.cause),
+            cell(&group.advice)
+        );
+    }
 }

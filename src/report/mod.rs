@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
 pub mod terminal;
+pub mod triage;
 
 use chrono::{DateTime, Utc};
 use posture_rules::model::{Account, Gap, RequestCounts, Snapshot};
@@ -123,6 +124,8 @@ pub struct DutySummary {
     pub note: Option<&'static str>,
     pub rules: usize,
     pub fail: usize,
+    /// Failing findings of the duty by severity.
+    pub fail_by_severity: std::collections::BTreeMap<Severity, usize>,
     pub unknown: usize,
     pub pass: usize,
 }
@@ -159,6 +162,14 @@ impl Report {
                     note: duty.not_observable_reason(),
                     rules: rules_run.iter().filter(|r| r.duty == duty).count(),
                     fail: count(Status::Fail),
+                    fail_by_severity: Severity::ALL
+                        .into_iter()
+                        .filter_map(|severity| {
+                            let key = (duty, severity);
+                            let n = counts.failing_by_duty_severity.get(&key).copied()?;
+                            Some((severity, n))
+                        })
+                        .collect(),
                     unknown: count(Status::Unknown),
                     pass: count(Status::Pass),
                 }

@@ -1,12 +1,18 @@
-//! The human report: findings grouped by duty, a scorecard line per duty, the gaps, and a
-//! summary line.
+//! The human report: what to fix first, the scorecard, the findings by duty with repeats
+//! collapsed, what could not be checked grouped by cause, and a summary line naming the
+//! worst finding.
 
 use std::fmt::Write as _;
 
-use posture_rules::Status;
+use posture_rules::compliance::Framework;
+use posture_rules::{Finding, Severity, Status};
 
 use super::inert::visible;
+use super::triage::{self, Display, FixItem, EXAMPLES};
 use super::Report;
+
+/// How many lines the fix-first list has.
+const FIX_FIRST: usize = 10;
 
 /// ANSI styling, or none at all when colour is off.
 #[derive(Clone, Copy)]
@@ -37,16 +43,56 @@ impl Style {
         };
         self.paint(code, &format!("{label:<7}"))
     }
+    /// Critical on red, high in bold red: the two that must stand out.
+    fn severity(&self, severity: Severity) -> String {
+        let code = match severity {
+            Severity::Critical => "1;97;41",
+            Severity::High => "1;31",
+            Severity::Medium => "33",
+            Severity::Low => "36",
+            Severity::Info => "2",
+        };
+        self.paint(code, &format!("{:<8}", severity.id().to_uppercase()))
+    }
 }
 
-/// Writes the report a duty at a time: one duty's findings are in memory at once.
+/// What the terminal report shows besides the findings the filters select.
+pub struct Options<'a> {
+    pub display: &'a Display,
+    pub compliance: Option<&'a Framework>,
+}
+
+/// Writes the report a section at a time: one duty's findings are in memory at once.
 pub fn write(
     report: &Report,
     style: Style,
-    show_passing: bool,
+    options: &Options<'_>,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let display = options.display;
     let mut out = String::new();
+    header(&mut out, report, style, display);
+    let fixes = triage::fix_first(report, display);
+    fix_first(&mut out, &fixes, style);
+    scorecard(&mut out, report, style);
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    findings_by_duty(&mut out, report, style, display, w)?;
+    if let Some(framework) = options.compliance {
+        compliance(&mut out, report, framework, style);
+    }
+    not_checked(&mut out, report, style);
+    if !report.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", style.paint("1;33", "Warnings"));
+        for warning in &report.warnings {
+            let _ = writeln!(out, "  {}", visible(warning));
+        }
+    }
+    summary(&mut out, report, style, fixes.first());
+    w.write_all(out.as_bytes())
+}
+
+fn header(out: &mut String, report: &Report, style: Style, display: &Display) {
     let _ = writeln!(
         out,
         "{} {} — account {} as {}",
@@ -66,89 +112,294 @@ pub fn write(
             request_counts(report)
         ))
     );
-    for duty in &report.duties {
-        let _ = writeln!(out);
-        if !duty.observable {
-            let _ = writeln!(out, "{}", style.bold(duty.title));
-            let _ = writeln!(
-                out,
-                "  not scored: {}",
-                duty.note.unwrap_or("not observable")
-            );
-            continue;
-        }
+    if let Some(filters) = display.describe() {
+        let _ = writeln!(out, "{}", style.dim(&format!("showing: {filters}")));
+    }
+}
+
+/// The ranked list: one line per rule, severity and exposure, with its resources.
+fn fix_first(out: &mut String, fixes: &[FixItem], style: Style) {
+    if fixes.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", style.bold("Fix first"));
+    for (rank, item) in fixes.iter().take(FIX_FIRST).enumerate() {
+        let exposure = match item.exposure.label() {
+            "" => String::new(),
+            label => format!(" [{label}]"),
+        };
         let _ = writeln!(
             out,
-            "{}  {}",
-            style.bold(duty.title),
-            style.dim(&format!(
-                "{} rule(s): {} failing, {} unknown, {} passing",
-                duty.rules, duty.fail, duty.unknown, duty.pass
-            ))
+            "{:>3}. {} {}{}  {}",
+            rank + 1,
+            style.severity(item.severity),
+            visible(&item.title),
+            style.bold(&exposure),
+            style.dim(&item.rule_id)
         );
-        // Worst first: failing by severity, then unknown, waived, passing.
-        let shown = report.findings.sorted_by(
-            |f| f.duty == duty.duty && (show_passing || f.status != Status::Pass),
-            |f| (f.status, std::cmp::Reverse(f.severity)),
-        );
-        for finding in shown {
-            super::flush_when_full(&mut out, w)?;
-            let region = finding
-                .region
-                .as_deref()
-                .map(|r| format!(" ({})", visible(r)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {:<8} {}  {}{}",
-                style.status(finding.status),
-                finding.severity.id(),
-                finding.rule_id,
-                visible(&finding.resource),
-                region
-            );
-            let _ = writeln!(out, "          {}", visible(&finding.message));
-            if let Some(waiver) = &finding.waiver {
-                let _ = writeln!(
-                    out,
-                    "          waived until {}: {}",
-                    visible(&waiver.expires),
-                    visible(&waiver.reason)
-                );
-            }
-        }
-        w.write_all(out.as_bytes())?;
-        out.clear();
+        let _ = writeln!(out, "       {}", fix_detail(item));
     }
-    if !report.gaps.is_empty() {
-        let _ = writeln!(out);
+    if fixes.len() > FIX_FIRST {
+        let rest: usize = fixes[FIX_FIRST..].iter().map(|f| f.count).sum();
         let _ = writeln!(
             out,
             "{}",
-            style.paint(
-                "1;33",
-                &format!(
-                    "Not checked: {} call(s) failed, so parts of the account were not read",
-                    report.gaps.len()
-                )
-            )
+            style.dim(&format!(
+                "     …then {} more group(s), {rest} failing finding(s), listed below",
+                fixes.len() - FIX_FIRST
+            ))
         );
-        for gap in &report.gaps {
-            let resource = gap
-                .resource
-                .as_deref()
-                .map(|r| format!(" [{}]", visible(r)))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {}{resource}", visible(&gap.describe()));
-        }
     }
-    if !report.warnings.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(out, "{}", style.paint("1;33", "Warnings"));
-        for warning in &report.warnings {
-            let _ = writeln!(out, "  {}", visible(warning));
-        }
+}
+
+/// The message for one resource; for several, how many and the first few.
+fn fix_detail(item: &FixItem) -> String {
+    if item.count == 1 {
+        let (resource, region) = &item.examples[0];
+        return format!(
+            "{}{} — {}",
+            visible(resource),
+            region_suffix(region.as_deref()),
+            visible(&item.message)
+        );
     }
+    let names: Vec<String> = item
+        .examples
+        .iter()
+        .map(|(resource, region)| {
+            format!("{}{}", visible(resource), region_suffix(region.as_deref()))
+        })
+        .collect();
+    let more = item.count - item.examples.len();
+    let more = if more > 0 {
+        format!(" …and {more} more")
+    } else {
+        String::new()
+    };
+    format!("{} resources: {}{more}", item.count, names.join(", "))
+}
+
+fn region_suffix(region: Option<&str>) -> String {
+    region
+        .map(|r| format!(" ({})", visible(r)))
+        .unwrap_or_default()
+}
+
+/// Duties × severity of the failing findings, with unknown and passing counts.
+fn scorecard(out: &mut String, report: &Report, style: Style) {
+    let _ = writeln!(out, "\n{}", style.bold("Scorecard"));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "  {:<38}{:>5}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
+            "duty", "rules", "critical", "high", "medium", "low", "info", "unknown", "pass"
+        ))
+    );
+    for duty in &report.duties {
+        if !duty.observable {
+            let _ = writeln!(out, "  {:<38}  not scored: cannot be observed", duty.title);
+            continue;
+        }
+        let of = |severity| duty.fail_by_severity.get(&severity).copied().unwrap_or(0);
+        let cell = |severity: Severity, width: usize| {
+            let n = of(severity);
+            let text = format!("{n:>width$}");
+            match (n, severity) {
+                (0, _) => style.dim(&text),
+                (_, Severity::Critical | Severity::High) => style.paint("1;31", &text),
+                _ => text,
+            }
+        };
+        let _ = writeln!(
+            out,
+            "  {:<38}{:>5}{}{}{}{}{}{:>9}{:>6}",
+            duty.title,
+            duty.rules,
+            cell(Severity::Critical, 9),
+            cell(Severity::High, 6),
+            cell(Severity::Medium, 7),
+            cell(Severity::Low, 5),
+            cell(Severity::Info, 5),
+            duty.unknown,
+            duty.pass
+        );
+    }
+}
+
+/// Each duty's findings that the filters show, worst first; a run of more than
+/// [`EXAMPLES`] findings of one rule, status and severity becomes one line unless expanded.
+fn findings_by_duty(
+    out: &mut String,
+    report: &Report,
+    style: Style,
+    display: &Display,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for duty in report.duties.iter().filter(|d| d.observable) {
+        let shown = report.findings.sorted_by(
+            |f| f.duty == duty.duty && display.shows(f),
+            |f| (f.status, std::cmp::Reverse(f.severity)),
+        );
+        let mut run: Vec<Finding> = Vec::new();
+        let mut run_length = 0;
+        let mut titled = false;
+        for finding in shown {
+            if !titled {
+                let _ = writeln!(out, "\n{}", style.bold(duty.title));
+                titled = true;
+            }
+            let same = run.first().is_some_and(|first| {
+                (&first.rule_id, first.status, first.severity)
+                    == (&finding.rule_id, finding.status, finding.severity)
+            });
+            if !same {
+                write_run(out, &run, run_length, style, display);
+                run.clear();
+                run_length = 0;
+            }
+            run_length += 1;
+            if display.expand {
+                write_finding(out, &finding, style);
+            } else if run.len() < EXAMPLES + 1 {
+                run.push(finding);
+            }
+            super::flush_when_full(out, w)?;
+        }
+        write_run(out, &run, run_length, style, display);
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    Ok(())
+}
+
+/// A run of findings of one rule, status and severity: each in full when there are few,
+/// else one line with the count and the first resources.
+fn write_run(out: &mut String, run: &[Finding], length: usize, style: Style, display: &Display) {
+    if display.expand || run.is_empty() {
+        return;
+    }
+    if length <= EXAMPLES + 1 {
+        run.iter().for_each(|f| write_finding(out, f, style));
+        return;
+    }
+    let first = &run[0];
+    let _ = writeln!(
+        out,
+        "  {} {} {}  {} resources: {}",
+        style.status(first.status),
+        style.severity(first.severity),
+        first.rule_id,
+        length,
+        visible(&first.title)
+    );
+    let names: Vec<String> = run
+        .iter()
+        .take(EXAMPLES)
+        .map(|f| {
+            format!(
+                "{}{}",
+                visible(&f.resource),
+                region_suffix(f.region.as_deref())
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "          {} …and {} more (-v lists them; every format but this one has them all)",
+        names.join(", "),
+        length - EXAMPLES
+    );
+}
+
+fn write_finding(out: &mut String, finding: &Finding, style: Style) {
+    let _ = writeln!(
+        out,
+        "  {} {} {}  {}{}",
+        style.status(finding.status),
+        style.severity(finding.severity),
+        finding.rule_id,
+        visible(&finding.resource),
+        region_suffix(finding.region.as_deref())
+    );
+    let _ = writeln!(out, "          {}", visible(&finding.message));
+    if let Some(waiver) = &finding.waiver {
+        let _ = writeln!(
+            out,
+            "          waived until {}: {}",
+            visible(&waiver.expires),
+            visible(&waiver.reason)
+        );
+    }
+}
+
+/// The framework's controls by section, with their status.
+fn compliance(out: &mut String, report: &Report, framework: &Framework, style: Style) {
+    let _ = writeln!(out, "\n{}", style.bold(framework.name));
+    let mut section = String::new();
+    for row in triage::controls(report, framework) {
+        if row.section != section {
+            section = row.section.clone();
+            let _ = writeln!(out, "  {}", style.bold(&section));
+        }
+        let status = match row.status {
+            triage::ControlStatus::Fail => style.paint("1;31", "fail"),
+            triage::ControlStatus::Unknown => style.paint("1;33", "unknown"),
+            triage::ControlStatus::Pass => style.paint("32", "pass"),
+            other => style.dim(other.id()),
+        };
+        let counts = if row.control.rules.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} failing, {} unknown, {} passing)",
+                row.fail, row.unknown, row.pass
+            )
+        };
+        let _ = writeln!(
+            out,
+            "    {:<7} {} {}{}",
+            row.control.id,
+            status,
+            row.control.title,
+            style.dim(&counts)
+        );
+    }
+}
+
+/// The failed calls, one line per cause, with what to do.
+fn not_checked(out: &mut String, report: &Report, style: Style) {
+    if report.gaps.is_empty() {
+        return;
+    }
+    let groups = triage::group_gaps(report);
+    let _ = writeln!(
+        out,
+        "\n{}",
+        style.paint(
+            "1;33",
+            &format!(
+                "Not checked: {} call(s) failed ({} cause(s)), so parts of the account were not read",
+                report.gaps.len(),
+                groups.len()
+            )
+        )
+    );
+    for group in &groups {
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            style.bold(&visible(&group.call())),
+            visible(&group.extent())
+        );
+        if !group.cause.is_empty() {
+            let _ = writeln!(out, "      cause: {}", visible(&group.cause));
+        }
+        let _ = writeln!(out, "      to do: {}", group.advice);
+    }
+}
+
+fn summary(out: &mut String, report: &Report, style: Style, worst: Option<&FixItem>) {
     let summary = &report.summary;
     let by_severity: Vec<String> = summary
         .fail_by_severity
@@ -156,10 +407,21 @@ pub fn write(
         .rev()
         .map(|(severity, count)| format!("{count} {severity}"))
         .collect();
-    let _ = writeln!(out);
+    let worst = worst
+        .map(|item| {
+            let (resource, region) = &item.examples[0];
+            format!(
+                "; worst: {} {} on {}{}",
+                item.severity.id(),
+                item.rule_id,
+                visible(resource),
+                region_suffix(region.as_deref())
+            )
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} {} failing{}, {} unknown, {} waived, {} passing — {}",
+        "\n{} {} failing{}, {} unknown, {} waived, {} passing{} — {}",
         style.bold("Summary:"),
         summary.fail,
         if by_severity.is_empty() {
@@ -170,13 +432,13 @@ pub fn write(
         summary.unknown,
         summary.waived,
         summary.pass,
+        worst,
         if report.complete {
             "scan complete".to_string()
         } else {
             style.paint("1;33", "scan INCOMPLETE")
         }
     );
-    w.write_all(out.as_bytes())
 }
 
 /// "; 612 requests, 3 retried" — what reading the account cost, when it was recorded.
