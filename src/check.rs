@@ -106,7 +106,10 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             ReportFormat::Ocsf => report::ocsf::write(&report, out),
             ReportFormat::Junit => report::junit::write(&report, out),
             ReportFormat::Csv => report::csv::write(&report, out),
-            ReportFormat::Html => report::html::write(&report, out),
+            ReportFormat::Html => {
+                let options = report::html::Options { compliance };
+                report::html::write(&report, &options, out)
+            }
             ReportFormat::Markdown => {
                 let text = report::markdown::render(&report, &display, compliance);
                 out.write_all(text.as_bytes())

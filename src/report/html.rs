@@ -1,65 +1,32 @@
-//! HTML: one self-contained file a reviewer opens offline. Inline CSS and one inline script
-//! (filters), both allowed by hash in a Content-Security-Policy that forbids everything
-//! else: no network request, and no script but ours even if escaping were ever missed.
-//! Every value from the account is escaped.
+//! HTML: one self-contained review page a reviewer opens offline. Inline CSS and one inline
+//! script, both allowed by hash in a Content-Security-Policy that forbids everything else:
+//! no network request, and no script but ours even if escaping were ever missed. Every
+//! value from the account is escaped.
+//!
+//! The page: what to fix first, the scorecard (duties × severity), every finding in one
+//! table (search, filters by severity, status, duty, region, rule and account, sortable
+//! columns, the view kept in the URL fragment so that a link reproduces it), each row
+//! opening to its evidence, compliance ids, and the rule's "why it matters" and "how to
+//! fix" rendered from its documentation; compliance controls by framework section; what
+//! could not be checked, grouped by cause; and the rules' full documentation.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::hash::{Hash as _, Hasher as _};
 
 use base64::Engine as _;
+use posture_rules::compliance::{self, FRAMEWORKS};
 use posture_rules::registry::RULES;
 use posture_rules::{Duty, Finding, Severity, Status};
 use sha2::{Digest, Sha256};
 
+use super::triage::{self, FixItem};
 use super::{escape_markup as escape, Report};
 
-const STYLE: &str = r#"
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
-header,main{max-width:1100px;margin:0 auto;padding:16px 24px}
-header{background:#14213d;color:#fff;max-width:none}
-header h1{margin:0 0 4px;font-size:22px}
-header p{margin:2px 0;opacity:.9}
-h2{margin-top:32px;border-bottom:2px solid #d0d7de;padding-bottom:4px}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid #d0d7de;padding:6px 8px;text-align:left;vertical-align:top}
-th{background:#eef1f4}
-td.n{text-align:right}
-.banner{padding:10px 14px;border-radius:6px;margin:12px 0;font-weight:600}
-.banner.ok{background:#dafbe1}
-.banner.incomplete{background:#fff8c5}
-.filters{background:#fff;border:1px solid #d0d7de;padding:10px;border-radius:6px;display:flex;gap:24px;flex-wrap:wrap}
-.filters label{margin-right:10px}
-details.finding{background:#fff;border:1px solid #d0d7de;border-radius:6px;margin:6px 0;padding:6px 10px}
-details.finding summary{cursor:pointer}
-.sev{display:inline-block;min-width:64px;font-weight:700;text-transform:uppercase;font-size:12px}
-.sev-critical{color:#82071e}.sev-high{color:#cf222e}.sev-medium{color:#9a6700}.sev-low{color:#0969da}.sev-info{color:#57606a}
-.st{display:inline-block;min-width:70px;font-size:12px;font-weight:600}
-.st-fail{color:#cf222e}.st-unknown{color:#9a6700}.st-waived{color:#8250df}.st-pass{color:#1a7f37}
-code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
-pre{background:#f6f8fa;padding:8px;overflow:auto;white-space:pre-wrap;word-break:break-word}
-.doc{white-space:pre-wrap;background:#fff;border:1px solid #d0d7de;padding:10px;border-radius:6px}
-.muted{color:#57606a}
-"#;
+const STYLE: &str = include_str!("html/style.css");
+const SCRIPT: &str = include_str!("html/review.js");
 
-const SCRIPT: &str = r#"
-(function(){
-  function checked(name){return Array.prototype.map.call(document.querySelectorAll('input[name="'+name+'"]:checked'),function(e){return e.value;});}
-  function apply(){
-    var sev=checked('severity'),st=checked('status'),duty=document.getElementById('duty').value,shown=0;
-    Array.prototype.forEach.call(document.querySelectorAll('details.finding'),function(e){
-      var show=sev.indexOf(e.getAttribute('data-severity'))>=0&&st.indexOf(e.getAttribute('data-status'))>=0&&(duty===''||e.getAttribute('data-duty')===duty);
-      e.hidden=!show; if(show){shown++;}
-    });
-    Array.prototype.forEach.call(document.querySelectorAll('section.duty'),function(s){
-      s.hidden=s.querySelectorAll('details.finding:not([hidden])').length===0;
-    });
-    document.getElementById('shown').textContent=shown;
-  }
-  Array.prototype.forEach.call(document.querySelectorAll('.filters input,.filters select'),function(e){e.addEventListener('change',apply);});
-  apply();
-})();
-"#;
+/// How many lines the fix-first list has.
+const FIX_FIRST: usize = 10;
 
 fn csp_hash(source: &str) -> String {
     let digest = Sha256::digest(source.as_bytes());
@@ -69,47 +36,54 @@ fn csp_hash(source: &str) -> String {
     )
 }
 
-fn finding_html(out: &mut String, f: &Finding) {
-    let _ = write!(
-        out,
-        "<details class=\"finding\" data-severity=\"{sev}\" data-status=\"{st}\" data-duty=\"{duty}\"><summary>\
-         <span class=\"st st-{st}\">{st}</span> <span class=\"sev sev-{sev}\">{sev}</span> \
-         <code>{rule}</code> — {resource}{region}</summary>",
-        sev = f.severity.id(),
-        st = f.status.id(),
-        duty = f.duty.id(),
-        rule = escape(&f.rule_id),
-        resource = escape(&f.resource),
-        region = f.region.as_deref().map(|r| format!(" <span class=\"muted\">({})</span>", escape(r))).unwrap_or_default(),
-    );
-    let _ = write!(out, "<p>{}</p>", escape(&f.message));
-    if let Some(waiver) = &f.waiver {
-        let _ = write!(
-            out,
-            "<p><strong>Waived</strong> until {}: {}</p>",
-            escape(&waiver.expires),
-            escape(&waiver.reason)
-        );
-    }
-    if !f.evidence.is_null() {
-        let evidence = serde_json::to_string_pretty(&f.evidence.to_value()).unwrap_or_default();
-        let _ = write!(
-            out,
-            "<p class=\"muted\">Evidence</p><pre>{}</pre>",
-            escape(&evidence)
-        );
-    }
-    let _ = write!(
-        out,
-        "<p><a href=\"#rule-{id}\">Why it matters and how to fix it: {title}</a></p></details>",
-        id = escape(&f.rule_id),
-        title = escape(&f.title)
-    );
+/// Markdown of our own rule documentation, as HTML. Raw HTML in it stays text.
+fn markdown_html(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let events = Parser::new_ext(markdown, Options::ENABLE_TABLES).map(|event| match event {
+        Event::Html(text) | Event::InlineHtml(text) => Event::Text(text),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
 }
 
-/// Writes the page a section at a time: one duty's findings are in memory at once.
-pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Options of the page that do not come from the report.
+pub struct Options<'a> {
+    /// The framework whose controls the page shows first.
+    pub compliance: Option<&'a compliance::Framework>,
+}
+
+/// Writes the page a section at a time; findings are read back as they are written.
+pub fn write(
+    report: &Report,
+    options: &Options<'_>,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = String::new();
+    head(&mut out, report);
+    let fixes = triage::fix_first(report, &triage::Display::default());
+    summary(&mut out, report, &fixes);
+    fix_first(&mut out, &fixes);
+    scorecard(&mut out, report);
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    findings(&mut out, report, w)?;
+    controls(&mut out, report, options);
+    not_checked(&mut out, report);
+    if !report.warnings.is_empty() {
+        out.push_str("<h2 id=\"warnings\">Warnings</h2><ul>");
+        for warning in &report.warnings {
+            let _ = write!(out, "<li>{}</li>", escape(warning));
+        }
+        out.push_str("</ul>");
+    }
+    rules(&mut out, report);
+    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
+    w.write_all(out.as_bytes())
+}
+
+fn head(out: &mut String, report: &Report) {
     let csp = format!(
         "default-src 'none'; style-src {}; script-src {}; img-src 'none'; base-uri 'none'; form-action 'none'",
         csp_hash(STYLE),
@@ -127,7 +101,10 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         out,
         "<header><h1>Shared-responsibility report — account {}</h1>\
          <p>Scanned as {} in {} region(s): {}</p>\
-         <p>Collected {} · evaluated {} · posture {}</p></header><main>",
+         <p>Collected {} · evaluated {} · posture {}</p>\
+         <nav><a href=\"#fix-first\">Fix first</a> <a href=\"#scorecard\">Scorecard</a> \
+         <a href=\"#findings\">Findings</a> <a href=\"#compliance\">Compliance</a> \
+         <a href=\"#gaps\">Not checked</a> <a href=\"#rules\">Rules</a></nav></header><main>",
         escape(&report.account.id),
         escape(&report.account.caller_arn),
         report.regions.len(),
@@ -136,67 +113,193 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         report.evaluated_at.format("%Y-%m-%d %H:%M UTC"),
         escape(report.tool.version)
     );
+}
+
+fn summary(out: &mut String, report: &Report, fixes: &[FixItem]) {
     let s = &report.summary;
     if report.complete {
-        let _ = write!(out, "<div class=\"banner ok\">Scan complete.</div>");
+        out.push_str("<div class=\"banner ok\">Scan complete.</div>");
     } else {
         let _ = write!(
             out,
-            "<div class=\"banner incomplete\">Scan incomplete: {} call(s) failed and {} finding(s) are unknown. \
-             See <a href=\"#gaps\">what could not be checked</a>.</div>",
+            "<div class=\"banner incomplete\">Scan incomplete: {} call(s) failed and {} finding(s) \
+             are unknown. See <a href=\"#gaps\">what could not be checked</a>.</div>",
             report.gaps.len(),
             s.unknown
         );
     }
+    let by_severity: Vec<String> = s
+        .fail_by_severity
+        .iter()
+        .rev()
+        .map(|(severity, n)| format!("{n} {severity}"))
+        .collect();
     let _ = write!(
         out,
-        "<p><strong>{}</strong> failing · {} unknown · {} waived · {} passing</p>",
-        s.fail, s.unknown, s.waived, s.pass
+        "<p class=\"summary\"><strong>{} failing</strong>{} · {} unknown · {} waived · {} passing",
+        s.fail,
+        if by_severity.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", by_severity.join(", "))
+        },
+        s.unknown,
+        s.waived,
+        s.pass
     );
-
-    // Scorecard. Resources are told apart by a hash of their name: eight bytes each,
-    // instead of the name.
-    let mut resources: BTreeMap<Duty, HashSet<u64>> = BTreeMap::new();
-    for finding in report.findings.iter() {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        finding.resource.hash(&mut hasher);
-        let of_duty = resources.entry(finding.duty).or_default();
-        of_duty.insert(hasher.finish());
+    if let Some(worst) = fixes.first() {
+        let _ = write!(
+            out,
+            " — worst: <span class=\"sev sev-{sev}\">{sev}</span> {} on <code>{}</code>",
+            escape(&worst.title),
+            escape(&worst.examples[0].0),
+            sev = worst.severity.id()
+        );
     }
-    out.push_str("<h2 id=\"scorecard\">Scorecard</h2><table><thead><tr><th>Customer duty</th><th>Rules</th>\
-                  <th>Resources checked</th><th>Failing</th><th>Unknown</th><th>Passing</th></tr></thead><tbody>");
+    out.push_str("</p>");
+}
+
+/// A fragment link to the findings table filtered to `pairs`.
+fn view(pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(key, value)| format!("{key}={}", fragment_value(value)))
+        .collect();
+    format!("#{}", query.join("&"))
+}
+
+/// Percent-encodes what a URL fragment value cannot hold as it is.
+fn fragment_value(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.,:/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+fn fix_first(out: &mut String, fixes: &[FixItem]) {
+    out.push_str("<h2 id=\"fix-first\">Fix first</h2>");
+    if fixes.is_empty() {
+        out.push_str("<p>Nothing is failing.</p>");
+        return;
+    }
+    out.push_str("<ol class=\"fix\">");
+    for item in fixes.iter().take(FIX_FIRST) {
+        let exposure = match item.exposure.label() {
+            "" => String::new(),
+            label => format!(" <span class=\"exposure\">{label}</span>"),
+        };
+        let resources = if item.count == 1 {
+            format!(
+                "<code>{}</code> — {}",
+                escape(&item.examples[0].0),
+                escape(&item.message)
+            )
+        } else {
+            let names: Vec<String> = item
+                .examples
+                .iter()
+                .map(|(resource, _)| format!("<code>{}</code>", escape(resource)))
+                .collect();
+            let more = item.count - item.examples.len();
+            let more = if more > 0 {
+                format!(" …and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} resources: {}{more}", item.count, names.join(", "))
+        };
+        let link = view(&[
+            ("rule", &item.rule_id),
+            ("sev", item.severity.id()),
+            ("st", "fail"),
+        ]);
+        let _ = write!(
+            out,
+            "<li><span class=\"sev sev-{sev}\">{sev}</span>{exposure} <strong>{title}</strong> \
+             <a href=\"{link}\">show</a><br><span class=\"muted\">{resources}</span></li>",
+            sev = item.severity.id(),
+            title = escape(&item.title),
+        );
+    }
+    out.push_str("</ol>");
+    if fixes.len() > FIX_FIRST {
+        let _ = write!(
+            out,
+            "<p class=\"muted\">…then {} more group(s) of failing findings, in the table below.</p>",
+            fixes.len() - FIX_FIRST
+        );
+    }
+}
+
+fn scorecard(out: &mut String, report: &Report) {
+    out.push_str(
+        "<h2 id=\"scorecard\">Scorecard</h2><table class=\"score\"><thead><tr><th>Customer duty</th>\
+         <th>Rules</th><th>Critical</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th>\
+         <th>Unknown</th><th>Passing</th></tr></thead><tbody>",
+    );
     for duty in &report.duties {
         if !duty.observable {
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td colspan=\"5\" class=\"muted\">Not observable: {}</td></tr>",
+                "<tr><td>{}</td><td colspan=\"8\" class=\"muted\">Not observable: {}</td></tr>",
                 escape(duty.title),
                 escape(duty.note.unwrap_or(""))
             );
             continue;
         }
-        let checked = resources.get(&duty.duty).map_or(0, HashSet::len);
+        let id = duty.duty.id();
         let _ = write!(
             out,
-            "<tr><td><a href=\"#duty-{}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            duty.duty.id(),
+            "<tr><td><a href=\"{}\">{}</a></td><td class=\"n\">{}</td>",
+            view(&[("duty", id)]),
             escape(duty.title),
-            duty.rules,
-            checked,
-            duty.fail,
+            duty.rules
+        );
+        for severity in Severity::ALL.iter().rev() {
+            let n = duty.fail_by_severity.get(severity).copied().unwrap_or(0);
+            if n == 0 {
+                out.push_str("<td class=\"n muted\">0</td>");
+            } else {
+                let link = view(&[("duty", id), ("sev", severity.id()), ("st", "fail")]);
+                let _ = write!(
+                    out,
+                    "<td class=\"n sev-{}\"><a href=\"{link}\">{n}</a></td>",
+                    severity.id()
+                );
+            }
+        }
+        let _ = write!(
+            out,
+            "<td class=\"n\"><a href=\"{}\">{}</a></td><td class=\"n\"><a href=\"{}\">{}</a></td></tr>",
+            view(&[("duty", id), ("st", "unknown")]),
             duty.unknown,
+            view(&[("duty", id), ("st", "pass")]),
             duty.pass
         );
     }
     out.push_str("</tbody></table>\n");
+}
 
-    // Filters.
-    out.push_str("<h2 id=\"findings\">Findings</h2><div class=\"filters\"><div>Severity: ");
+/// The filter bar: search, severities, statuses, and one list per dimension.
+fn filters(
+    out: &mut String,
+    report: &Report,
+    regions: &BTreeSet<String>,
+    rules: &BTreeSet<String>,
+) {
+    out.push_str(
+        "<div class=\"filters\"><label class=\"search\">Search <input id=\"q\" type=\"search\" \
+         placeholder=\"resource, message, rule, control id…\"></label><div>Severity: ",
+    );
     for severity in Severity::ALL.iter().rev() {
         let _ = write!(
             out,
-            "<label><input type=\"checkbox\" name=\"severity\" value=\"{0}\" checked> {0}</label>",
+            "<label><input type=\"checkbox\" name=\"sev\" value=\"{0}\" checked> {0}</label>",
             severity.id()
         );
     }
@@ -209,101 +312,291 @@ pub fn write(report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()>
         };
         let _ = write!(
             out,
-            "<label><input type=\"checkbox\" name=\"status\" value=\"{0}\"{checked}> {0}</label>",
+            "<label><input type=\"checkbox\" name=\"st\" value=\"{0}\"{checked}> {0}</label>",
             status.id()
         );
     }
-    out.push_str("</div><div><label>Duty: <select id=\"duty\"><option value=\"\">all</option>");
-    for duty in Duty::ALL.iter().filter(|d| d.observable()) {
+    out.push_str("</div>");
+    let duties: Vec<(String, String)> = Duty::ALL
+        .iter()
+        .filter(|d| d.observable())
+        .map(|d| (d.id().to_string(), d.title().to_string()))
+        .collect();
+    select(out, "duty", "Duty", &duties);
+    let as_pairs = |set: &BTreeSet<String>| -> Vec<(String, String)> {
+        set.iter().map(|v| (v.clone(), v.clone())).collect()
+    };
+    select(out, "region", "Region", &as_pairs(regions));
+    select(out, "rule", "Rule", &as_pairs(rules));
+    let accounts = [(report.account.id.clone(), report.account.id.clone())];
+    select(out, "account", "Account", &accounts);
+    out.push_str(
+        "<div><span id=\"shown\">0</span> of <span id=\"total\">0</span> shown · \
+         <a href=\"#findings\" id=\"reset\">reset</a></div></div>\n",
+    );
+}
+
+fn select(out: &mut String, id: &str, label: &str, options: &[(String, String)]) {
+    let _ = write!(
+        out,
+        "<div><label>{label}: <select id=\"{id}\"><option value=\"\">all</option>"
+    );
+    for (value, text) in options {
         let _ = write!(
             out,
             "<option value=\"{}\">{}</option>",
-            duty.id(),
-            escape(duty.title())
+            escape(value),
+            escape(text)
         );
     }
-    out.push_str("</select></label></div><div><span id=\"shown\"></span> shown</div></div>\n");
+    out.push_str("</select></label></div>");
+}
 
-    for duty in Duty::ALL.iter().filter(|d| d.observable()) {
-        if !report
-            .findings
-            .counts()
-            .by_duty_status
-            .keys()
-            .any(|(d, _)| d == duty)
-        {
-            continue;
-        }
-        // Worst first; the store is in rule order, which the stable sort keeps.
-        let findings = report.findings.sorted_by(
-            |f| f.duty == *duty,
-            |f| (f.status, std::cmp::Reverse(f.severity)),
-        );
+/// Every finding, in one sortable table; each row is followed by its (hidden) details.
+fn findings(out: &mut String, report: &Report, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut regions = BTreeSet::new();
+    let mut rules = BTreeSet::new();
+    for finding in report.findings.iter() {
+        regions.insert(finding.region.clone().unwrap_or_else(|| "global".into()));
+        rules.insert(finding.rule_id);
+    }
+    out.push_str("<h2 id=\"findings\">Findings</h2>");
+    filters(out, report, &regions, &rules);
+    out.push_str(
+        "<table class=\"findings\"><thead><tr>\
+         <th><button class=\"sort\" data-key=\"sev\">Severity</button></th>\
+         <th><button class=\"sort\" data-key=\"st\">Status</button></th>\
+         <th><button class=\"sort\" data-key=\"title\">Finding</button></th>\
+         <th><button class=\"sort\" data-key=\"resource\">Resource</button></th>\
+         <th><button class=\"sort\" data-key=\"region\">Region</button></th>\
+         <th><button class=\"sort\" data-key=\"message\">Message</button></th>\
+         </tr></thead><tbody id=\"rows\">",
+    );
+    let mut compliance_of: HashMap<String, String> = HashMap::new();
+    for (index, finding) in report.findings.iter().enumerate() {
+        let ids = compliance_of
+            .entry(finding.rule_id.clone())
+            .or_insert_with(|| compliance::summary_of_rule(&finding.rule_id));
+        finding_rows(out, report, index, &finding, ids);
+        super::flush_when_full(out, w)?;
+    }
+    out.push_str("</tbody></table>\n");
+    w.write_all(out.as_bytes())?;
+    out.clear();
+    Ok(())
+}
+
+fn finding_rows(out: &mut String, report: &Report, index: usize, f: &Finding, ids: &str) {
+    let region = f.region.as_deref().unwrap_or("global");
+    let severity_rank = f.severity as u8;
+    let status_rank = [Status::Fail, Status::Unknown, Status::Waived, Status::Pass]
+        .iter()
+        .position(|s| *s == f.status)
+        .unwrap_or(0);
+    let _ = write!(
+        out,
+        "<tr class=\"f\" tabindex=\"0\" data-i=\"{index}\" data-sev=\"{sev}\" data-sevn=\"{severity_rank}\" \
+         data-st=\"{st}\" data-stn=\"{status_rank}\" data-duty=\"{duty}\" data-region=\"{region}\" \
+         data-rule=\"{rule}\" data-account=\"{account}\">\
+         <td><span class=\"sev sev-{sev}\">{sev}</span></td><td class=\"st st-{st}\">{st}</td>\
+         <td>{title}<div class=\"ids\"><code>{rule}</code>{ids}</div></td><td><code>{resource}</code></td>\
+         <td>{region}</td><td>{message}</td></tr>",
+        sev = f.severity.id(),
+        st = f.status.id(),
+        duty = f.duty.id(),
+        region = escape(region),
+        rule = escape(&f.rule_id),
+        account = escape(&report.account.id),
+        title = escape(&f.title),
+        ids = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", escape(ids))
+        },
+        resource = escape(&f.resource),
+        message = escape(&f.message),
+    );
+    let _ = write!(
+        out,
+        "<tr class=\"d\" hidden><td colspan=\"6\"><div class=\"detail\" data-rule=\"{}\">",
+        escape(&f.rule_id)
+    );
+    if let Some(waiver) = &f.waiver {
         let _ = write!(
             out,
-            "<section class=\"duty\" id=\"duty-{}\"><h3>{}</h3>",
-            duty.id(),
-            escape(duty.title())
+            "<p><strong>Waived</strong> until {}: {}</p>",
+            escape(&waiver.expires),
+            escape(&waiver.reason)
         );
-        for finding in findings {
-            finding_html(&mut out, &finding);
-            super::flush_when_full(&mut out, w)?;
-        }
-        out.push_str("</section>\n");
-        w.write_all(out.as_bytes())?;
-        out.clear();
     }
+    if !ids.is_empty() {
+        let _ = write!(out, "<p><strong>Compliance:</strong> {}</p>", escape(ids));
+    }
+    if !f.evidence.is_null() {
+        let evidence = serde_json::to_string_pretty(&f.evidence.to_value()).unwrap_or_default();
+        let _ = write!(out, "<h4>Evidence</h4><pre>{}</pre>", escape(&evidence));
+    }
+    let _ = write!(
+        out,
+        "<div class=\"doc\"></div><p><a href=\"#rule-{id}\">The rule's full documentation</a></p></div></td></tr>",
+        id = escape(&f.rule_id)
+    );
+}
 
-    // Gaps.
-    let _ = write!(out, "<h2 id=\"gaps\">What could not be checked</h2>");
-    if report.gaps.is_empty() {
-        out.push_str("<p>Every call succeeded.</p>");
-    } else {
-        out.push_str(
-            "<table><thead><tr><th>Service</th><th>Operation</th><th>Region</th><th>Resource</th>\
-                      <th>Error</th><th>Message</th></tr></thead><tbody>",
+/// Every framework's controls by section; the page shows one at a time (`--compliance`,
+/// else CIS v7.0).
+fn controls(out: &mut String, report: &Report, options: &Options<'_>) {
+    let shown = options.compliance.map_or("cis-7.0", |f| f.id);
+    out.push_str("<h2 id=\"compliance\">Compliance</h2><div class=\"filters\"><label>Framework: <select id=\"framework\">");
+    for framework in &FRAMEWORKS {
+        let selected = if framework.id == shown {
+            " selected"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{selected}>{}</option>",
+            framework.id,
+            escape(framework.name)
         );
-        for gap in &report.gaps {
+    }
+    out.push_str("</select></label></div>");
+    for framework in &FRAMEWORKS {
+        let hidden = if framework.id == shown { "" } else { " hidden" };
+        let _ = write!(
+            out,
+            "<section class=\"framework\" data-framework=\"{}\"{hidden}>",
+            framework.id
+        );
+        let mut sections: BTreeMap<usize, (String, String)> = BTreeMap::new();
+        for row in triage::controls(report, framework) {
+            let next = sections.len();
+            let key = sections
+                .iter()
+                .find(|(_, (name, _))| *name == row.section)
+                .map_or(next, |(k, _)| *k);
+            let (_, rows) = sections
+                .entry(key)
+                .or_insert_with(|| (row.section.clone(), String::new()));
+            let rules: Vec<String> = row
+                .control
+                .rules
+                .iter()
+                .map(|r| {
+                    format!(
+                        "<a href=\"{}\"><code>{r}</code></a>",
+                        view(&[("rule", r), ("st", "fail,unknown,waived,pass")])
+                    )
+                })
+                .collect();
+            let detail = if rules.is_empty() {
+                escape(row.control.not_observed)
+            } else {
+                rules.join(" ")
+            };
             let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&gap.service),
-                escape(&gap.operation),
-                escape(gap.region.as_deref().unwrap_or("global")),
-                escape(gap.resource.as_deref().unwrap_or("")),
-                escape(&gap.error_code),
-                escape(&gap.message)
+                rows,
+                "<tr><td>{}</td><td class=\"cs cs-{}\">{}</td><td>{}</td><td class=\"n\">{}</td>\
+                 <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{detail}</td></tr>",
+                escape(row.control.id),
+                row.status.id().replace(' ', "-"),
+                row.status.id(),
+                escape(row.control.title),
+                row.fail,
+                row.unknown,
+                row.pass
             );
         }
-        out.push_str("</tbody></table>");
-    }
-    if !report.warnings.is_empty() {
-        out.push_str("<h2 id=\"warnings\">Warnings</h2><ul>");
-        for warning in &report.warnings {
-            let _ = write!(out, "<li>{}</li>", escape(warning));
+        for (name, rows) in sections.values() {
+            let _ = write!(
+                out,
+                "<h3>{}</h3><table><thead><tr><th>Control</th><th>Status</th><th>Title</th>\
+                 <th>Failing</th><th>Unknown</th><th>Passing</th><th>Rules</th></tr></thead>\
+                 <tbody>{rows}</tbody></table>",
+                escape(name)
+            );
         }
-        out.push_str("</ul>");
+        out.push_str("</section>");
     }
+}
 
-    // Rule reference: why it matters, how to fix, compliance ids.
-    out.push_str("<h2 id=\"rules\">Rules</h2>");
-    let used: BTreeSet<String> = report.findings.iter().map(|f| f.rule_id).collect();
-    for rule in RULES.iter().filter(|r| used.contains(r.id)) {
-        let ids = [posture_rules::compliance::summary_of_rule(rule.id)];
+fn not_checked(out: &mut String, report: &Report) {
+    out.push_str("<h2 id=\"gaps\">What could not be checked</h2>");
+    if report.gaps.is_empty() {
+        out.push_str("<p>Every call succeeded.</p>");
+        return;
+    }
+    out.push_str(
+        "<table><thead><tr><th>Call</th><th>Extent</th><th>Cause</th><th>What to do</th></tr></thead><tbody>",
+    );
+    for group in triage::group_gaps(report) {
         let _ = write!(
             out,
-            "<section id=\"rule-{id}\"><h3><code>{id}</code> — {title}</h3><p class=\"muted\">{duty} · default severity {sev} · {ids}</p>\
-             <div class=\"doc\">{doc}</div></section>",
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&group.call()),
+            escape(&group.extent()),
+            escape(&group.cause),
+            escape(&group.advice)
+        );
+    }
+    let _ = write!(
+        out,
+        "</tbody></table><details><summary>Every failed call ({})</summary><table><thead><tr>\
+         <th>Call</th><th>Region</th><th>Resource</th><th>Message</th></tr></thead><tbody>",
+        report.gaps.len()
+    );
+    for gap in &report.gaps {
+        let _ = write!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&format!(
+                "{}:{} ({})",
+                gap.service, gap.operation, gap.error_code
+            )),
+            escape(gap.region.as_deref().unwrap_or("global")),
+            escape(gap.resource.as_deref().unwrap_or("")),
+            escape(&triage::shorten(&gap.message, 200))
+        );
+    }
+    out.push_str("</tbody></table></details>");
+}
+
+/// The documentation of every rule with findings: full, and its "why it matters" and
+/// "how to fix" as templates the rows show when opened.
+fn rules(out: &mut String, report: &Report) {
+    out.push_str("<h2 id=\"rules\">Rules</h2>");
+    let used: BTreeSet<&str> = report
+        .findings
+        .counts()
+        .by_rule_status
+        .keys()
+        .map(|(rule, _)| rule.as_str())
+        .collect();
+    for rule in RULES.iter().filter(|r| used.contains(r.id)) {
+        let mut brief = String::new();
+        for heading in ["Why it matters", "How to fix"] {
+            if let Some(text) = rule.doc_section(heading) {
+                let _ = write!(brief, "<h4>{heading}</h4>{}", markdown_html(&text));
+            }
+        }
+        let _ = write!(
+            out,
+            "<template id=\"doc-{id}\">{brief}</template><section class=\"rule\" id=\"rule-{id}\">\
+             <h3><code>{id}</code> — {title}</h3><p class=\"muted\">{duty} · default severity {sev}{ids}</p>\
+             <div class=\"doc\">{doc}</div><p><a href=\"{back}\">Its findings</a></p></section>",
             id = escape(rule.id),
             title = escape(rule.title),
             duty = escape(rule.duty.title()),
             sev = rule.severity,
-            ids = escape(&ids.join(" · ")),
-            doc = escape(&rule.documentation())
+            ids = match compliance::summary_of_rule(rule.id) {
+                ids if ids.is_empty() => String::new(),
+                ids => format!(" · {}", escape(&ids)),
+            },
+            doc = markdown_html(&rule.documentation().replacen("## ", "#### ", 1).replace("\n## ", "\n#### ")),
+            back = view(&[("rule", rule.id), ("st", "fail,unknown,waived,pass")]),
         );
     }
-    let _ = writeln!(out, "</main><script>{SCRIPT}</script></body></html>");
-    w.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
@@ -315,6 +608,27 @@ mod tests {
         assert_eq!(
             escape("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+    }
+
+    #[test]
+    fn documentation_renders_as_html_and_its_raw_html_stays_text() {
+        let html =
+            markdown_html("Use `aws s3api` and <https://docs.aws.amazon.com/x>.\n\n<b>x</b>");
+        assert!(html.contains("<code>aws s3api</code>"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://docs.aws.amazon.com/x\">"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;b&gt;x&lt;/b&gt;"), "{html}");
+    }
+
+    #[test]
+    fn fragment_values_cannot_break_out_of_the_link() {
+        assert_eq!(fragment_value("a b&c=\"d\"<"), "a%20b%26c%3D%22d%22%3C");
+        assert_eq!(
+            view(&[("rule", "s3-x"), ("st", "fail")]),
+            "#rule=s3-x&st=fail"
         );
     }
 }
