@@ -3,6 +3,8 @@
 //! Waivers and `posture diff` end to end.
 
 mod support;
+#[path = "reports/triage.rs"]
+mod triage;
 
 use std::io::Read as _;
 use std::net::TcpListener;

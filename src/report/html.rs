@@ -433,7 +433,14 @@ fn finding_rows(out: &mut String, report: &Report, index: usize, f: &Finding, id
         let _ = write!(out, "<p><strong>Compliance:</strong> {}</p>", escape(ids));
     }
     if !f.evidence.is_null() {
-        let evidence = serde_json::to_string_pretty(&f.evidence.to_value()).unwrap_or_default();
+        let mut evidence = f.evidence.to_value();
+        // A failed call's message can be a page of parser output: shortened here, whole in
+        // the machine formats.
+        if let Some(message) = evidence.pointer_mut("/gap/message") {
+            let short = triage::shorten(message.as_str().unwrap_or_default(), 200);
+            *message = short.into();
+        }
+        let evidence = serde_json::to_string_pretty(&evidence).unwrap_or_default();
         let _ = write!(out, "<h4>Evidence</h4><pre>{}</pre>", escape(&evidence));
     }
     let _ = write!(
