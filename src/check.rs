@@ -84,7 +84,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     posture_rules::evaluate_each(&snapshot, &settings, selected, |mut of_rule| {
         waivers::mark(&waivers, &mut of_rule, today, &mut matches);
         if stored.is_ok() {
-            stored = findings.extend(of_rule);
+            stored = findings.extend_kept(of_rule, |f| !args.filter_all || display.shows(f));
         }
     });
     stored.and_then(|()| findings.finish())?;

@@ -160,6 +160,10 @@ pub struct CheckArgs {
     /// repeated). Default: fail, unknown, waived; with -v also pass.
     #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = ["fail", "unknown", "waived", "pass"])]
     pub statuses: Vec<String>,
+    /// Apply --min-severity and --status to every format, machine ones too (a SARIF upload
+    /// of high findings only); counts and the exit code still cover every finding.
+    #[arg(long)]
+    pub filter_all: bool,
     /// Add a table of this framework's controls, grouped by its sections, to the human
     /// formats (the HTML report always has every framework).
     #[arg(long, value_name = "FRAMEWORK", value_parser = frameworks())]

@@ -28,6 +28,8 @@ pub struct Counts {
 pub struct Findings {
     file: BufWriter<File>,
     counts: Counts,
+    /// How many findings are in the file (all of them unless `extend_kept` left some out).
+    stored: usize,
     /// The first error reading the file back; reported by [`Findings::read_error`].
     read_error: RefCell<Option<std::io::Error>>,
 }
@@ -38,12 +40,19 @@ impl Findings {
         Ok(Findings {
             file: BufWriter::with_capacity(1 << 20, file),
             counts: Counts::default(),
+            stored: 0,
             read_error: RefCell::new(None),
         })
     }
 
-    /// Appends findings, in report order.
-    pub fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) -> anyhow::Result<()> {
+    /// Appends findings, in report order. Every finding is counted, but only those `keep`
+    /// keeps are stored (`--filter-all`): the summaries and the exit code still cover the
+    /// whole scan.
+    pub fn extend_kept(
+        &mut self,
+        findings: impl IntoIterator<Item = Finding>,
+        keep: impl Fn(&Finding) -> bool,
+    ) -> anyhow::Result<()> {
         for finding in findings {
             let counts = &mut self.counts;
             counts.total += 1;
@@ -66,6 +75,10 @@ impl Findings {
                     .entry((finding.duty, finding.severity))
                     .or_default() += 1;
             }
+            if !keep(&finding) {
+                continue;
+            }
+            self.stored += 1;
             serde_json::to_writer(&mut self.file, &finding)
                 .map_err(std::io::Error::from)
                 .and_then(|()| self.file.write_all(b"\n"))
@@ -85,8 +98,9 @@ impl Findings {
         &self.counts
     }
 
+    /// How many findings the file holds.
     pub fn len(&self) -> usize {
-        self.counts.total
+        self.stored
     }
 
     /// Every finding, in report order, read back one at a time. Each call reads from the
@@ -160,7 +174,7 @@ impl Findings {
 
 impl std::fmt::Debug for Findings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Findings({} on disk)", self.counts.total)
+        write!(f, "Findings({} on disk)", self.stored)
     }
 }
 
@@ -200,7 +214,7 @@ mod tests {
             rule.fail("arn:c", None, "also bad"),
         ];
         let mut store = Findings::new().unwrap();
-        store.extend(findings.clone()).unwrap();
+        store.extend_kept(findings.clone(), |_| true).unwrap();
         store.finish().unwrap();
         assert_eq!(store.iter().collect::<Vec<_>>(), findings);
         let failing_first: Vec<_> = store

@@ -481,6 +481,9 @@ fn color_can_be_forced_or_refused() {
     // Piped: plain unless forced.
     assert!(!run(&[], &[]).contains('\x1b'));
     assert!(run(&["--color", "always"], &[]).contains("\x1b[1;31mFAIL"));
+    // Critical and high stand out from the other severities.
+    assert!(run(&["--color", "always"], &[]).contains("\x1b[1;97;41mCRITICAL"));
+    assert!(run(&["--color", "always"], &[]).contains("\x1b[1;31mHIGH"));
     assert!(run(&[], &var("CLICOLOR_FORCE", "1")).contains("\x1b[1;31mFAIL"));
     assert!(!run(&[], &var("CLICOLOR_FORCE", "0")).contains('\x1b'));
     // NO_COLOR wins over CLICOLOR_FORCE; an explicit flag wins over both.

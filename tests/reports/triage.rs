@@ -262,6 +262,25 @@ fn display_filters_change_what_is_listed_and_nothing_else() {
             .len()
     );
     let _ = dir;
+    // Unless asked: then they keep only what the filters show, and still count everything.
+    let (_, output) = check(
+        &snapshot,
+        &[
+            "--min-severity",
+            "critical",
+            "--filter-all",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), unfiltered.status.code());
+    let filtered = json_report(&output);
+    let kept = filtered["findings"].as_array().unwrap();
+    assert!(!kept.is_empty());
+    assert!(kept
+        .iter()
+        .all(|f| f["severity"] == "critical" && f["status"] != "pass"));
+    assert_eq!(filtered["summary"], json_report(&unfiltered)["summary"]);
 
     // Markdown rows follow the filters.
     let (markdown, _) = check(
