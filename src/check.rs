@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _};
+use futures::StreamExt as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::RULES;
@@ -59,14 +60,16 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             && (duties.is_empty() || duties.contains(&rule.duty))
     };
     let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
-    let snapshot = match &args.snapshot {
-        Some(path) => load_snapshot(path)?,
-        // Only what the selected rules read.
-        None => {
-            let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
-            collect_snapshot(&args.aws, Some(parts), quiet)?
+    let shard = args
+        .shard
+        .as_deref()
+        .map(collect::org::parse_shard)
+        .transpose()?;
+    for id in args.accounts.iter().chain(&args.excluded_accounts) {
+        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            bail!("`{id}` is not an AWS account id (twelve digits)");
         }
-    };
+    }
     let now = chrono::Utc::now();
     let settings = config.settings(now);
     // Waivers of rules that did not run this time are neither applied nor reported.
@@ -75,26 +78,59 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
         .cloned()
         .collect();
-    // Each rule's findings go to disk as soon as they are waived: a large account's
-    // findings never sit in memory together (findings.rs).
-    let today = now.date_naive();
-    let mut matches = vec![0; waivers.len()];
-    let mut findings = Findings::new()?;
-    let mut stored = Ok(());
-    posture_rules::evaluate_each(&snapshot, &settings, selected, |mut of_rule| {
-        waivers::mark(&waivers, &mut of_rule, today, &mut matches);
-        if stored.is_ok() {
-            stored = findings.extend_kept(of_rule, |f| !args.filter_all || display.shows(f));
+    let keep = |f: &posture_rules::Finding| !args.filter_all || display.shows(f);
+    let mut evaluator = Evaluator {
+        settings: &settings,
+        waivers: &waivers,
+        matches: vec![0; waivers.len()],
+        today: now.date_naive(),
+        findings: Findings::new()?,
+        selected: &selected,
+        rules_run: &rules_run,
+        keep: &keep,
+        scans: Vec::new(),
+    };
+    // Only what the selected rules read.
+    let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
+    let identity = match &args.snapshot {
+        Some(path) => {
+            let snapshot = load_snapshot(path)?;
+            evaluator.snapshot(&snapshot, None)?;
+            snapshot.account
         }
-    });
-    stored.and_then(|()| findings.finish())?;
+        None if args.org => {
+            let organization = OrgRequest {
+                ous: &args.ous,
+                role: &args.org_role,
+                accounts: &args.accounts,
+                excluded: &args.excluded_accounts,
+                concurrency: usize::from(args.accounts_concurrency),
+                shard,
+            };
+            scan_organization(&args.aws, &organization, parts, quiet, &mut evaluator)?
+        }
+        None => {
+            let snapshot = collect_snapshot(&args.aws, Some(parts), quiet)?;
+            evaluator.snapshot(&snapshot, None)?;
+            snapshot.account
+        }
+    };
+    let Evaluator {
+        mut findings,
+        matches,
+        scans,
+        today,
+        ..
+    } = evaluator;
+    findings.finish()?;
     let warnings = waivers::warnings(&waivers, &matches, today);
     if !quiet {
-        for warning in snapshot.notes.iter().chain(&warnings) {
+        let notes = scans.iter().flat_map(|s| &s.notes);
+        for warning in notes.chain(&warnings) {
             eprintln!("posture: warning: {}", report::inert::visible(warning));
         }
     }
-    let report = Report::new(&snapshot, findings, &rules_run, now, warnings);
+    let report = Report::new(identity, scans, findings, &rules_run, now, warnings);
 
     // Every format reads the findings back from disk as it writes; the two small ones are
     // rendered first. A finding that cannot be read back fails the file, which then does
@@ -215,6 +251,238 @@ fn display_filters(args: &CheckArgs, verbose: bool) -> anyhow::Result<report::tr
     Ok(display)
 }
 
+/// Evaluates one account's snapshot after another into one store of findings: each rule's
+/// findings go to disk as soon as they are waived, so that a large account's findings
+/// never sit in memory together (findings.rs).
+struct Evaluator<'a> {
+    settings: &'a posture_rules::settings::Settings,
+    waivers: &'a [waivers::Waiver],
+    matches: Vec<usize>,
+    today: chrono::NaiveDate,
+    findings: Findings,
+    selected: &'a dyn Fn(&Rule) -> bool,
+    rules_run: &'a [&'a Rule],
+    keep: &'a dyn Fn(&posture_rules::Finding) -> bool,
+    scans: Vec<report::Scan>,
+}
+
+impl Evaluator<'_> {
+    /// The findings of one snapshot; `org` describes its account in an organization.
+    fn snapshot(
+        &mut self,
+        snapshot: &Snapshot,
+        org: Option<collect::org::OrgAccount>,
+    ) -> anyhow::Result<()> {
+        let account = &snapshot.account.id;
+        let mut stored = Ok(());
+        posture_rules::evaluate_each(snapshot, self.settings, self.selected, |mut of_rule| {
+            of_rule
+                .iter_mut()
+                .for_each(|f| f.account = Some(account.clone()));
+            waivers::mark(self.waivers, &mut of_rule, self.today, &mut self.matches);
+            if stored.is_ok() {
+                stored = self.findings.extend_kept(of_rule, self.keep);
+            }
+        });
+        stored?;
+        let mut scan = report::Scan::of(snapshot);
+        if let Some(org) = org {
+            scan.account.name = Some(org.name);
+            scan.account.ou_path = org.ou_path;
+            scan.account.tags = org.tags;
+        }
+        self.scans.push(scan);
+        Ok(())
+    }
+
+    /// An account that could not be read at all: its failure is a gap, and every rule is
+    /// `unknown` for the account, never passing.
+    fn unreachable(
+        &mut self,
+        org: collect::org::OrgAccount,
+        partition: &str,
+        gap: posture_rules::model::Gap,
+    ) -> anyhow::Result<()> {
+        let resource = format!("arn:{partition}:iam::{}:root", org.id);
+        let findings: Vec<posture_rules::Finding> = self
+            .rules_run
+            .iter()
+            .map(|rule| {
+                let mut finding = rule.unknown_gap(&resource, None, &gap);
+                finding.account = Some(org.id.clone());
+                finding
+            })
+            .collect();
+        self.findings.extend_kept(findings, self.keep)?;
+        self.scans.push(report::Scan {
+            account: report::ScannedAccount {
+                id: org.id,
+                name: Some(org.name),
+                ou_path: org.ou_path,
+                tags: org.tags,
+                caller_arn: None,
+                regions: Vec::new(),
+            },
+            collected_at: None,
+            gaps: vec![gap],
+            requests: Default::default(),
+            notes: Vec::new(),
+        });
+        Ok(())
+    }
+}
+
+/// Which accounts of the organization to scan, and how.
+struct OrgRequest<'a> {
+    ous: &'a [String],
+    role: &'a str,
+    accounts: &'a [String],
+    excluded: &'a [String],
+    concurrency: usize,
+    shard: Option<(u32, u32)>,
+}
+
+/// Lists the organization's accounts, keeps those asked for, and reads each through its
+/// audit role, several at once; each snapshot is evaluated as it arrives. Returns the
+/// identity the run used.
+fn scan_organization(
+    aws: &AwsArgs,
+    request: &OrgRequest<'_>,
+    parts: Vec<posture_rules::parts::Part>,
+    quiet: bool,
+    evaluator: &mut Evaluator<'_>,
+) -> anyhow::Result<posture_rules::model::Account> {
+    collect::sdk::check_profile(aws.profile.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let timeouts = timeouts(aws);
+        let region = aws.regions.first().map(String::as_str);
+        let base = collect::sdk::Credentials {
+            profile: aws.profile.clone(),
+            ..Default::default()
+        };
+        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
+        let config = collect::sdk::load(&base, region, timeouts, pacer).await;
+        let deadline = timeouts.attempt + Duration::from_secs(5);
+        let profile = aws.profile.clone();
+        let identity = collect::caller(&config, deadline, profile).await?;
+        let mut accounts = collect::org::accounts(&config, request.ous).await?;
+        for id in request.accounts {
+            if !accounts.iter().any(|a| &a.id == id) {
+                bail!("--accounts {id}: no ACTIVE account with this id in the organization");
+            }
+        }
+        accounts.retain(|a| {
+            (request.accounts.is_empty() || request.accounts.contains(&a.id))
+                && !request.excluded.contains(&a.id)
+                && request
+                    .shard
+                    .is_none_or(|(index, count)| collect::org::in_shard(&a.id, index, count))
+        });
+        if !quiet {
+            eprintln!(
+                "posture: scanning {} account(s) of the organization through role {}",
+                accounts.len(),
+                report::inert::visible(request.role)
+            );
+        }
+        let total = accounts.len();
+        let partition = identity.partition.clone();
+        let scans = futures::stream::iter(accounts)
+            .map(|account| {
+                let role_arn = format!("arn:{partition}:iam::{}:role/{}", account.id, request.role);
+                let credentials = collect::sdk::Credentials {
+                    profile: aws.profile.clone(),
+                    role_arn: Some(role_arn.clone()),
+                    external_id: aws.external_id.clone(),
+                };
+                let parts = parts.clone();
+                async move {
+                    let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
+                    let config =
+                        collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;
+                    let request = collect::Request {
+                        regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
+                        first_call_deadline: deadline,
+                        profile: aws.profile.clone(),
+                        parts: Some(parts),
+                    };
+                    let result =
+                        collect::collect(&config, request, &pacer, ProgressBar::hidden()).await;
+                    (account, role_arn, result)
+                }
+            })
+            .buffer_unordered(request.concurrency);
+        futures::pin_mut!(scans);
+        let mut done = 0;
+        while let Some((account, role_arn, result)) = scans.next().await {
+            done += 1;
+            let id = account.id.clone();
+            let outcome = match result {
+                Ok(snapshot) if snapshot.account.id == account.id => {
+                    evaluator.snapshot(&snapshot, Some(account))?;
+                    "read".to_string()
+                }
+                Ok(snapshot) => {
+                    let gap = assume_role_gap(
+                        &account.id,
+                        &role_arn,
+                        "WrongAccount",
+                        &format!(
+                            "the role's credentials belong to account {}",
+                            snapshot.account.id
+                        ),
+                    );
+                    evaluator.unreachable(account, &partition, gap)?;
+                    "NOT read: the role is in another account".to_string()
+                }
+                Err(error) => {
+                    let message = format!("{error:#}");
+                    let code = if message.contains("AccessDenied") {
+                        "AccessDenied"
+                    } else {
+                        "AssumeRoleFailed"
+                    };
+                    let gap = assume_role_gap(&account.id, &role_arn, code, &message);
+                    evaluator.unreachable(account, &partition, gap)?;
+                    format!("NOT read ({code})")
+                }
+            };
+            if !quiet {
+                eprintln!("posture: account {id} {outcome} ({done} of {total})");
+            }
+        }
+        anyhow::Ok(identity)
+    })
+}
+
+fn assume_role_gap(
+    account: &str,
+    role_arn: &str,
+    code: &str,
+    message: &str,
+) -> posture_rules::model::Gap {
+    posture_rules::model::Gap {
+        service: "sts".to_string(),
+        region: None,
+        operation: "AssumeRole".to_string(),
+        resource: Some(role_arn.to_string()),
+        error_code: code.to_string(),
+        message: message.to_string(),
+        account: Some(account.to_string()),
+    }
+}
+
+fn timeouts(aws: &AwsArgs) -> collect::sdk::Timeouts {
+    collect::sdk::Timeouts {
+        connect: Duration::from_secs_f64(aws.connect_timeout),
+        attempt: Duration::from_secs_f64(aws.call_timeout),
+    }
+}
+
 fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     let open = || {
         let file = std::fs::File::open(path)
@@ -266,10 +534,7 @@ pub fn collect_snapshot(
             role_arn: aws.role_arn.clone(),
             external_id: aws.external_id.clone(),
         };
-        let timeouts = collect::sdk::Timeouts {
-            connect: Duration::from_secs_f64(aws.connect_timeout),
-            attempt: Duration::from_secs_f64(aws.call_timeout),
-        };
+        let timeouts = timeouts(aws);
         let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
         let region = aws.regions.first().map(String::as_str);
         let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;

@@ -168,6 +168,41 @@ pub struct CheckArgs {
     /// formats (the HTML report always has every framework).
     #[arg(long, value_name = "FRAMEWORK", value_parser = frameworks())]
     pub compliance: Option<String>,
+    /// Scan every ACTIVE account of the organization, from its management account or a
+    /// delegated administrator, through --org-role in each.
+    #[arg(long, conflicts_with_all = ["snapshot", "role_arn"])]
+    pub org: bool,
+    /// With --org: only the accounts under this organizational unit (or root), at any
+    /// depth; repeat for several.
+    #[arg(long = "ou", value_name = "OU_ID", requires = "org")]
+    pub ous: Vec<String>,
+    /// With --org: the role to assume in each account (with --external-id if given).
+    #[arg(long, value_name = "NAME", default_value = "posture-audit")]
+    pub org_role: String,
+    /// With --org: only these account ids (comma-separated or repeated).
+    #[arg(
+        long = "accounts",
+        value_name = "ID",
+        value_delimiter = ',',
+        requires = "org"
+    )]
+    pub accounts: Vec<String>,
+    /// With --org: leave these account ids out (comma-separated or repeated).
+    #[arg(
+        long = "exclude-accounts",
+        value_name = "ID",
+        value_delimiter = ',',
+        requires = "org"
+    )]
+    pub excluded_accounts: Vec<String>,
+    /// With --org: how many accounts are read at once.
+    #[arg(long, value_name = "N", default_value = "4", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub accounts_concurrency: u16,
+    /// With --org: scan only shard INDEX of COUNT (1-based) of the accounts, chosen by a
+    /// hash of the account id so that adding accounts moves no other; `posture merge`
+    /// joins the shards' JSON reports.
+    #[arg(long, value_name = "INDEX/COUNT", requires = "org")]
+    pub shard: Option<String>,
     /// Evaluate a saved snapshot instead of reading the account.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["profile", "regions", "role_arn"])]
     pub snapshot: Option<PathBuf>,

@@ -23,6 +23,10 @@ pub struct Counts {
     pub failing_by_duty_severity: BTreeMap<(Duty, Severity), usize>,
     /// Findings by rule and status, for compliance controls.
     pub by_rule_status: BTreeMap<(String, Status), usize>,
+    /// Findings by account and status, and failing ones by account and severity, for the
+    /// accounts' scorecard.
+    pub by_account_status: BTreeMap<(String, Status), usize>,
+    pub failing_by_account_severity: BTreeMap<(String, Severity), usize>,
 }
 
 pub struct Findings {
@@ -65,7 +69,16 @@ impl Findings {
                 .by_rule_status
                 .entry((finding.rule_id.clone(), finding.status))
                 .or_default() += 1;
+            let account = finding.account.clone().unwrap_or_default();
+            *counts
+                .by_account_status
+                .entry((account.clone(), finding.status))
+                .or_default() += 1;
             if finding.status == Status::Fail {
+                *counts
+                    .failing_by_account_severity
+                    .entry((account, finding.severity))
+                    .or_default() += 1;
                 *counts
                     .failing_by_severity
                     .entry(finding.severity)

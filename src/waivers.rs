@@ -117,6 +117,7 @@ mod tests {
             message: String::new(),
             evidence: Default::default(),
             waiver: None,
+            account: None,
         }
     }
 

@@ -7,6 +7,8 @@ mod support;
 mod escalation;
 #[path = "live/faults.rs"]
 mod faults;
+#[path = "live/organization.rs"]
+mod organization;
 
 use aws_sdk_ec2::types::{
     HttpTokensState, InstanceMetadataOptionsRequest, IpPermission, IpRange, Ipv6Range,

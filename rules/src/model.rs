@@ -52,6 +52,9 @@ pub struct Gap {
     /// (`DispatchFailure`, `Timeout`) when no response was received.
     pub error_code: String,
     pub message: String,
+    /// The account the call was made in, in a report of several accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 impl Gap {

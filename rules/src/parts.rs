@@ -73,6 +73,7 @@ pub fn not_collected(service: &str, part: Part) -> Gap {
         resource: None,
         error_code: "NotCollected".to_string(),
         message: "not read: no selected rule needs it".to_string(),
+        account: None,
     }
 }
 

@@ -171,6 +171,10 @@ pub struct Finding {
     /// Why a failing finding is accepted, when a waiver applies (status `waived`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiver: Option<WaiverNote>,
+    /// The account of the resource: set by the run for every finding (rules leave it to
+    /// the run, which knows which account's snapshot it evaluated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
 }
 
 /// The waiver that turned a failing finding into a waived one.
@@ -329,6 +333,7 @@ impl Rule {
             message: message.into(),
             evidence: Evidence::default(),
             waiver: None,
+            account: None,
         }
     }
 

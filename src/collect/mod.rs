@@ -7,6 +7,7 @@
 mod credential_report;
 mod ec2;
 mod iam;
+pub mod org;
 pub mod pacing;
 pub mod permissions;
 mod s3;
@@ -203,6 +204,7 @@ pub(crate) fn gap(call: &Call<'_>, error_code: &str, message: impl Into<String>)
         resource: call.resource.map(str::to_string),
         error_code: error_code.to_string(),
         message: message.into(),
+        account: None,
     }
 }
 
@@ -308,13 +310,22 @@ pub async fn collect(
 /// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means
 /// there are no usable credentials or no reachable endpoint.
 async fn caller_identity(config: &SdkConfig, request: &Request) -> anyhow::Result<Account> {
+    caller(config, request.first_call_deadline, request.profile.clone()).await
+}
+
+/// Who the credentials of `config` are, within `deadline` (retries included).
+pub async fn caller(
+    config: &SdkConfig,
+    deadline: std::time::Duration,
+    profile: Option<String>,
+) -> anyhow::Result<Account> {
     let sts = aws_sdk_sts::Client::new(config);
     let timeouts = config
         .timeout_config()
         .cloned()
         .unwrap_or_else(TimeoutConfig::disabled)
         .to_builder()
-        .operation_timeout(request.first_call_deadline)
+        .operation_timeout(deadline)
         .build();
     let identity = sts
         .get_caller_identity()
@@ -322,7 +333,7 @@ async fn caller_identity(config: &SdkConfig, request: &Request) -> anyhow::Resul
         .config_override(aws_sdk_sts::config::Builder::default().timeout_config(timeouts))
         .send()
         .await
-        .map_err(|e| first_call_error(config, request.profile.as_deref(), &e))?;
+        .map_err(|e| first_call_error(config, profile.as_deref(), &e))?;
     let (Some(account_id), Some(arn)) = (identity.account, identity.arn) else {
         bail!("sts:GetCallerIdentity returned no account id");
     };

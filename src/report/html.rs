@@ -328,7 +328,17 @@ fn filters(
     };
     select(out, "region", "Region", &as_pairs(regions));
     select(out, "rule", "Rule", &as_pairs(rules));
-    let accounts = [(report.account.id.clone(), report.account.id.clone())];
+    let accounts: Vec<(String, String)> = report
+        .accounts
+        .iter()
+        .map(|a| {
+            let label = match &a.name {
+                Some(name) => format!("{} ({name})", a.id),
+                None => a.id.clone(),
+            };
+            (a.id.clone(), label)
+        })
+        .collect();
     select(out, "account", "Account", &accounts);
     out.push_str(
         "<div><span id=\"shown\">0</span> of <span id=\"total\">0</span> shown · \
@@ -406,7 +416,7 @@ fn finding_rows(out: &mut String, report: &Report, index: usize, f: &Finding, id
         duty = f.duty.id(),
         region = escape(region),
         rule = escape(&f.rule_id),
-        account = escape(&report.account.id),
+        account = escape(f.account.as_deref().unwrap_or(&report.account.id)),
         title = escape(&f.title),
         ids = if ids.is_empty() {
             String::new()

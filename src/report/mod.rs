@@ -76,7 +76,12 @@ pub const REPORT_SCHEMA: &str = "posture.report/v1";
 pub struct Report {
     pub schema: &'static str,
     pub tool: Tool,
+    /// Who ran the scan: the account and identity of the credentials (for `--org`, the
+    /// management account or delegated administrator).
     pub account: Account,
+    /// Every account the run covered: one, or the organization's.
+    pub accounts: Vec<ScannedAccount>,
+    /// The regions scanned, in any account.
     pub regions: Vec<String>,
     /// The ids of the rules that ran, so that `posture diff` compares like with like.
     pub rules: Vec<&'static str>,
@@ -130,15 +135,65 @@ pub struct DutySummary {
     pub pass: usize,
 }
 
+/// One account of the run: scanned, or named by the organization and not reachable.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannedAccount {
+    pub id: String,
+    /// The account's name in the organization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Organizational units from the root down.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ou_path: Vec<String>,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// Who read it; `None` when it could not be reached (its role could not be assumed).
+    pub caller_arn: Option<String>,
+    pub regions: Vec<String>,
+}
+
+/// What one account's collection contributes to the report besides its findings.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    pub account: ScannedAccount,
+    pub collected_at: Option<DateTime<Utc>>,
+    pub gaps: Vec<Gap>,
+    pub requests: RequestCounts,
+    pub notes: Vec<String>,
+}
+
+impl Scan {
+    /// The scan of one snapshot.
+    pub fn of(snapshot: &Snapshot) -> Scan {
+        Scan {
+            account: ScannedAccount {
+                id: snapshot.account.id.clone(),
+                name: None,
+                ou_path: Vec::new(),
+                tags: Default::default(),
+                caller_arn: Some(snapshot.account.caller_arn.clone()),
+                regions: snapshot.regions.clone(),
+            },
+            collected_at: Some(snapshot.collected_at),
+            gaps: snapshot.gaps.clone(),
+            requests: snapshot.requests,
+            notes: snapshot.notes.clone(),
+        }
+    }
+}
+
 impl Report {
-    /// The report of these findings (stored and counted by [`Findings`]).
+    /// The report of these findings (stored and counted by [`Findings`]) over the scans of
+    /// one account or several, run as `identity`.
     pub fn new(
-        snapshot: &Snapshot,
+        identity: Account,
+        scans: Vec<Scan>,
         findings: Findings,
         rules_run: &[&posture_rules::Rule],
         evaluated_at: DateTime<Utc>,
         warnings: Vec<String>,
     ) -> Report {
+        let several = scans.len() > 1;
         let counts = findings.counts();
         let of_status = |status| counts.by_status.get(&status).copied().unwrap_or(0);
         let summary = Summary {
@@ -150,48 +205,56 @@ impl Report {
         };
         let duties = Duty::ALL
             .into_iter()
-            .map(|duty| {
-                let count = |status| {
-                    let key = (duty, status);
-                    counts.by_duty_status.get(&key).copied().unwrap_or(0)
-                };
-                DutySummary {
-                    duty,
-                    title: duty.title(),
-                    observable: duty.observable(),
-                    note: duty.not_observable_reason(),
-                    rules: rules_run.iter().filter(|r| r.duty == duty).count(),
-                    fail: count(Status::Fail),
-                    fail_by_severity: Severity::ALL
-                        .into_iter()
-                        .filter_map(|severity| {
-                            let key = (duty, severity);
-                            let n = counts.failing_by_duty_severity.get(&key).copied()?;
-                            Some((severity, n))
-                        })
-                        .collect(),
-                    unknown: count(Status::Unknown),
-                    pass: count(Status::Pass),
-                }
-            })
+            .map(|duty| duty_summary(duty, counts, rules_run))
             .collect();
+        let mut regions: Vec<String> = scans
+            .iter()
+            .flat_map(|s| s.account.regions.iter().cloned())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        let mut gaps = Vec::new();
+        let mut notes = Vec::new();
+        let mut requests = RequestCounts::default();
+        for scan in &scans {
+            for gap in &scan.gaps {
+                let mut gap = gap.clone();
+                if several {
+                    gap.account = Some(scan.account.id.clone());
+                }
+                gaps.push(gap);
+            }
+            notes.extend(scan.notes.iter().map(|note| match several {
+                true => format!("account {}: {note}", scan.account.id),
+                false => note.clone(),
+            }));
+            requests.attempts += scan.requests.attempts;
+            requests.retries += scan.requests.retries;
+            requests.paced_millis += scan.requests.paced_millis;
+        }
+        let collected_at = scans
+            .iter()
+            .filter_map(|s| s.collected_at)
+            .min()
+            .unwrap_or(evaluated_at);
         Report {
             schema: REPORT_SCHEMA,
             tool: Tool {
                 name: "posture",
                 version: env!("CARGO_PKG_VERSION"),
             },
-            account: snapshot.account.clone(),
-            regions: snapshot.regions.clone(),
+            account: identity,
+            accounts: scans.into_iter().map(|s| s.account).collect(),
+            regions,
             rules: rules_run.iter().map(|r| r.id).collect(),
-            collected_at: snapshot.collected_at,
+            collected_at,
             evaluated_at,
-            complete: snapshot.gaps.is_empty() && summary.unknown == 0,
+            complete: gaps.is_empty() && summary.unknown == 0,
             summary,
             duties,
-            gaps: snapshot.gaps.clone(),
-            requests: snapshot.requests,
-            warnings: snapshot.notes.iter().cloned().chain(warnings).collect(),
+            gaps,
+            requests,
+            warnings: notes.into_iter().chain(warnings).collect(),
             findings,
         }
     }
@@ -202,5 +265,35 @@ impl Report {
             .fail_by_severity
             .iter()
             .any(|(severity, count)| *severity >= threshold && *count > 0)
+    }
+}
+
+/// One line of the scorecard, from the counts of the findings.
+fn duty_summary(
+    duty: Duty,
+    counts: &crate::findings::Counts,
+    rules_run: &[&posture_rules::Rule],
+) -> DutySummary {
+    let count = |status| {
+        let key = (duty, status);
+        counts.by_duty_status.get(&key).copied().unwrap_or(0)
+    };
+    DutySummary {
+        duty,
+        title: duty.title(),
+        observable: duty.observable(),
+        note: duty.not_observable_reason(),
+        rules: rules_run.iter().filter(|r| r.duty == duty).count(),
+        fail: count(Status::Fail),
+        fail_by_severity: Severity::ALL
+            .into_iter()
+            .filter_map(|severity| {
+                let key = (duty, severity);
+                let n = counts.failing_by_duty_severity.get(&key).copied()?;
+                Some((severity, n))
+            })
+            .collect(),
+        unknown: count(Status::Unknown),
+        pass: count(Status::Pass),
     }
 }

@@ -54,6 +54,13 @@ fn event(report: &Report, finding: &Finding) -> Value {
                 .map(|(framework, id)| format!("{}/{id}", framework.name)),
         );
     }
+    let account = finding.account.as_deref().unwrap_or(&report.account.id);
+    let account_name = report
+        .accounts
+        .iter()
+        .find(|a| a.id == account)
+        .and_then(|a| a.name.as_deref())
+        .unwrap_or(account);
     json!({
         "class_uid": 2004,
         "class_name": "Detection Finding",
@@ -91,7 +98,7 @@ fn event(report: &Report, finding: &Finding) -> Value {
         "cloud": {
             "provider": "AWS",
             "region": finding.region,
-            "account": { "uid": report.account.id, "name": report.account.id, "type_id": 10, "type": "AWS Account" },
+            "account": { "uid": account, "name": account_name, "type_id": 10, "type": "AWS Account" },
         },
         "remediation": { "desc": remediation, "references": references },
         "unmapped": {

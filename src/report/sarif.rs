@@ -130,7 +130,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             .filter(|f| f.status != Status::Pass)
             .map(|f| {
                 let index = RULES.iter().position(|r| r.id == f.rule_id).unwrap_or(0);
-                result(&f, index, &report.account.id)
+                let account = f.account.as_deref().unwrap_or(&report.account.id);
+                result(&f, index, account)
             })
     });
     let notifications: Vec<Value> = report

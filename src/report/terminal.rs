@@ -75,6 +75,7 @@ pub fn write(
     let fixes = triage::fix_first(report, display);
     fix_first(&mut out, &fixes, style);
     scorecard(&mut out, report, style);
+    accounts(&mut out, report, style);
     w.write_all(out.as_bytes())?;
     out.clear();
     findings_by_duty(&mut out, report, style, display, w)?;
@@ -112,6 +113,22 @@ fn header(out: &mut String, report: &Report, style: Style, display: &Display) {
             request_counts(report)
         ))
     );
+    if report.accounts.len() > 1 {
+        let unreachable = report
+            .accounts
+            .iter()
+            .filter(|a| a.caller_arn.is_none())
+            .count();
+        let _ = writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "{} account(s): {} read, {unreachable} not reachable",
+                report.accounts.len(),
+                report.accounts.len() - unreachable
+            ))
+        );
+    }
     if let Some(filters) = display.describe() {
         let _ = writeln!(out, "{}", style.dim(&format!("showing: {filters}")));
     }
@@ -224,6 +241,56 @@ fn scorecard(out: &mut String, report: &Report, style: Style) {
             duty.unknown,
             duty.pass
         );
+    }
+}
+
+/// Accounts × severity, when the run covered several accounts.
+fn accounts(out: &mut String, report: &Report, style: Style) {
+    if report.accounts.len() < 2 {
+        return;
+    }
+    let counts = report.findings.counts();
+    let _ = writeln!(out, "\n{}", style.bold("Accounts"));
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "  {:<38}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
+            "account", "critical", "high", "medium", "low", "info", "unknown", "pass"
+        ))
+    );
+    for account in &report.accounts {
+        let label = match &account.name {
+            Some(name) => format!("{} {}", account.id, visible(name)),
+            None => account.id.clone(),
+        };
+        let label: String = label.chars().take(37).collect();
+        let failing = |severity: Severity| {
+            let key = (account.id.clone(), severity);
+            counts
+                .failing_by_account_severity
+                .get(&key)
+                .copied()
+                .unwrap_or(0)
+        };
+        let of = |status: Status| {
+            let key = (account.id.clone(), status);
+            counts.by_account_status.get(&key).copied().unwrap_or(0)
+        };
+        let mut line = format!(
+            "  {label:<38}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
+            failing(Severity::Critical),
+            failing(Severity::High),
+            failing(Severity::Medium),
+            failing(Severity::Low),
+            failing(Severity::Info),
+            of(Status::Unknown),
+            of(Status::Pass)
+        );
+        if account.caller_arn.is_none() {
+            line.push_str(&style.paint("1;33", "  not reachable"));
+        }
+        let _ = writeln!(out, "{line}");
     }
 }
 

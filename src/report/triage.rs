@@ -454,6 +454,7 @@ mod tests {
             resource: None,
             error_code: code.into(),
             message: message.into(),
+            account: None,
         };
         let denied = advice(&gap("s3", "GetBucketEncryption", "AccessDenied", ""));
         assert!(denied.contains("s3:GetEncryptionConfiguration"), "{denied}");

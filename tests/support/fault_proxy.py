@@ -9,6 +9,8 @@ method and sub-resource), then either forwards the request to moto or injects a 
   --drop P           close a fraction P of connections without answering
   --delay-ms N       delay every forwarded request by up to N ms
   --deny OP          always answer operation OP with access denied
+  --deny-matching T  ... only the requests of OP whose body holds T (an account id in a
+                     RoleArn: a role that cannot be assumed)
   --unreachable R    close every connection for region R without answering
   --hang OP          never answer operation OP (hold the connection open)
 
@@ -110,7 +112,8 @@ class Proxy(BaseHTTPRequestHandler):
         if region == options.unreachable:
             self.record("unreachable", service, region, operation)
             return self.drop()
-        if operation == options.deny:
+        matches = not options.deny_matching or options.deny_matching.encode() in body
+        if operation == options.deny and matches:
             self.record("deny", service, region, operation)
             status, code, message = denial(service)
             return self.answer(status, service, code, message)
@@ -161,6 +164,7 @@ def main():
     parser.add_argument("--drop", type=float, default=0.0)
     parser.add_argument("--delay-ms", type=float, default=0.0)
     parser.add_argument("--deny")
+    parser.add_argument("--deny-matching")
     parser.add_argument("--unreachable")
     parser.add_argument("--hang")
     options = parser.parse_args()

@@ -143,6 +143,53 @@ impl Moto {
         )
     }
 
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::from_conf(
+            aws_sdk_organizations::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
+    /// An EC2 client acting in another account: moto answers an assumed role of any
+    /// account with credentials for that account (the role need not exist).
+    pub async fn ec2_in(&self, account: &str, region: &str) -> aws_sdk_ec2::Client {
+        let sts = aws_sdk_sts::Client::from_conf(
+            aws_sdk_sts::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        );
+        let assumed = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/test-setup"))
+            .role_session_name("setup")
+            .send()
+            .await
+            .unwrap();
+        let c = assumed.credentials.unwrap();
+        let credentials = Credentials::new(
+            c.access_key_id,
+            c.secret_access_key,
+            Some(c.session_token),
+            None,
+            "posture-tests-member",
+        );
+        aws_sdk_ec2::Client::from_conf(
+            aws_sdk_ec2::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(credentials)
+                .build(),
+        )
+    }
+
     pub fn iam(&self) -> aws_sdk_iam::Client {
         aws_sdk_iam::Client::from_conf(
             aws_sdk_iam::Config::builder()

@@ -19,6 +19,7 @@ pub fn gap(service: &str, region: Option<&str>, operation: &str) -> Gap {
         resource: None,
         error_code: "AccessDenied".into(),
         message: "not authorized".into(),
+        account: None,
     }
 }
 

@@ -1,0 +1,239 @@
+//! `posture check --org` against moto's Organizations: an organization of six accounts in
+//! two organizational units (one nested), each member with an SSH port open to the
+//! internet in its own account, and one member whose audit role cannot be assumed (the
+//! fault proxy denies `sts:AssumeRole` into it).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{IpPermission, IpRange};
+use aws_sdk_organizations::types::Tag;
+
+use crate::support::{json_report, posture, stderr, FaultProxy, Moto};
+
+/// The organization `build` made: account ids by name, and the OU ids.
+struct Organization {
+    accounts: BTreeMap<String, String>,
+    workloads: String,
+    sandbox: String,
+}
+
+async fn build(moto: &Moto) -> Organization {
+    let org = moto.organizations();
+    org.create_organization()
+        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+        .send()
+        .await
+        .unwrap();
+    let root = org.list_roots().send().await.unwrap().roots.unwrap()[0]
+        .id
+        .clone()
+        .unwrap();
+    let unit = |parent: String, name: &'static str| {
+        let org = org.clone();
+        async move {
+            org.create_organizational_unit()
+                .parent_id(parent)
+                .name(name)
+                .send()
+                .await
+                .unwrap()
+                .organizational_unit
+                .unwrap()
+                .id
+                .unwrap()
+        }
+    };
+    let workloads = unit(root.clone(), "Workloads").await;
+    let production = unit(workloads.clone(), "Production").await;
+    let sandbox = unit(root.clone(), "Sandbox").await;
+    let mut accounts = BTreeMap::new();
+    for (name, parent) in [
+        ("web-prod", &production),
+        ("data-prod", &production),
+        ("shared", &workloads),
+        ("sandbox-1", &sandbox),
+        ("sandbox-2", &sandbox),
+    ] {
+        let created = org
+            .create_account()
+            .account_name(name)
+            .email(format!("{name}@example.com"))
+            .tags(Tag::builder().key("team").value(name).build().unwrap())
+            .send()
+            .await
+            .unwrap();
+        let id = created.create_account_status.unwrap().account_id.unwrap();
+        org.move_account()
+            .account_id(&id)
+            .source_parent_id(&root)
+            .destination_parent_id(parent)
+            .send()
+            .await
+            .unwrap();
+        // Each account's own resource, made in that account.
+        let ec2 = moto.ec2_in(&id, "us-east-1").await;
+        let group = ec2
+            .create_security_group()
+            .group_name(format!("{name}-ssh"))
+            .description("ssh from anywhere")
+            .send()
+            .await
+            .unwrap()
+            .group_id
+            .unwrap();
+        ec2.authorize_security_group_ingress()
+            .group_id(&group)
+            .ip_permissions(
+                IpPermission::builder()
+                    .ip_protocol("tcp")
+                    .from_port(22)
+                    .to_port(22)
+                    .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        accounts.insert(name.to_string(), id);
+    }
+    Organization {
+        accounts,
+        workloads,
+        sandbox,
+    }
+}
+
+fn scan(env: &[(String, String)], extra: &[&str]) -> (serde_json::Value, Option<i32>, String) {
+    let mut args = vec![
+        "check",
+        "--org",
+        "--region",
+        "us-east-1",
+        "--rule",
+        "ec2-security-group-admin-ports-open",
+        "--format",
+        "json",
+    ];
+    args.extend(extra);
+    let output = posture(&args, env);
+    (json_report(&output), output.status.code(), stderr(&output))
+}
+
+/// The ids of the accounts with a failing SSH finding, and of the accounts in the report.
+fn failing_and_listed(report: &serde_json::Value) -> (Vec<String>, Vec<String>) {
+    let mut failing: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "fail")
+        .map(|f| f["account"].as_str().unwrap().to_string())
+        .collect();
+    failing.sort();
+    failing.dedup();
+    let listed = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    (failing, listed)
+}
+
+#[test]
+fn an_organization_is_one_report_and_an_unreachable_account_is_a_gap() {
+    let moto = Moto::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let org = runtime.block_on(build(&moto));
+    let broken = org.accounts["sandbox-2"].clone();
+    let proxy = FaultProxy::start(&moto, &["--deny", "AssumeRole", "--deny-matching", &broken]);
+    let env = proxy.posture_env();
+
+    let (report, code, log) = scan(&env, &[]);
+    assert_eq!(code, Some(1), "{log}");
+    let (failing, listed) = failing_and_listed(&report);
+    // Every member but the broken one has its finding, under its own account id.
+    let mut healthy: Vec<String> = org
+        .accounts
+        .iter()
+        .filter(|(name, _)| *name != "sandbox-2")
+        .map(|(_, id)| id.clone())
+        .collect();
+    healthy.sort();
+    assert_eq!(failing, healthy);
+    for id in org.accounts.values() {
+        assert!(listed.contains(id), "{id} is not in the report: {listed:?}");
+    }
+    for finding in report["findings"].as_array().unwrap() {
+        let account = finding["account"].as_str().unwrap();
+        assert!(
+            finding["resource"].as_str().unwrap().contains(account),
+            "{finding}"
+        );
+    }
+    // Names, OU paths and tags come from the organization.
+    let web = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == org.accounts["web-prod"].as_str())
+        .unwrap();
+    assert_eq!(web["name"], "web-prod");
+    assert_eq!(
+        web["ou_path"],
+        serde_json::json!(["Workloads", "Production"])
+    );
+    assert_eq!(web["tags"]["team"], "web-prod");
+    // The broken account: a gap for it, its rule unknown, never a pass.
+    let gap = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["account"] == broken.as_str())
+        .unwrap_or_else(|| panic!("no gap for {broken}: {}", report["gaps"]));
+    assert_eq!(gap["operation"], "AssumeRole");
+    let of_broken: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["account"] == broken.as_str())
+        .collect();
+    assert!(!of_broken.is_empty());
+    assert!(
+        of_broken.iter().all(|f| f["status"] == "unknown"),
+        "{of_broken:?}"
+    );
+    assert_eq!(report["complete"], false);
+    let unreachable = report["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == broken.as_str())
+        .unwrap();
+    assert_eq!(unreachable["caller_arn"], serde_json::Value::Null);
+
+    // --ou: the unit and the units below it.
+    let (report, _, log) = scan(&env, &["--ou", &org.workloads]);
+    let (_, listed) = failing_and_listed(&report);
+    let mut expected: Vec<String> = ["web-prod", "data-prod", "shared"]
+        .iter()
+        .map(|n| org.accounts[*n].clone())
+        .collect();
+    expected.sort();
+    let mut listed = listed;
+    listed.sort();
+    assert_eq!(listed, expected, "{log}");
+    let (report, _, _) = scan(&env, &["--ou", &org.sandbox, "--exclude-accounts", &broken]);
+    let (failing, listed) = failing_and_listed(&report);
+    assert_eq!(listed, [org.accounts["sandbox-1"].clone()]);
+    assert_eq!(failing, listed);
+    assert_eq!(report["complete"], true);
+
+    // A unit that does not exist is an error, not an empty scan.
+    let output = posture(&["check", "--org", "--ou", "ou-zzzz-nothere1"], &env);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("ou-zzzz-nothere1"),
+        "{}",
+        stderr(&output)
+    );
+}
