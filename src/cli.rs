@@ -29,7 +29,20 @@ pub enum Command {
     /// List the rules.
     Rules(RulesArgs),
     /// Print the least-privilege IAM policy a scan needs (read-only actions only).
-    Permissions,
+    Permissions {
+        /// Print instead the policy of the identity that runs `check --org` in the
+        /// management account: list the organization and assume the audit role.
+        #[arg(long)]
+        org: bool,
+        /// The audit role's name, as `check --org-role` takes it.
+        #[arg(
+            long,
+            value_name = "NAME",
+            default_value = "posture-audit",
+            requires = "org"
+        )]
+        org_role: String,
+    },
     /// Print a shell completion script (e.g. `posture completions bash > /etc/bash_completion.d/posture`).
     Completions {
         /// The shell.

@@ -103,8 +103,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             emit(&String::from_utf8_lossy(&page))?;
             Ok(exit::CLEAN)
         }
-        Command::Permissions => {
-            let policy = collect::permissions::policy_document();
+        Command::Permissions { org, org_role } => {
+            let policy = if org {
+                collect::permissions::organization_policy_document(&org_role)
+            } else {
+                collect::permissions::policy_document()
+            };
             emit(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&policy).context("serializing the policy")?

@@ -773,3 +773,43 @@ fn expired_credentials_say_how_to_renew_them() {
     );
     assert!(message.contains("aws sso login"), "{message}");
 }
+
+/// The audit-role templates in examples/organization grant exactly the actions
+/// `posture permissions` prints: no more, no fewer.
+#[test]
+fn the_audit_role_examples_grant_what_posture_permissions_prints() {
+    let output = posture(&["permissions"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+    let policy: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut expected: Vec<String> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/organization");
+    let action = |line: &str| -> Option<String> {
+        let text = line.trim().trim_start_matches("- ").trim_end_matches(',');
+        let text = text.trim_matches('"');
+        let (service, name) = text.split_once(':')?;
+        let plausible = !service.is_empty()
+            && service
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+            && name.starts_with(|c: char| c.is_ascii_uppercase());
+        plausible.then(|| text.to_string())
+    };
+    for (file, start) in [
+        ("posture-audit-role.cfn.yaml", "Action:"),
+        ("posture-audit-role.tf", "actions = ["),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        // The read-only statement: the last action list of the file.
+        let list = text.rsplit(start).next().unwrap();
+        let mut granted: Vec<String> = list.lines().filter_map(action).collect();
+        granted.sort();
+        assert_eq!(granted, expected, "{file}");
+    }
+}

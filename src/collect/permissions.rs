@@ -52,6 +52,39 @@ pub fn iam_action(service: &str, operation: &str) -> String {
     renamed.map_or_else(|| format!("{service}:{operation}"), str::to_string)
 }
 
+/// What `--org` reads in the management account (or delegated administrator), besides
+/// assuming the audit role in each member.
+pub const ORGANIZATION_ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "organizations:ListRoots",
+    "organizations:ListOrganizationalUnitsForParent",
+    "organizations:ListAccountsForParent",
+    "organizations:ListTagsForResource",
+    "organizations:DescribeOrganizationalUnit",
+];
+
+/// The policy of the identity that runs `--org`: list the organization, and assume the
+/// audit role (`role`) in every account.
+pub fn organization_policy_document(role: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PostureListOrganization",
+                "Effect": "Allow",
+                "Action": ORGANIZATION_ACTIONS,
+                "Resource": "*",
+            },
+            {
+                "Sid": "PostureAssumeAuditRole",
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": format!("arn:aws:iam::*:role/{role}"),
+            },
+        ],
+    })
+}
+
 /// The least-privilege identity policy for a posture scan.
 pub fn policy_document() -> serde_json::Value {
     serde_json::json!({
