@@ -132,32 +132,72 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     }
     let report = Report::new(identity, scans, findings, &rules_run, now, warnings);
 
+    let rendering = Rendering {
+        display: &display,
+        compliance,
+        color: args.color,
+    };
+    write_reports(&report, &formats, &destination, &rendering, quiet)?;
+    if !report.complete && !quiet {
+        eprintln!(
+            "posture: warning: the scan is incomplete: {} call(s) failed and {} finding(s) are unknown",
+            report.gaps.len(),
+            report.summary.unknown
+        );
+    }
+    Ok(if report.fails_at(fail_on) {
+        exit::FINDINGS
+    } else if !report.complete && !args.allow_incomplete {
+        exit::INCOMPLETE
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// How the human formats are rendered.
+pub struct Rendering<'a> {
+    pub display: &'a report::triage::Display,
+    pub compliance: Option<&'a posture_rules::compliance::Framework>,
+    pub color: crate::cli::ColorChoice,
+}
+
+/// Writes `report` in every format asked for, to standard output, one file, or a
+/// directory whose files all replace the old ones together.
+pub fn write_reports(
+    report: &Report,
+    formats: &[ReportFormat],
+    destination: &Destination,
+    rendering: &Rendering<'_>,
+    quiet: bool,
+) -> anyhow::Result<()> {
     // Every format reads the findings back from disk as it writes; the two small ones are
     // rendered first. A finding that cannot be read back fails the file, which then does
     // not replace the old one.
     let write = |format: ReportFormat, to_terminal: bool, out: &mut dyn std::io::Write| {
         match format {
-            ReportFormat::Json => report::json::write(&report, out),
-            ReportFormat::Sarif => report::sarif::write(&report, out),
-            ReportFormat::Ocsf => report::ocsf::write(&report, out),
-            ReportFormat::Junit => report::junit::write(&report, out),
-            ReportFormat::Csv => report::csv::write(&report, out),
+            ReportFormat::Json => report::json::write(report, out),
+            ReportFormat::Sarif => report::sarif::write(report, out),
+            ReportFormat::Ocsf => report::ocsf::write(report, out),
+            ReportFormat::Junit => report::junit::write(report, out),
+            ReportFormat::Csv => report::csv::write(report, out),
             ReportFormat::Html => {
-                let options = report::html::Options { compliance };
-                report::html::write(&report, &options, out)
+                let options = report::html::Options {
+                    compliance: rendering.compliance,
+                };
+                report::html::write(report, &options, out)
             }
             ReportFormat::Markdown => {
-                let text = report::markdown::render(&report, &display, compliance);
+                let text = report::markdown::render(report, rendering.display, rendering.compliance);
                 out.write_all(text.as_bytes())
             }
             ReportFormat::Terminal => {
-                let color = args.color.colors(to_terminal);
+                let color = rendering.color.colors(to_terminal);
                 let style = report::terminal::Style { color };
                 let options = report::terminal::Options {
-                    display: &display,
-                    compliance,
+                    display: rendering.display,
+                    compliance: rendering.compliance,
                 };
-                report::terminal::write(&report, style, &options, out)
+                report::terminal::write(report, style, &options, out)
             }
         }?;
         report.findings.read_error().map_err(std::io::Error::other)
@@ -172,7 +212,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             eprintln!("posture: wrote {} ({findings} findings)", path.display());
         }
     };
-    match (&destination, formats.as_slice()) {
+    match (destination, formats) {
         (Destination::Stdout, [format]) => to_stdout(*format)?,
         (Destination::Stdout, _) => unreachable!("several formats need a directory (planned)"),
         (Destination::File(path), [format]) => {
@@ -209,20 +249,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             }
         }
     }
-    if !report.complete && !quiet {
-        eprintln!(
-            "posture: warning: the scan is incomplete: {} call(s) failed and {} finding(s) are unknown",
-            report.gaps.len(),
-            report.summary.unknown
-        );
-    }
-    Ok(if report.fails_at(fail_on) {
-        exit::FINDINGS
-    } else if !report.complete && !args.allow_incomplete {
-        exit::INCOMPLETE
-    } else {
-        exit::CLEAN
-    })
+    Ok(())
 }
 
 /// The display filters of the human formats, from `--min-severity`, `--status` and `-v`.
