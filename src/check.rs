@@ -130,7 +130,8 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
             eprintln!("posture: warning: {}", report::inert::visible(warning));
         }
     }
-    let report = Report::new(identity, scans, findings, &rules_run, now, warnings);
+    let mut report = Report::new(identity, scans, findings, &rules_run, now, warnings);
+    report.shard = shard.map(|(index, count)| report::Shard { index, count });
 
     let rendering = Rendering {
         display: &display,
@@ -187,7 +188,8 @@ pub fn write_reports(
                 report::html::write(report, &options, out)
             }
             ReportFormat::Markdown => {
-                let text = report::markdown::render(report, rendering.display, rendering.compliance);
+                let text =
+                    report::markdown::render(report, rendering.display, rendering.compliance);
                 out.write_all(text.as_bytes())
             }
             ReportFormat::Terminal => {

@@ -53,6 +53,8 @@ pub enum Command {
     Man,
     /// Compare two JSON reports: new, resolved and changed findings.
     Diff(DiffArgs),
+    /// Join JSON reports (the shards of an organization scan) into one report, in any format.
+    Merge(MergeArgs),
     /// Show a rule's documentation.
     Explain {
         /// The rule id, as `posture rules` lists it.
@@ -296,6 +298,34 @@ pub enum DiffFormat {
     Terminal,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The JSON reports (`posture check --format json`), of one posture version and one
+    /// rule selection.
+    #[arg(required = true, num_args = 1..)]
+    pub reports: Vec<PathBuf>,
+    /// Report format; repeat for several (with --output DIR).
+    #[arg(long = "format", value_enum, value_name = "FORMAT")]
+    pub formats: Vec<ReportFormat>,
+    /// Write the report to this file (atomically) instead of standard output; with several
+    /// formats, the directory to write them into.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a failing finding has this severity or higher.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
+    pub fail_on: String,
+    /// Exit 0 even if the merged report is incomplete (gaps, unknown findings, missing
+    /// shards).
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// No warnings or "wrote" lines.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Colour in the terminal report.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Args)]

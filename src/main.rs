@@ -7,6 +7,7 @@ mod collect;
 mod config;
 mod diff;
 mod findings;
+mod merge;
 mod output;
 mod report;
 mod suggest;
@@ -115,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             ))?;
             Ok(exit::CLEAN)
         }
+        Command::Merge(args) => merge::merge(args),
         Command::Diff(args) => {
             let fail_on = Severity::from_id(&args.fail_on)
                 .with_context(|| format!("unknown severity `{}`", args.fail_on))?;

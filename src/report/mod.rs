@@ -81,6 +81,9 @@ pub struct Report {
     pub account: Account,
     /// Every account the run covered: one, or the organization's.
     pub accounts: Vec<ScannedAccount>,
+    /// The slice of the organization this run scanned (`--shard`), for `posture merge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
     /// The regions scanned, in any account.
     pub regions: Vec<String>,
     /// The ids of the rules that ran, so that `posture diff` compares like with like.
@@ -136,20 +139,27 @@ pub struct DutySummary {
 }
 
 /// One account of the run: scanned, or named by the organization and not reachable.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ScannedAccount {
     pub id: String,
     /// The account's name in the organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Organizational units from the root down.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ou_path: Vec<String>,
-    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub tags: std::collections::BTreeMap<String, String>,
     /// Who read it; `None` when it could not be reached (its role could not be assumed).
     pub caller_arn: Option<String>,
     pub regions: Vec<String>,
+}
+
+/// Shard `index` of `count` (1-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
 }
 
 /// What one account's collection contributes to the report besides its findings.
@@ -245,6 +255,7 @@ impl Report {
             },
             account: identity,
             accounts: scans.into_iter().map(|s| s.account).collect(),
+            shard: None,
             regions,
             rules: rules_run.iter().map(|r| r.id).collect(),
             collected_at,

@@ -237,3 +237,119 @@ fn an_organization_is_one_report_and_an_unreachable_account_is_a_gap() {
         stderr(&output)
     );
 }
+
+/// What two reports are compared on: every finding and every gap, in a stable order.
+fn content(report: &serde_json::Value) -> (Vec<String>, Vec<String>) {
+    let mut findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {} {}",
+                f["account"], f["rule_id"], f["resource"], f["status"], f["severity"], f["message"]
+            )
+        })
+        .collect();
+    findings.sort();
+    let mut gaps: Vec<String> = report["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g.to_string())
+        .collect();
+    gaps.sort();
+    (findings, gaps)
+}
+
+#[test]
+fn shards_cover_every_account_once_and_merge_into_the_whole() {
+    let moto = Moto::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let org = runtime.block_on(build(&moto));
+    let broken = org.accounts["data-prod"].clone();
+    let proxy = FaultProxy::start(&moto, &["--deny", "AssumeRole", "--deny-matching", &broken]);
+    let env = proxy.posture_env();
+    let (whole, _, _) = scan(&env, &[]);
+    let (_, mut all) = failing_and_listed(&whole);
+    all.sort();
+    assert!(all.len() >= 6, "{all:?}");
+
+    for count in 1..=7 {
+        let mut seen = Vec::new();
+        for index in 1..=count {
+            let shard = format!("{index}/{count}");
+            let (report, _, log) = scan(&env, &["--shard", &shard]);
+            assert_eq!(report["shard"]["index"], index, "{log}");
+            seen.extend(failing_and_listed(&report).1);
+        }
+        seen.sort();
+        assert_eq!(seen, all, "every account in exactly one of {count} shards");
+    }
+
+    // The shards of one split, merged, are the whole scan: same findings, same gaps.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for index in 1..=3 {
+        let path = dir.path().join(format!("shard-{index}.json"));
+        let shard = format!("{index}/3");
+        let mut args = vec![
+            "--shard",
+            shard.as_str(),
+            "--output",
+            path.to_str().unwrap(),
+        ];
+        args.push("-q");
+        let output = posture(
+            &[
+                &[
+                    "check",
+                    "--org",
+                    "--region",
+                    "us-east-1",
+                    "--rule",
+                    "ec2-security-group-admin-ports-open",
+                    "--format",
+                    "json",
+                ][..],
+                &args[..],
+            ]
+            .concat(),
+            &env,
+        );
+        assert!(path.exists(), "{}", stderr(&output));
+        files.push(path.to_str().unwrap().to_string());
+    }
+    let merge = |files: &[String]| {
+        let mut args = vec!["merge", "--format", "json"];
+        args.extend(files.iter().map(String::as_str));
+        posture(&args, &[])
+    };
+    let output = merge(&files);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let merged = json_report(&output);
+    assert_eq!(content(&merged), content(&whole));
+    assert_eq!(merged["summary"], whole["summary"]);
+
+    // A missing shard is a gap, and the merged report incomplete; an overlap is said.
+    let output = merge(&files[..2]);
+    let partial = json_report(&output);
+    assert_eq!(partial["complete"], false);
+    assert!(partial["gaps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|g| g["error_code"] == "MissingShard" && g["resource"] == "shard 3/3"));
+    let output = merge(&[
+        files[0].clone(),
+        files[0].clone(),
+        files[1].clone(),
+        files[2].clone(),
+    ]);
+    assert!(
+        stderr(&output).contains("is in both"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(content(&json_report(&output)), content(&whole));
+}

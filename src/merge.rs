@@ -1,0 +1,265 @@
+//! `posture merge`: JSON reports joined into one report, rendered in any format. Made for
+//! the shards of an organization scan (`check --org --shard i/n`, one job each on a CI
+//! matrix or a Kubernetes indexed Job), and for reports of separate accounts.
+//!
+//! Reports of different posture versions, schemas or rule selections are refused: their
+//! findings do not mean the same thing. An account in two reports is kept once, from the
+//! first, and said so; a shard missing from a set is a gap, so the merged report is
+//! incomplete rather than silently smaller.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _};
+use posture_rules::model::{Account, Gap, RequestCounts};
+use posture_rules::registry::RULES;
+use posture_rules::{Finding, Rule, Severity};
+use serde::Deserialize;
+
+use crate::check::{write_reports, Rendering};
+use crate::cli::{MergeArgs, ReportFormat};
+use crate::exit;
+use crate::findings::Findings;
+use crate::output::Destination;
+use crate::report::{self, Report, Scan, ScannedAccount, Shard};
+
+#[derive(Debug, Deserialize)]
+struct Tool {
+    version: String,
+}
+
+/// The parts of a JSON report a merge needs.
+#[derive(Debug, Deserialize)]
+struct ReportFile {
+    tool: Tool,
+    account: Account,
+    /// Absent from reports of posture before organizations: then the one `account`. Empty
+    /// for a shard that held no account.
+    #[serde(default)]
+    accounts: Option<Vec<ScannedAccount>>,
+    regions: Vec<String>,
+    rules: Vec<String>,
+    collected_at: chrono::DateTime<chrono::Utc>,
+    evaluated_at: chrono::DateTime<chrono::Utc>,
+    gaps: Vec<Gap>,
+    #[serde(default)]
+    requests: RequestCounts,
+    #[serde(default)]
+    warnings: Vec<String>,
+    #[serde(default)]
+    shard: Option<Shard>,
+    findings: Vec<Finding>,
+}
+
+impl ReportFile {
+    /// The accounts the report covers, with the one of an older single-account report.
+    fn covered(&self) -> Vec<ScannedAccount> {
+        if let Some(accounts) = &self.accounts {
+            return accounts.clone();
+        }
+        vec![ScannedAccount {
+            id: self.account.id.clone(),
+            name: None,
+            ou_path: Vec::new(),
+            tags: BTreeMap::new(),
+            caller_arn: Some(self.account.caller_arn.clone()),
+            regions: self.regions.clone(),
+        }]
+    }
+}
+
+pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
+    let fail_on = Severity::from_id(&args.fail_on)
+        .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
+    let mut formats: Vec<ReportFormat> = Vec::new();
+    for format in &args.formats {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(ReportFormat::Terminal);
+    }
+    let destination = Destination::plan(args.output.as_deref(), formats.len())?;
+    let files: Vec<(PathBuf, ReportFile)> = args
+        .reports
+        .iter()
+        .map(|path| {
+            Ok((
+                path.clone(),
+                crate::diff::load_report(path, "posture merge")?,
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    check_compatible(&files)?;
+    let rules_run: Vec<&Rule> = RULES
+        .iter()
+        .copied()
+        .filter(|rule| files[0].1.rules.iter().any(|id| id == rule.id))
+        .collect();
+
+    let mut warnings = Vec::new();
+    let mut findings = Findings::new()?;
+    let mut scans = Vec::new();
+    let mut kept: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (path, file) in &files {
+        let single = file.covered().len() == 1;
+        let mut first_of_file = true;
+        for account in file.covered() {
+            if let Some(earlier) = kept.get(&account.id) {
+                warnings.push(format!(
+                    "account {} is in both {} and {}: kept the first",
+                    account.id,
+                    earlier.display(),
+                    path.display()
+                ));
+                continue;
+            }
+            kept.insert(account.id.clone(), path.clone());
+            let belongs = |id: Option<&String>| match id {
+                Some(id) => *id == account.id,
+                None => single,
+            };
+            let gaps: Vec<Gap> = file
+                .gaps
+                .iter()
+                .filter(|g| belongs(g.account.as_ref()))
+                .cloned()
+                .collect();
+            let of_account = file.findings.iter().filter(|f| belongs(f.account.as_ref()));
+            findings.extend_kept(
+                of_account.cloned().map(|mut f| {
+                    f.account = Some(account.id.clone());
+                    f
+                }),
+                |_| true,
+            )?;
+            scans.push(Scan {
+                account,
+                collected_at: Some(file.collected_at),
+                gaps,
+                // A file's requests and notes once, with its first account.
+                requests: if first_of_file {
+                    file.requests
+                } else {
+                    RequestCounts::default()
+                },
+                notes: if first_of_file {
+                    file.warnings.clone()
+                } else {
+                    Vec::new()
+                },
+            });
+            first_of_file = false;
+        }
+    }
+    findings.finish()?;
+    let missing = missing_shards(&files)?;
+    scans.sort_by(|a, b| a.account.id.cmp(&b.account.id));
+    if !args.quiet {
+        for warning in &warnings {
+            eprintln!("posture: warning: {}", report::inert::visible(warning));
+        }
+    }
+    let evaluated_at = files
+        .iter()
+        .map(|(_, f)| f.evaluated_at)
+        .max()
+        .unwrap_or_else(chrono::Utc::now);
+    let identity = files[0].1.account.clone();
+    let mut report = Report::new(
+        identity,
+        scans,
+        findings,
+        &rules_run,
+        evaluated_at,
+        warnings,
+    );
+    if !missing.is_empty() {
+        report.gaps.extend(missing);
+        report.complete = false;
+    }
+    let display = report::triage::Display::default();
+    let rendering = Rendering {
+        display: &display,
+        compliance: None,
+        color: args.color,
+    };
+    write_reports(&report, &formats, &destination, &rendering, args.quiet)?;
+    Ok(if report.fails_at(fail_on) {
+        exit::FINDINGS
+    } else if !report.complete && !args.allow_incomplete {
+        exit::INCOMPLETE
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// One posture version and one rule selection, or nothing to merge.
+fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
+    let ours = env!("CARGO_PKG_VERSION");
+    for (path, file) in files {
+        if file.tool.version != ours {
+            bail!(
+                "{} was written by posture {}; this is posture {ours}: merge reports of one version",
+                path.display(),
+                file.tool.version
+            );
+        }
+    }
+    let (first_path, first) = &files[0];
+    let rules: BTreeSet<&String> = first.rules.iter().collect();
+    for (path, file) in &files[1..] {
+        if file.rules.iter().collect::<BTreeSet<_>>() != rules {
+            bail!(
+                "{} and {} ran different rules: merge reports of one rule selection",
+                first_path.display(),
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// One gap per shard a set of shard reports lacks (none when the reports are not shards).
+fn missing_shards(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<Vec<Gap>> {
+    let shards: Vec<(&Path, Option<Shard>)> =
+        files.iter().map(|(p, f)| (p.as_path(), f.shard)).collect();
+    let Some(count) = shards.iter().find_map(|(_, s)| s.map(|s| s.count)) else {
+        return Ok(Vec::new());
+    };
+    for (path, shard) in &shards {
+        match shard {
+            Some(shard) if shard.count == count => {}
+            Some(shard) => bail!(
+                "{} is shard {}/{} of another split than {count}: merge the shards of one split",
+                path.display(),
+                shard.index,
+                shard.count
+            ),
+            None => bail!(
+                "{} is not a shard, and the other reports are shards of {count}",
+                path.display()
+            ),
+        }
+    }
+    let present: BTreeSet<u32> = shards
+        .iter()
+        .filter_map(|(_, s)| s.map(|s| s.index))
+        .collect();
+    let gaps = (1..=count)
+        .filter(|index| !present.contains(index))
+        .map(|index| Gap {
+            service: "posture".to_string(),
+            region: None,
+            operation: "MergeShards".to_string(),
+            resource: Some(format!("shard {index}/{count}")),
+            error_code: "MissingShard".to_string(),
+            message: format!(
+                "the report of shard {index}/{count} was not given to posture merge: its accounts are not in this report"
+            ),
+            account: None,
+        })
+        .collect();
+    Ok(gaps)
+}
