@@ -14,7 +14,7 @@ use aws_sdk_ec2::types::{
     HttpTokensState, InstanceMetadataOptionsRequest, IpPermission, IpRange, Ipv6Range,
 };
 use aws_sdk_s3::types::{BucketCannedAcl, BucketLocationConstraint, CreateBucketConfiguration};
-use support::{finding, json_report, posture, stderr, Moto};
+use support::{finding, json_report, posture, stderr, FaultProxy, Moto};
 
 const TLS_DENY_POLICY: &str = r#"{
   "Version": "2012-10-17",
@@ -1800,4 +1800,145 @@ async fn a_user_name_with_a_comma_does_not_break_the_credential_report() {
         let found = finding(&report, rule, ":user/a,b/ops,team");
         assert_ne!(found["status"], "unknown", "{found:#}");
     }
+}
+
+/// The policy `posture permissions` prints, with moto's names for some S3 calls added (see
+/// the test above), optionally without one action.
+fn printed_policy(without: Option<&str>) -> serde_json::Value {
+    let printed = posture(&["permissions"], &[]);
+    assert_eq!(printed.status.code(), Some(0));
+    let mut policy: serde_json::Value = serde_json::from_slice(&printed.stdout).unwrap();
+    let actions = policy["Statement"][0]["Action"].as_array_mut().unwrap();
+    actions.extend(["s3:ListBucket".into(), "s3:GetPublicAccessBlock".into()]);
+    if let Some(action) = without {
+        let before = actions.len();
+        actions.retain(|a| a != action);
+        assert_eq!(actions.len(), before - 1, "the policy grants {action}");
+    }
+    policy
+}
+
+/// An audit role whose only policy is `policy` and whose trust requires an external id.
+async fn audit_role(moto: &Moto, name: &str, policy: &serde_json::Value) -> String {
+    let iam = moto.iam();
+    let trust = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "AWS": "arn:aws:iam::123456789012:user/scanner" },
+            "Action": "sts:AssumeRole",
+            "Condition": { "StringEquals": { "sts:ExternalId": "posture-ci-42" } },
+        }],
+    });
+    let role = iam
+        .create_role()
+        .role_name(name)
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .unwrap()
+        .role
+        .unwrap()
+        .arn;
+    iam.put_role_policy()
+        .role_name(name)
+        .policy_name("posture-read-only")
+        .policy_document(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+    role
+}
+
+/// moto enforcing IAM, through an assumed role as CI runs it: the printed policy on a role
+/// reached with --role-arn and --external-id reads everything; without one action, that
+/// action's call is the one gap and its rules are unknown (exit 3); and every request the
+/// scan sent was a read.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_assumed_audit_role_with_the_printed_policy_reads_everything_and_only_reads() {
+    // moto authorizes every request after the setup's nine.
+    let moto = Moto::start_with(&[("INITIAL_NO_AUTH_ACTION_COUNT", "9")]);
+    moto.s3("us-east-1")
+        .create_bucket()
+        .bucket("posture-role-audit")
+        .send()
+        .await
+        .unwrap(); // 1
+    let full = audit_role(&moto, "posture-audit", &printed_policy(None)).await; // 2-3
+    let without = printed_policy(Some("s3:GetBucketPolicy"));
+    let limited = audit_role(&moto, "posture-audit-limited", &without).await; // 4-5
+    let may_assume = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{ "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*" }],
+    });
+    let scanner = user_with_policy(&moto, "scanner", &may_assume.to_string()).await; // 6-8
+
+    let proxy = FaultProxy::start(&moto, &["--log-calls"]);
+    let env: Vec<(String, String)> = proxy
+        .posture_env()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("AWS_ACCESS_KEY") && !k.starts_with("AWS_SECRET"))
+        .chain([
+            ("AWS_ACCESS_KEY_ID".to_string(), scanner.0.clone()),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), scanner.1.clone()),
+        ])
+        .collect();
+    let scan = |role: &str, rules: &[&str]| {
+        let mut args = vec!["check", "--format", "json", "--region", "us-east-1"];
+        args.extend(["--role-arn", role, "--external-id", "posture-ci-42"]);
+        for rule in rules {
+            args.extend(["--rule", rule]);
+        }
+        posture(&args, &env)
+    };
+    let output = scan(&full, &[]);
+    let report = json_report(&output);
+    assert!(
+        report["account"]["caller_arn"]
+            .as_str()
+            .unwrap()
+            .contains("assumed-role/posture-audit/"),
+        "{}",
+        report["account"]
+    );
+    let denied: Vec<serde_json::Value> = gaps_besides_moto_versioning(&report)
+        .into_iter()
+        .filter(|g| g["error_code"].as_str().unwrap().contains("Denied"))
+        .collect();
+    assert_eq!(
+        denied,
+        Vec::<serde_json::Value>::new(),
+        "{}",
+        stderr(&output)
+    );
+    let calls = proxy.calls();
+    assert!(calls.len() > 20, "{calls:?}");
+    let read = |op: &str| {
+        [
+            "Describe",
+            "Get",
+            "List",
+            "GenerateCredentialReport",
+            "AssumeRole",
+        ]
+        .iter()
+        .any(|p| op.starts_with(p))
+            || op.starts_with("GET?")
+    };
+    let writes: Vec<&String> = calls.iter().filter(|op| !read(op)).collect();
+    assert!(writes.is_empty(), "calls that are not reads: {writes:?}");
+
+    // The rules that read bucket policies, so that nothing else decides the exit code.
+    let policy_rules = ["s3-bucket-public-policy", "s3-bucket-tls-not-enforced"];
+    let output = scan(&limited, &policy_rules);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let report = json_report(&output);
+    let gaps = gaps_besides_moto_versioning(&report);
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert_eq!(gaps[0]["operation"], "GetBucketPolicy");
+    assert_eq!(gaps[0]["error_code"], "AccessDenied");
+    assert_eq!(
+        status(&report, "s3-bucket-public-policy", ":::posture-role-audit"),
+        "unknown"
+    );
 }

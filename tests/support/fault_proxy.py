@@ -9,6 +9,7 @@ method and sub-resource), then either forwards the request to moto or injects a 
   --drop P           close a fraction P of connections without answering
   --delay-ms N       delay every forwarded request by up to N ms
   --deny OP          always answer operation OP with access denied
+  --log-calls        print "call SERVICE REGION OPERATION" for every request forwarded
   --deny-matching T  ... only the requests of OP whose body holds T (an account id in a
                      RoleArn: a role that cannot be assumed)
   --unreachable R    close every connection for region R without answering
@@ -132,6 +133,9 @@ class Proxy(BaseHTTPRequestHandler):
             return self.drop()
         if options.delay_ms:
             time.sleep(self.draw() * options.delay_ms / 1000)
+        if options.log_calls:
+            with Proxy.lock:
+                print("call", service, region, operation, flush=True)
         self.forward(body)
 
     def forward(self, body):
@@ -165,6 +169,7 @@ def main():
     parser.add_argument("--delay-ms", type=float, default=0.0)
     parser.add_argument("--deny")
     parser.add_argument("--deny-matching")
+    parser.add_argument("--log-calls", action="store_true")
     parser.add_argument("--unreachable")
     parser.add_argument("--hang")
     options = parser.parse_args()

@@ -365,6 +365,17 @@ impl FaultProxy {
         env
     }
 
+    /// The operations forwarded so far (with `--log-calls`): `Action=` names, or the method
+    /// and first query key of REST calls (`GET?policy`).
+    pub fn calls(&self) -> Vec<String> {
+        let faults = self.faults.lock().expect("fault log lock");
+        faults
+            .iter()
+            .filter_map(|line| line.strip_prefix("call "))
+            .filter_map(|rest| rest.split(' ').nth(2).map(str::to_string))
+            .collect()
+    }
+
     /// How many faults of this kind (`throttle`, `error`, `drop`, `deny`, `hang`,
     /// `unreachable`) the proxy injected so far.
     pub fn injected(&self, kind: &str) -> usize {
