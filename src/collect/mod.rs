@@ -72,6 +72,10 @@ pub(crate) struct Call<'a> {
 
 impl<'a> Call<'a> {
     pub fn new(service: &'static str, region: Option<&'a str>, operation: &'static str) -> Self {
+        debug_assert!(
+            permissions::OPERATIONS.contains(&(service, operation)),
+            "{service}:{operation} is not in collect::permissions::OPERATIONS"
+        );
         Call {
             service,
             region,
