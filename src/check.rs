@@ -19,6 +19,7 @@ use crate::report::{self, Report};
 use crate::{collect, config, emit_with, exit, find_rule, output, waivers};
 
 pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
+    check_role_options(&args.aws, args.org)?;
     // Validate the selection before any slow collection.
     for id in args.rules.iter().chain(&args.excluded_rules) {
         find_rule(id)?;
@@ -394,7 +395,7 @@ fn scan_organization(
             ..Default::default()
         };
         let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
-        let config = collect::sdk::load(&base, region, timeouts, pacer).await;
+        let config = collect::sdk::load(&base, region, timeouts, pacer).await?;
         let deadline = timeouts.attempt + Duration::from_secs(5);
         let profile = aws.profile.clone();
         let identity = collect::caller(&config, deadline, profile).await?;
@@ -424,15 +425,18 @@ fn scan_organization(
             .map(|account| {
                 let role_arn = format!("arn:{partition}:iam::{}:role/{}", account.id, request.role);
                 let credentials = collect::sdk::Credentials {
-                    profile: aws.profile.clone(),
                     role_arn: Some(role_arn.clone()),
-                    external_id: aws.external_id.clone(),
+                    ..credentials(aws, None)
                 };
                 let parts = parts.clone();
                 async move {
                     let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
                     let config =
                         collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;
+                    let config = match config {
+                        Ok(config) => config,
+                        Err(error) => return (account, role_arn, Err(error)),
+                    };
                     let request = collect::Request {
                         regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
                         first_call_deadline: deadline,
@@ -505,6 +509,53 @@ fn assume_role_gap(
     }
 }
 
+/// The role options that only mean something with a role to assume.
+pub fn check_role_options(aws: &AwsArgs, org: bool) -> anyhow::Result<()> {
+    if aws.role_arn.is_none() && !org && aws.external_id.is_some() {
+        bail!("--external-id goes with --role-arn (or --org): there is no role to assume");
+    }
+    if aws.role_arn.is_none() && !org && aws.duration.is_some() {
+        bail!("--duration goes with --role-arn (or --org): there is no role to assume");
+    }
+    Ok(())
+}
+
+/// How to authenticate, from the command line: the chain (or `--profile`), then
+/// `--role-arn` with its options. `mfa` is the device's code when `--mfa-serial` is given.
+fn credentials(aws: &AwsArgs, mfa: Option<String>) -> collect::sdk::Credentials {
+    collect::sdk::Credentials {
+        profile: aws.profile.clone(),
+        role_arn: aws.role_arn.clone(),
+        external_id: aws.external_id.clone(),
+        session_name: Some(aws.role_session_name.clone()),
+        duration: aws.duration.map(|s| Duration::from_secs(u64::from(s))),
+        mfa: aws.mfa_serial.clone().zip(mfa),
+    }
+}
+
+/// The MFA code: `--mfa-token`, or asked for on the terminal.
+fn mfa_code(aws: &AwsArgs) -> anyhow::Result<Option<String>> {
+    let Some(serial) = &aws.mfa_serial else {
+        return Ok(None);
+    };
+    if let Some(code) = &aws.mfa_token {
+        return Ok(Some(code.trim().to_string()));
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("--mfa-serial needs --mfa-token when standard input is not a terminal");
+    }
+    eprint!("posture: MFA code for {}: ", report::inert::visible(serial));
+    let mut code = String::new();
+    std::io::stdin()
+        .read_line(&mut code)
+        .context("reading the MFA code")?;
+    let code = code.trim().to_string();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("an MFA code is six digits");
+    }
+    Ok(Some(code))
+}
+
 fn timeouts(aws: &AwsArgs) -> collect::sdk::Timeouts {
     collect::sdk::Timeouts {
         connect: Duration::from_secs_f64(aws.connect_timeout),
@@ -558,15 +609,11 @@ pub fn collect_snapshot(
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
-        let credentials = collect::sdk::Credentials {
-            profile: aws.profile.clone(),
-            role_arn: aws.role_arn.clone(),
-            external_id: aws.external_id.clone(),
-        };
+        let credentials = credentials(aws, mfa_code(aws)?);
         let timeouts = timeouts(aws);
         let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
         let region = aws.regions.first().map(String::as_str);
-        let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;
+        let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await?;
         let progress = if !quiet && std::io::stderr().is_terminal() {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(

@@ -74,9 +74,22 @@ pub struct AwsArgs {
     /// Assume this role (with the chain's credentials) and scan as it.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
-    /// External id to pass when assuming --role-arn.
-    #[arg(long, requires = "role_arn", value_name = "ID")]
+    /// External id to pass when assuming --role-arn (or, with --org, each account's role).
+    #[arg(long, value_name = "ID")]
     pub external_id: Option<String>,
+    /// Session name of the assumed role, visible in the account's CloudTrail.
+    #[arg(long, value_name = "NAME", default_value = "posture")]
+    pub role_session_name: String,
+    /// Seconds the assumed role's session lasts (900 to 43200, within the role's maximum);
+    /// sessions without MFA renew themselves for longer scans.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(900..=43200))]
+    pub duration: Option<u32>,
+    /// MFA device (serial number or ARN) the role's trust requires, for --role-arn.
+    #[arg(long, value_name = "ARN", requires = "role_arn")]
+    pub mfa_serial: Option<String>,
+    /// The device's current code; asked for on a terminal when left out.
+    #[arg(long, value_name = "CODE", requires = "mfa_serial")]
+    pub mfa_token: Option<String>,
     /// Seconds to wait for a connection to an endpoint.
     #[arg(long, value_name = "SECONDS", default_value = "5", value_parser = seconds)]
     pub connect_timeout: f64,

@@ -54,6 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             check::check(*args, quiet, verbose)
         }
         Command::Collect(args) => {
+            check::check_role_options(&args.aws, false)?;
             let destination = output::Destination::plan(Some(&args.output), 1)?;
             let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)?;
             let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);

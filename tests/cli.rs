@@ -813,3 +813,33 @@ fn the_audit_role_examples_grant_what_posture_permissions_prints() {
         assert_eq!(granted, expected, "{file}");
     }
 }
+
+#[test]
+fn role_options_without_a_role_and_mfa_without_a_code_are_errors() {
+    for (args, says) in [
+        (
+            vec!["check", "--external-id", "x", "--region", "us-east-1"],
+            "--external-id",
+        ),
+        (
+            vec!["collect", "-o", "-", "--duration", "900"],
+            "--duration",
+        ),
+        (
+            vec![
+                "check",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/audit",
+                "--mfa-serial",
+                "arn:aws:iam::123456789012:mfa/me",
+            ],
+            "--mfa-token",
+        ),
+    ] {
+        let output = posture(&args, &[]);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let text = stderr(&output);
+        assert!(text.contains(says), "{args:?}: {text}");
+        assert_eq!(text.lines().count(), 1, "{text}");
+    }
+}

@@ -1886,6 +1886,7 @@ async fn an_assumed_audit_role_with_the_printed_policy_reads_everything_and_only
     let scan = |role: &str, rules: &[&str]| {
         let mut args = vec!["check", "--format", "json", "--region", "us-east-1"];
         args.extend(["--role-arn", role, "--external-id", "posture-ci-42"]);
+        args.extend(["--role-session-name", "ci-run-7", "--duration", "3600"]);
         for rule in rules {
             args.extend(["--rule", rule]);
         }
@@ -1897,7 +1898,7 @@ async fn an_assumed_audit_role_with_the_printed_policy_reads_everything_and_only
         report["account"]["caller_arn"]
             .as_str()
             .unwrap()
-            .contains("assumed-role/posture-audit/"),
+            .ends_with("assumed-role/posture-audit/ci-run-7"),
         "{}",
         report["account"]
     );

@@ -8,6 +8,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
 
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::{tls, Builder, ConnectorBuilder};
@@ -24,6 +25,11 @@ pub struct Credentials {
     pub profile: Option<String>,
     pub role_arn: Option<String>,
     pub external_id: Option<String>,
+    /// `None`: "posture".
+    pub session_name: Option<String>,
+    pub duration: Option<Duration>,
+    /// The MFA device and its current code, for a role whose trust requires MFA.
+    pub mfa: Option<(String, String)>,
 }
 
 /// How long to wait for the network. Every call gets all three, so a silent endpoint
@@ -67,14 +73,15 @@ const MAX_BACKOFF: Duration = Duration::from_secs(3);
 /// `AWS_ENDPOINT_URL_<SERVICE>` variables, with the timeouts, standard retries with a
 /// capped jittered backoff, and every request paced by `pacer` (`pacing.rs`: the adaptive
 /// retry mode's own rate limiter paused for up to 20 s after throttling). With
-/// `role_arn`, the chain's credentials are used only to assume that role.
+/// `role_arn`, the chain's credentials are used only to assume that role (the error: an
+/// MFA code that does not assume it).
 #[allow(clippy::disallowed_methods)] // This is the one allowed place.
 pub async fn load(
     credentials: &Credentials,
     fallback_region: Option<&str>,
     timeouts: Timeouts,
     pacer: Arc<Pacer>,
-) -> SdkConfig {
+) -> anyhow::Result<SdkConfig> {
     let retry = RetryConfig::standard()
         .with_max_attempts(MAX_ATTEMPTS)
         .with_initial_backoff(INITIAL_BACKOFF)
@@ -96,22 +103,69 @@ pub async fn load(
         let fallback = fallback_region.unwrap_or(FALLBACK_REGION).to_string();
         config = config.into_builder().region(Region::new(fallback)).build();
     }
-    if let Some(role_arn) = &credentials.role_arn {
-        let mut provider = AssumeRoleProvider::builder(role_arn)
-            .session_name("posture")
-            .configure(&config);
-        if let Some(external_id) = &credentials.external_id {
-            provider = provider.external_id(external_id);
+    let Some(role_arn) = &credentials.role_arn else {
+        return Ok(config);
+    };
+    let session_name = credentials.session_name.as_deref().unwrap_or("posture");
+    let provider = match &credentials.mfa {
+        // A code is good for one call: the session is taken once, for its whole duration.
+        Some((serial, code)) => {
+            let assumed = assume_with_mfa(&config, credentials, role_arn, serial, code).await?;
+            SharedCredentialsProvider::new(assumed)
         }
-        let provider = provider.build().await;
-        config = config
-            .into_builder()
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(provider),
-            )
-            .build();
-    }
-    config
+        // Renews itself before the session ends, so a long scan keeps its credentials.
+        None => {
+            let mut provider = AssumeRoleProvider::builder(role_arn)
+                .session_name(session_name)
+                .configure(&config);
+            if let Some(external_id) = &credentials.external_id {
+                provider = provider.external_id(external_id);
+            }
+            if let Some(duration) = credentials.duration {
+                provider = provider.session_length(duration);
+            }
+            SharedCredentialsProvider::new(provider.build().await)
+        }
+    };
+    Ok(config.into_builder().credentials_provider(provider).build())
+}
+
+/// sts:AssumeRole with an MFA code, once: static credentials for the session's length.
+async fn assume_with_mfa(
+    config: &SdkConfig,
+    credentials: &Credentials,
+    role_arn: &str,
+    serial: &str,
+    code: &str,
+) -> anyhow::Result<aws_credential_types::Credentials> {
+    use aws_sdk_sts::error::ProvideErrorMetadata as _;
+    let sts = aws_sdk_sts::Client::new(config);
+    let assumed = sts
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name(credentials.session_name.as_deref().unwrap_or("posture"))
+        .set_external_id(credentials.external_id.clone())
+        .set_duration_seconds(credentials.duration.map(|d| d.as_secs() as i32))
+        .serial_number(serial)
+        .token_code(code)
+        .send()
+        .await
+        .map_err(|e| {
+            let code = e.code().unwrap_or("no answer").to_string();
+            let message = e.message().unwrap_or_default().to_string();
+            anyhow::anyhow!("cannot assume {role_arn} with MFA device {serial}: {code} {message}")
+        })?;
+    let c = assumed
+        .credentials
+        .ok_or_else(|| anyhow::anyhow!("sts:AssumeRole returned no credentials"))?;
+    let expiry = std::time::SystemTime::try_from(c.expiration).ok();
+    Ok(aws_credential_types::Credentials::new(
+        c.access_key_id,
+        c.secret_access_key,
+        Some(c.session_token),
+        expiry,
+        "posture-mfa",
+    ))
 }
 
 /// The client the SDK would build by default (hyper 1, rustls with aws-lc, the proxy

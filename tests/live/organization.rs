@@ -111,6 +111,8 @@ fn scan(env: &[(String, String)], extra: &[&str]) -> (serde_json::Value, Option<
         "us-east-1",
         "--rule",
         "ec2-security-group-admin-ports-open",
+        "--external-id",
+        "org-audit-7",
         "--format",
         "json",
     ];
