@@ -23,10 +23,10 @@ pub struct Counts {
     pub failing_by_duty_severity: BTreeMap<(Duty, Severity), usize>,
     /// Findings by rule and status, for compliance controls.
     pub by_rule_status: BTreeMap<(String, Status), usize>,
-    /// Findings by account and status, and failing ones by account and severity, for the
-    /// accounts' scorecard.
+    /// Findings by account and status, and failing ones by account and duty, for the
+    /// accounts × duties scorecard.
     pub by_account_status: BTreeMap<(String, Status), usize>,
-    pub failing_by_account_severity: BTreeMap<(String, Severity), usize>,
+    pub failing_by_account_duty: BTreeMap<(String, Duty), usize>,
 }
 
 pub struct Findings {
@@ -76,8 +76,8 @@ impl Findings {
                 .or_default() += 1;
             if finding.status == Status::Fail {
                 *counts
-                    .failing_by_account_severity
-                    .entry((account, finding.severity))
+                    .failing_by_account_duty
+                    .entry((account, finding.duty))
                     .or_default() += 1;
                 *counts
                     .failing_by_severity

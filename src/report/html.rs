@@ -66,6 +66,7 @@ pub fn write(
     summary(&mut out, report, &fixes);
     fix_first(&mut out, &fixes);
     scorecard(&mut out, report);
+    accounts(&mut out, report);
     w.write_all(out.as_bytes())?;
     out.clear();
     findings(&mut out, report, w)?;
@@ -280,6 +281,61 @@ fn scorecard(out: &mut String, report: &Report) {
             duty.unknown,
             view(&[("duty", id), ("st", "pass")]),
             duty.pass
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// Accounts × duties (failing findings), when the run covered several accounts.
+fn accounts(out: &mut String, report: &Report) {
+    if report.accounts.len() < 2 {
+        return;
+    }
+    let counts = report.findings.counts();
+    let duties: Vec<Duty> = Duty::ALL.into_iter().filter(|d| d.observable()).collect();
+    out.push_str("<h2 id=\"accounts\">Accounts</h2><table class=\"score\"><thead><tr><th>Account</th><th>Name</th><th>Organizational unit</th>");
+    for duty in &duties {
+        let _ = write!(out, "<th>{}</th>", escape(duty.title()));
+    }
+    out.push_str("<th>Unknown</th><th>Passing</th></tr></thead><tbody>");
+    for account in &report.accounts {
+        let id = account.id.as_str();
+        let _ = write!(
+            out,
+            "<tr><td><a href=\"{}\"><code>{}</code></a>{}</td><td>{}</td><td>{}</td>",
+            view(&[("account", id)]),
+            escape(id),
+            if account.caller_arn.is_none() {
+                " <span class=\"st st-unknown\">not reachable</span>"
+            } else {
+                ""
+            },
+            escape(account.name.as_deref().unwrap_or("")),
+            escape(&account.ou_path.join(" / "))
+        );
+        for duty in &duties {
+            let key = (account.id.clone(), *duty);
+            let n = counts
+                .failing_by_account_duty
+                .get(&key)
+                .copied()
+                .unwrap_or(0);
+            if n == 0 {
+                out.push_str("<td class=\"n muted\">0</td>");
+            } else {
+                let link = view(&[("account", id), ("duty", duty.id()), ("st", "fail")]);
+                let _ = write!(out, "<td class=\"n\"><a href=\"{link}\">{n}</a></td>");
+            }
+        }
+        let of = |status: Status| {
+            let key = (account.id.clone(), status);
+            counts.by_account_status.get(&key).copied().unwrap_or(0)
+        };
+        let _ = write!(
+            out,
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            of(Status::Unknown),
+            of(Status::Pass)
         );
     }
     out.push_str("</tbody></table>\n");

@@ -25,6 +25,17 @@ fn cell(text: &str) -> String {
 pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## posture — account {}\n", cell(&report.account.id));
+    let scope = if report.accounts.len() > 1 {
+        format!(" across {} accounts", report.accounts.len())
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "Scanned as {}{scope}, collected {}.\n",
+        cell(&report.account.caller_arn),
+        report.collected_at.format("%Y-%m-%d %H:%M UTC")
+    );
     let fixes = triage::fix_first(report, display);
     summary(&mut out, report, fixes.first());
     if let Some(filters) = display.describe() {
@@ -32,6 +43,7 @@ pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>
     }
     fix_first(&mut out, &fixes);
     scorecard(&mut out, report);
+    accounts(&mut out, report);
     findings(&mut out, report, display);
     if let Some(framework) = compliance {
         controls(&mut out, report, framework);
@@ -149,6 +161,53 @@ fn scorecard(out: &mut String, report: &Report) {
             duty.unknown,
             duty.pass
         );
+    }
+    out.push('\n');
+}
+
+/// Accounts × duties (failing findings), when the run covered several accounts.
+fn accounts(out: &mut String, report: &Report) {
+    if report.accounts.len() < 2 {
+        return;
+    }
+    let counts = report.findings.counts();
+    let duties: Vec<posture_rules::Duty> = posture_rules::Duty::ALL
+        .into_iter()
+        .filter(|d| d.observable())
+        .collect();
+    out.push_str("### Accounts\n\n| Account | Name |");
+    for duty in &duties {
+        let _ = write!(out, " {} |", duty.title());
+    }
+    out.push_str(" Unknown | Passing |\n|---|---|");
+    out.push_str(&"---:|".repeat(duties.len() + 2));
+    out.push('\n');
+    for account in &report.accounts {
+        let reach = if account.caller_arn.is_none() {
+            " (not reachable)"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "| {}{reach} | {} |",
+            cell(&account.id),
+            cell(account.name.as_deref().unwrap_or(""))
+        );
+        for duty in &duties {
+            let key = (account.id.clone(), *duty);
+            let n = counts
+                .failing_by_account_duty
+                .get(&key)
+                .copied()
+                .unwrap_or(0);
+            let _ = write!(out, " {n} |");
+        }
+        let of = |status: Status| {
+            let key = (account.id.clone(), status);
+            counts.by_account_status.get(&key).copied().unwrap_or(0)
+        };
+        let _ = writeln!(out, " {} | {} |", of(Status::Unknown), of(Status::Pass));
     }
     out.push('\n');
 }

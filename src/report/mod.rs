@@ -308,3 +308,16 @@ fn duty_summary(
         pass: count(Status::Pass),
     }
 }
+
+/// A duty's name in a narrow column (the accounts × duties scorecard).
+pub fn duty_column(duty: Duty) -> &'static str {
+    match duty {
+        Duty::CustomerData => "data",
+        Duty::IdentityAndAccessManagement => "iam",
+        Duty::TemporaryCredentials => "creds",
+        Duty::NetworkConfiguration => "network",
+        Duty::ServerSideEncryption => "encrypt",
+        Duty::NetworkTrafficProtection => "transit",
+        Duty::ClientSideEncryption => "client",
+    }
+}

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use posture_rules::compliance::Framework;
-use posture_rules::{Finding, Severity, Status};
+use posture_rules::{Duty, Finding, Severity, Status};
 
 use super::inert::visible;
 use super::triage::{self, Display, FixItem, EXAMPLES};
@@ -244,49 +244,50 @@ fn scorecard(out: &mut String, report: &Report, style: Style) {
     }
 }
 
-/// Accounts × severity, when the run covered several accounts.
+/// Accounts × duties (failing findings), when the run covered several accounts.
 fn accounts(out: &mut String, report: &Report, style: Style) {
     if report.accounts.len() < 2 {
         return;
     }
     let counts = report.findings.counts();
-    let _ = writeln!(out, "\n{}", style.bold("Accounts"));
+    let duties: Vec<Duty> = Duty::ALL.into_iter().filter(|d| d.observable()).collect();
     let _ = writeln!(
         out,
-        "{}",
-        style.dim(&format!(
-            "  {:<38}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
-            "account", "critical", "high", "medium", "low", "info", "unknown", "pass"
-        ))
+        "\n{}",
+        style.bold("Accounts (failing findings by duty)")
     );
+    let mut head = format!("  {:<34}", "account");
+    for duty in &duties {
+        head.push_str(&format!("{:>9}", super::duty_column(*duty)));
+    }
+    head.push_str(&format!("{:>9}{:>6}", "unknown", "pass"));
+    let _ = writeln!(out, "{}", style.dim(&head));
     for account in &report.accounts {
         let label = match &account.name {
             Some(name) => format!("{} {}", account.id, visible(name)),
             None => account.id.clone(),
         };
-        let label: String = label.chars().take(37).collect();
-        let failing = |severity: Severity| {
-            let key = (account.id.clone(), severity);
-            counts
-                .failing_by_account_severity
+        let label: String = label.chars().take(33).collect();
+        let mut line = format!("  {label:<34}");
+        for duty in &duties {
+            let key = (account.id.clone(), *duty);
+            let n = counts
+                .failing_by_account_duty
                 .get(&key)
                 .copied()
-                .unwrap_or(0)
-        };
+                .unwrap_or(0);
+            let cell = format!("{n:>9}");
+            line.push_str(&if n == 0 { style.dim(&cell) } else { cell });
+        }
         let of = |status: Status| {
             let key = (account.id.clone(), status);
             counts.by_account_status.get(&key).copied().unwrap_or(0)
         };
-        let mut line = format!(
-            "  {label:<38}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
-            failing(Severity::Critical),
-            failing(Severity::High),
-            failing(Severity::Medium),
-            failing(Severity::Low),
-            failing(Severity::Info),
+        line.push_str(&format!(
+            "{:>9}{:>6}",
             of(Status::Unknown),
             of(Status::Pass)
-        );
+        ));
         if account.caller_arn.is_none() {
             line.push_str(&style.paint("1;33", "  not reachable"));
         }

@@ -213,6 +213,34 @@ fn an_organization_is_one_report_and_an_unreachable_account_is_a_gap() {
         .unwrap();
     assert_eq!(unreachable["caller_arn"], serde_json::Value::Null);
 
+    // The terminal report scores accounts × duties and says which one was not read.
+    let mut args = vec![
+        "check",
+        "--org",
+        "--region",
+        "us-east-1",
+        "--color",
+        "never",
+    ];
+    args.extend(["--rule", "ec2-security-group-admin-ports-open"]);
+    let text = String::from_utf8(posture(&args, &env).stdout).unwrap();
+    let row = |id: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(id))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{text}"))
+            .to_string()
+    };
+    assert!(row(&broken).ends_with("not reachable"), "{}", row(&broken));
+    let web = row(&org.accounts["web-prod"]);
+    let cells: Vec<&str> = web.split_whitespace().collect();
+    // id, name, then data, iam, creds, network...: the SSH finding is under network.
+    assert_eq!(cells[1], "web-prod", "{web}");
+    assert_eq!(cells[5], "1", "{web}");
+    assert!(
+        text.contains("6 account(s): 5 read, 1 not reachable"),
+        "{text}"
+    );
+
     // --ou: the unit and the units below it.
     let (report, _, log) = scan(&env, &["--ou", &org.workloads]);
     let (_, listed) = failing_and_listed(&report);
