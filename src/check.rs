@@ -90,6 +90,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         rules_run: &rules_run,
         keep: &keep,
         scans: Vec::new(),
+        listing_requests: Default::default(),
     };
     // Only what the selected rules read.
     let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
@@ -121,6 +122,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         matches,
         scans,
         today,
+        listing_requests,
         ..
     } = evaluator;
     findings.finish()?;
@@ -133,6 +135,9 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     }
     let mut report = Report::new(identity, scans, findings, &rules_run, now, warnings);
     report.shard = shard.map(|(index, count)| report::Shard { index, count });
+    report.requests.attempts += listing_requests.attempts;
+    report.requests.retries += listing_requests.retries;
+    report.requests.paced_millis += listing_requests.paced_millis;
 
     let rendering = Rendering {
         display: &display,
@@ -294,6 +299,8 @@ struct Evaluator<'a> {
     rules_run: &'a [&'a Rule],
     keep: &'a dyn Fn(&posture_rules::Finding) -> bool,
     scans: Vec<report::Scan>,
+    /// Requests made outside any account's scan (listing the organization).
+    listing_requests: posture_rules::model::RequestCounts,
 }
 
 impl Evaluator<'_> {
@@ -394,8 +401,8 @@ fn scan_organization(
             profile: aws.profile.clone(),
             ..Default::default()
         };
-        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
-        let config = collect::sdk::load(&base, region, timeouts, pacer).await?;
+        let listing = std::sync::Arc::new(collect::pacing::Pacer::default());
+        let config = collect::sdk::load(&base, region, timeouts, listing.clone()).await?;
         let deadline = timeouts.attempt + Duration::from_secs(5);
         let profile = aws.profile.clone();
         let identity = collect::caller(&config, deadline, profile).await?;
@@ -488,6 +495,8 @@ fn scan_organization(
                 eprintln!("posture: account {id} {outcome} ({done} of {total})");
             }
         }
+        // The organization's listing is part of what the run cost.
+        evaluator.listing_requests = listing.counts();
         anyhow::Ok(identity)
     })
 }
