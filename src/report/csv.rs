@@ -2,7 +2,7 @@
 
 use super::{inert, Report};
 
-const HEADER: [&str; 11] = [
+const HEADER: [&str; 13] = [
     "rule_id",
     "title",
     "duty",
@@ -14,18 +14,29 @@ const HEADER: [&str; 11] = [
     "waiver_reason",
     "waiver_expires",
     "evidence",
+    "account",
+    "account_name",
 ];
 
 /// Writes the rows as the findings are read.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     // Every cell, ours included: a spreadsheet must evaluate none of them.
-    let mut write = |cells: [&str; 11]| {
+    let mut write = |cells: [&str; 13]| {
         let cells = cells.map(inert::spreadsheet_cell);
         writer.write_record(cells.iter().map(|c| c.as_ref()))
     };
     write(HEADER)?;
+    let name_of = |account: &str| -> String {
+        let named = report.accounts.iter().find(|a| a.id == account);
+        named.and_then(|a| a.name.clone()).unwrap_or_default()
+    };
     for f in report.findings.iter() {
+        let account = f
+            .account
+            .clone()
+            .unwrap_or_else(|| report.account.id.clone());
+        let account_name = name_of(&account);
         let evidence = if f.evidence.is_null() {
             String::new()
         } else {
@@ -43,6 +54,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             f.waiver.as_ref().map(|w| w.reason.as_str()).unwrap_or(""),
             f.waiver.as_ref().map(|w| w.expires.as_str()).unwrap_or(""),
             evidence.as_str(),
+            account.as_str(),
+            account_name.as_str(),
         ])?;
     }
     // Calls that failed, so the spreadsheet says what was not checked: status `gap`.
@@ -51,6 +64,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             .resource
             .clone()
             .unwrap_or_else(|| format!("{}:{}", gap.service, gap.operation));
+        let account = gap
+            .account
+            .clone()
+            .unwrap_or_else(|| report.account.id.clone());
+        let account_name = name_of(&account);
         write([
             "",
             "not checked",
@@ -63,6 +81,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             "",
             "",
             "",
+            account.as_str(),
+            account_name.as_str(),
         ])?;
     }
     writer.flush()

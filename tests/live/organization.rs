@@ -241,6 +241,22 @@ fn an_organization_is_one_report_and_an_unreachable_account_is_a_gap() {
         "{text}"
     );
 
+    // Spreadsheets name each row's account.
+    let mut args = vec!["check", "--org", "--region", "us-east-1", "--format", "csv"];
+    args.extend(["--rule", "ec2-security-group-admin-ports-open"]);
+    let csv = String::from_utf8(posture(&args, &env).stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (account, name) = (column("account"), column("account_name"));
+    let web_rows = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| r[account] == *org.accounts["web-prod"])
+        .inspect(|r| assert_eq!(&r[name], "web-prod"))
+        .count();
+    assert!(web_rows > 0, "{csv}");
+
     // --ou: the unit and the units below it.
     let (report, _, log) = scan(&env, &["--ou", &org.workloads]);
     let (_, listed) = failing_and_listed(&report);
