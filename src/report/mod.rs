@@ -217,12 +217,13 @@ impl Report {
             .into_iter()
             .map(|duty| duty_summary(duty, counts, rules_run))
             .collect();
-        let mut regions: Vec<String> = scans
-            .iter()
-            .flat_map(|s| s.account.regions.iter().cloned())
-            .collect();
-        regions.sort();
-        regions.dedup();
+        // In the order scanned, each once.
+        let mut regions: Vec<String> = Vec::new();
+        for region in scans.iter().flat_map(|s| &s.account.regions) {
+            if !regions.contains(region) {
+                regions.push(region.clone());
+            }
+        }
         let mut gaps = Vec::new();
         let mut notes = Vec::new();
         let mut requests = RequestCounts::default();

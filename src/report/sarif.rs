@@ -157,6 +157,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
         results,
         properties: json!({
             "account": report.account.id,
+            "caller": report.account.caller_arn,
+            "accounts": report.accounts.iter().map(|a| &a.id).collect::<Vec<_>>(),
             "regions": report.regions,
             "complete": report.complete,
         }),
