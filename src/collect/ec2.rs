@@ -13,6 +13,10 @@ use super::sdk::FALLBACK_REGION;
 use super::{maybe, to_utc, Call, Tracker};
 use posture_rules::parts::Part;
 
+/// The largest page EC2's list calls return: fewer requests, and EC2 meters a call that
+/// sets `MaxResults` against its larger token bucket (pacing.rs).
+const PAGE: i32 = 1000;
+
 /// How many snapshot attribute calls run at once in one region.
 const SNAPSHOT_ATTRIBUTE_CONCURRENCY: usize = 16;
 
@@ -113,6 +117,7 @@ pub async fn collect_region(
             tracker.wants(Part::Vpcs),
             client
                 .describe_vpcs()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -122,6 +127,7 @@ pub async fn collect_region(
             tracker.wants(Part::SecurityGroups),
             client
                 .describe_security_groups()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -131,6 +137,7 @@ pub async fn collect_region(
             tracker.wants(Part::NetworkAcls),
             client
                 .describe_network_acls()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -140,6 +147,7 @@ pub async fn collect_region(
             tracker.wants(Part::FlowLogs),
             client
                 .describe_flow_logs()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -149,6 +157,7 @@ pub async fn collect_region(
             tracker.wants(Part::NetworkInterfaces),
             client
                 .describe_network_interfaces()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -158,6 +167,7 @@ pub async fn collect_region(
             tracker.wants(Part::Instances),
             client
                 .describe_instances()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -167,6 +177,7 @@ pub async fn collect_region(
             tracker.wants(Part::Volumes),
             client
                 .describe_volumes()
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -177,6 +188,7 @@ pub async fn collect_region(
             client
                 .describe_snapshots()
                 .owner_ids("self")
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()
@@ -187,6 +199,7 @@ pub async fn collect_region(
             client
                 .describe_images()
                 .owners("self")
+                .max_results(PAGE)
                 .into_paginator()
                 .items()
                 .send()

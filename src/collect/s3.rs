@@ -68,6 +68,8 @@ async fn buckets(config: &SdkConfig, partition: &str, tracker: &Tracker) -> Obse
     let global = Client::new(config);
     let listed = global
         .list_buckets()
+        // Without it ListBuckets stops at 10,000 buckets; with it, it pages past them.
+        .max_buckets(10_000)
         .into_paginator()
         .items()
         .send()
