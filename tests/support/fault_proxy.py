@@ -8,6 +8,7 @@ method and sub-resource), then either forwards the request to moto or injects a 
   --error P          answer a fraction P with the service's internal error (HTTP 500)
   --drop P           close a fraction P of connections without answering
   --delay-ms N       delay every forwarded request by up to N ms
+  --latency-ms N     delay every forwarded request by exactly N ms (a laptop far from AWS)
   --deny OP          always answer operation OP with access denied
   --log-calls        print "call SERVICE REGION OPERATION" for every request forwarded
   --deny-matching T  ... only the requests of OP whose body holds T (an account id in a
@@ -133,6 +134,8 @@ class Proxy(BaseHTTPRequestHandler):
             return self.drop()
         if options.delay_ms:
             time.sleep(self.draw() * options.delay_ms / 1000)
+        if options.latency_ms:
+            time.sleep(options.latency_ms / 1000)
         if options.log_calls:
             with Proxy.lock:
                 print("call", service, region, operation, flush=True)
@@ -167,6 +170,7 @@ def main():
     parser.add_argument("--error", type=float, default=0.0)
     parser.add_argument("--drop", type=float, default=0.0)
     parser.add_argument("--delay-ms", type=float, default=0.0)
+    parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--deny")
     parser.add_argument("--deny-matching")
     parser.add_argument("--log-calls", action="store_true")
