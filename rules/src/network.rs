@@ -185,6 +185,22 @@ pub fn covers(protocol: &str, from: Option<i32>, to: Option<i32>, service: &Serv
     transport_matches && port_range_covers(from, to, service.port)
 }
 
+/// The labels of the `ports` that a security group permission opens ("SSH (22)").
+pub fn opened(permission: &crate::model::PermissionRule, ports: &[ServicePort]) -> Vec<String> {
+    ports
+        .iter()
+        .filter(|port| {
+            covers(
+                &permission.protocol,
+                permission.from_port,
+                permission.to_port,
+                port,
+            )
+        })
+        .map(ServicePort::label)
+        .collect()
+}
+
 /// Whether a rule lets every port of every protocol through (`-1`), or every TCP or UDP
 /// port (0-65535).
 pub fn covers_all_ports(protocol: &str, from: Option<i32>, to: Option<i32>) -> bool {

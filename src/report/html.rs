@@ -129,21 +129,11 @@ fn summary(out: &mut String, report: &Report, fixes: &[FixItem]) {
             s.unknown
         );
     }
-    let by_severity: Vec<String> = s
-        .fail_by_severity
-        .iter()
-        .rev()
-        .map(|(severity, n)| format!("{n} {severity}"))
-        .collect();
     let _ = write!(
         out,
         "<p class=\"summary\"><strong>{} failing</strong>{} · {} unknown · {} waived · {} passing",
         s.fail,
-        if by_severity.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_severity.join(", "))
-        },
+        s.by_severity(),
         s.unknown,
         s.waived,
         s.pass
@@ -206,12 +196,7 @@ fn fix_first(out: &mut String, fixes: &[FixItem]) {
                 .iter()
                 .map(|(resource, _)| format!("<code>{}</code>", escape(resource)))
                 .collect();
-            let more = item.count - item.examples.len();
-            let more = if more > 0 {
-                format!(" …and {more} more")
-            } else {
-                String::new()
-            };
+            let more = triage::and_more(item.count, item.examples.len());
             format!("{} resources: {}{more}", item.count, names.join(", "))
         };
         let link = view(&[

@@ -54,21 +54,11 @@ pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>
 
 fn summary(out: &mut String, report: &Report, worst: Option<&FixItem>) {
     let s = &report.summary;
-    let by_severity: Vec<String> = s
-        .fail_by_severity
-        .iter()
-        .rev()
-        .map(|(severity, count)| format!("{count} {severity}"))
-        .collect();
     let _ = writeln!(
         out,
         "**{} failing**{}, {} unknown, {} waived, {} passing across {} region(s). {}",
         s.fail,
-        if by_severity.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_severity.join(", "))
-        },
+        s.by_severity(),
         s.unknown,
         s.waived,
         s.pass,
@@ -101,12 +91,7 @@ fn resources(item: &FixItem) -> String {
         return format!("{} — {}", name(&item.examples[0]), cell(&item.message));
     }
     let names: Vec<String> = item.examples.iter().map(name).collect();
-    let more = item.count - item.examples.len();
-    let more = if more > 0 {
-        format!(" …and {more} more")
-    } else {
-        String::new()
-    };
+    let more = triage::and_more(item.count, item.examples.len());
     format!("{}: {}{more}", item.count, names.join(", "))
 }
 
@@ -260,12 +245,7 @@ fn findings(out: &mut String, report: &Report, display: &Display) {
         let (resources, finding) = if *count == 1 {
             (places[0].clone(), message.clone())
         } else {
-            let more = count - places.len();
-            let more = if more > 0 {
-                format!(" …and {more} more")
-            } else {
-                String::new()
-            };
+            let more = triage::and_more(*count, places.len());
             (
                 format!("{count}: {}{more}", places.join(", ")),
                 message.clone(),

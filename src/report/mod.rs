@@ -122,6 +122,24 @@ pub struct Summary {
     pub fail_by_severity: std::collections::BTreeMap<Severity, usize>,
 }
 
+impl Summary {
+    /// " (1 critical, 6 high)": the failing findings by severity, worst first, for a
+    /// summary line; empty when nothing fails.
+    pub fn by_severity(&self) -> String {
+        let parts: Vec<String> = self
+            .fail_by_severity
+            .iter()
+            .rev()
+            .map(|(severity, n)| format!("{n} {severity}"))
+            .collect();
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", parts.join(", "))
+        }
+    }
+}
+
 /// One line of the shared-responsibility scorecard.
 #[derive(Debug, Serialize)]
 pub struct DutySummary {

@@ -187,12 +187,7 @@ fn fix_detail(item: &FixItem) -> String {
             format!("{}{}", visible(resource), region_suffix(region.as_deref()))
         })
         .collect();
-    let more = item.count - item.examples.len();
-    let more = if more > 0 {
-        format!(" …and {more} more")
-    } else {
-        String::new()
-    };
+    let more = triage::and_more(item.count, item.examples.len());
     format!("{} resources: {}{more}", item.count, names.join(", "))
 }
 
@@ -469,12 +464,6 @@ fn not_checked(out: &mut String, report: &Report, style: Style) {
 
 fn summary(out: &mut String, report: &Report, style: Style, worst: Option<&FixItem>) {
     let summary = &report.summary;
-    let by_severity: Vec<String> = summary
-        .fail_by_severity
-        .iter()
-        .rev()
-        .map(|(severity, count)| format!("{count} {severity}"))
-        .collect();
     let worst = worst
         .map(|item| {
             let (resource, region) = &item.examples[0];
@@ -492,11 +481,7 @@ fn summary(out: &mut String, report: &Report, style: Style, worst: Option<&FixIt
         "\n{} {} failing{}, {} unknown, {} waived, {} passing{} — {}",
         style.bold("Summary:"),
         summary.fail,
-        if by_severity.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", by_severity.join(", "))
-        },
+        summary.by_severity(),
         summary.unknown,
         summary.waived,
         summary.pass,

@@ -328,6 +328,14 @@ pub fn advice(gap: &Gap) -> String {
     }
 }
 
+/// " …and 7 more" when a list names `shown` of `count` things; empty when it names all.
+pub fn and_more(count: usize, shown: usize) -> String {
+    match count.saturating_sub(shown) {
+        0 => String::new(),
+        more => format!(" …and {more} more"),
+    }
+}
+
 /// One line of at most `max` characters: control characters and runs of white space become
 /// one space, and a longer text ends with "…".
 pub fn shorten(text: &str, max: usize) -> String {

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::network::{covers, ADMIN_PORTS};
+use crate::network::{opened, ADMIN_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::security_group::check_ingress;
 
@@ -51,21 +51,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         rule,
         cx,
         "allows neither SSH nor RDP from the internet",
-        |permission| {
-            Some(
-                ADMIN_PORTS
-                    .iter()
-                    .filter(|port| {
-                        covers(
-                            &permission.protocol,
-                            permission.from_port,
-                            permission.to_port,
-                            port,
-                        )
-                    })
-                    .map(|port| port.label())
-                    .collect(),
-            )
-        },
+        |permission| Some(opened(permission, ADMIN_PORTS)),
     )
 }

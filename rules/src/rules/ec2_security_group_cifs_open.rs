@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::network::{covers, CIFS_PORTS};
+use crate::network::{opened, CIFS_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::security_group::check_ingress;
 
@@ -48,21 +48,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         rule,
         cx,
         "allows no SMB/CIFS from the internet",
-        |permission| {
-            Some(
-                CIFS_PORTS
-                    .iter()
-                    .filter(|port| {
-                        covers(
-                            &permission.protocol,
-                            permission.from_port,
-                            permission.to_port,
-                            port,
-                        )
-                    })
-                    .map(|port| port.label())
-                    .collect(),
-            )
-        },
+        |permission| Some(opened(permission, CIFS_PORTS)),
     )
 }

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::network::{covers, covers_all_ports, HIGH_RISK_PORTS};
+use crate::network::{covers_all_ports, opened, HIGH_RISK_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::security_group::check_ingress;
 
@@ -62,20 +62,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             ) {
                 return Some(vec!["every high-risk service port".to_string()]);
             }
-            Some(
-                HIGH_RISK_PORTS
-                    .iter()
-                    .filter(|port| {
-                        covers(
-                            &permission.protocol,
-                            permission.from_port,
-                            permission.to_port,
-                            port,
-                        )
-                    })
-                    .map(|port| port.label())
-                    .collect(),
-            )
+            Some(opened(permission, HIGH_RISK_PORTS))
         },
     )
 }
