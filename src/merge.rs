@@ -207,6 +207,20 @@ fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
             );
         }
     }
+    // Findings of rules this posture does not know could not be explained or trusted.
+    for (path, file) in files {
+        if let Some(unknown) = file
+            .findings
+            .iter()
+            .find(|f| !RULES.iter().any(|r| r.id == f.rule_id))
+        {
+            bail!(
+                "{} has a finding of rule `{}`, which this posture does not know",
+                path.display(),
+                crate::report::inert::visible(&unknown.rule_id)
+            );
+        }
+    }
     let (first_path, first) = &files[0];
     let rules: BTreeSet<&String> = first.rules.iter().collect();
     for (path, file) in &files[1..] {

@@ -843,3 +843,44 @@ fn role_options_without_a_role_and_mfa_without_a_code_are_errors() {
         assert_eq!(text.lines().count(), 1, "{text}");
     }
 }
+
+/// `posture merge` refuses what it cannot vouch for: another version, a rule it does not
+/// know, a file that is not a report.
+#[test]
+fn merge_refuses_reports_it_cannot_vouch_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = support::example_snapshot();
+    let report = posture(&["check", "--snapshot", &demo, "--format", "json"], &[]);
+    let mut json = json_report(&report);
+    let write = |name: &str, value: &serde_json::Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, value.to_string()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let good = write("good.json", &json);
+    let merged = posture(&["merge", &good, "--format", "json"], &[]);
+    assert_eq!(
+        json_report(&merged)["summary"],
+        json["summary"],
+        "{}",
+        stderr(&merged)
+    );
+    json["findings"][0]["rule_id"] = "\u{1b}[2Jforged-rule".into();
+    let forged = write("forged.json", &json);
+    let output = posture(&["merge", &good, &forged], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stderr(&output);
+    assert!(
+        text.contains("does not know") && text.contains("\\x1b"),
+        "{text}"
+    );
+    json["tool"]["version"] = "0.0.1".into();
+    let old = write("old.json", &json);
+    let output = posture(&["merge", &good, &old], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("posture 0.0.1"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -259,8 +259,8 @@ fn accounts(out: &mut String, report: &Report, style: Style) {
     let _ = writeln!(out, "{}", style.dim(&head));
     for account in &report.accounts {
         let label = match &account.name {
-            Some(name) => format!("{} {}", account.id, visible(name)),
-            None => account.id.clone(),
+            Some(name) => format!("{} {}", visible(&account.id), visible(name)),
+            None => visible(&account.id).into_owned(),
         };
         let label: String = label.chars().take(33).collect();
         let mut line = format!("  {label:<34}");
