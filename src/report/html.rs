@@ -10,7 +10,7 @@
 //! fix" rendered from its documentation; compliance controls by framework section; what
 //! could not be checked, grouped by cause; and the rules' full documentation.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use base64::Engine as _;
@@ -527,16 +527,21 @@ fn controls(out: &mut String, report: &Report, options: &Options<'_>) {
             "<section class=\"framework\" data-framework=\"{}\"{hidden}>",
             framework.id
         );
-        let mut sections: BTreeMap<usize, (String, String)> = BTreeMap::new();
+        // Controls come in the framework's order, so each section's rows are together.
+        let mut section = String::new();
         for row in triage::controls(report, framework) {
-            let next = sections.len();
-            let key = sections
-                .iter()
-                .find(|(_, (name, _))| *name == row.section)
-                .map_or(next, |(k, _)| *k);
-            let (_, rows) = sections
-                .entry(key)
-                .or_insert_with(|| (row.section.clone(), String::new()));
+            if row.section != section {
+                if !section.is_empty() {
+                    out.push_str("</tbody></table>");
+                }
+                section = row.section.clone();
+                let _ = write!(
+                    out,
+                    "<h3>{}</h3><table><thead><tr><th>Control</th><th>Status</th><th>Title</th>\
+                     <th>Failing</th><th>Unknown</th><th>Passing</th><th>Rules</th></tr></thead><tbody>",
+                    escape(&section)
+                );
+            }
             let rules: Vec<String> = row
                 .control
                 .rules
@@ -554,7 +559,7 @@ fn controls(out: &mut String, report: &Report, options: &Options<'_>) {
                 rules.join(" ")
             };
             let _ = write!(
-                rows,
+                out,
                 "<tr><td>{}</td><td class=\"cs cs-{}\">{}</td><td>{}</td><td class=\"n\">{}</td>\
                  <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{detail}</td></tr>",
                 escape(row.control.id),
@@ -566,14 +571,8 @@ fn controls(out: &mut String, report: &Report, options: &Options<'_>) {
                 row.pass
             );
         }
-        for (name, rows) in sections.values() {
-            let _ = write!(
-                out,
-                "<h3>{}</h3><table><thead><tr><th>Control</th><th>Status</th><th>Title</th>\
-                 <th>Failing</th><th>Unknown</th><th>Passing</th><th>Rules</th></tr></thead>\
-                 <tbody>{rows}</tbody></table>",
-                escape(name)
-            );
+        if !section.is_empty() {
+            out.push_str("</tbody></table>");
         }
         out.push_str("</section>");
     }
