@@ -103,19 +103,22 @@ async fn build(moto: &Moto) -> Organization {
     }
 }
 
+/// The scan every test of this module runs: the organization, one region, one rule.
+const ORG_SCAN: [&str; 10] = [
+    "check",
+    "--org",
+    "--region",
+    "us-east-1",
+    "--rule",
+    "ec2-security-group-admin-ports-open",
+    "--external-id",
+    "org-audit-7",
+    "--format",
+    "json",
+];
+
 fn scan(env: &[(String, String)], extra: &[&str]) -> (serde_json::Value, Option<i32>, String) {
-    let mut args = vec![
-        "check",
-        "--org",
-        "--region",
-        "us-east-1",
-        "--rule",
-        "ec2-security-group-admin-ports-open",
-        "--external-id",
-        "org-audit-7",
-        "--format",
-        "json",
-    ];
+    let mut args = ORG_SCAN.to_vec();
     args.extend(extra);
     let output = posture(&args, env);
     (json_report(&output), output.status.code(), stderr(&output))
@@ -339,30 +342,9 @@ fn shards_cover_every_account_once_and_merge_into_the_whole() {
     for index in 1..=3 {
         let path = dir.path().join(format!("shard-{index}.json"));
         let shard = format!("{index}/3");
-        let mut args = vec![
-            "--shard",
-            shard.as_str(),
-            "--output",
-            path.to_str().unwrap(),
-        ];
-        args.push("-q");
-        let output = posture(
-            &[
-                &[
-                    "check",
-                    "--org",
-                    "--region",
-                    "us-east-1",
-                    "--rule",
-                    "ec2-security-group-admin-ports-open",
-                    "--format",
-                    "json",
-                ][..],
-                &args[..],
-            ]
-            .concat(),
-            &env,
-        );
+        let mut args = ORG_SCAN.to_vec();
+        args.extend(["--shard", &shard, "--output", path.to_str().unwrap(), "-q"]);
+        let output = posture(&args, &env);
         assert!(path.exists(), "{}", stderr(&output));
         files.push(path.to_str().unwrap().to_string());
     }
