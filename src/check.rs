@@ -406,19 +406,8 @@ fn scan_organization(
         let deadline = timeouts.attempt + Duration::from_secs(5);
         let profile = aws.profile.clone();
         let identity = collect::caller(&config, deadline, profile).await?;
-        let mut accounts = collect::org::accounts(&config, request.ous).await?;
-        for id in request.accounts {
-            if !accounts.iter().any(|a| &a.id == id) {
-                bail!("--accounts {id}: no ACTIVE account with this id in the organization");
-            }
-        }
-        accounts.retain(|a| {
-            (request.accounts.is_empty() || request.accounts.contains(&a.id))
-                && !request.excluded.contains(&a.id)
-                && request
-                    .shard
-                    .is_none_or(|(index, count)| collect::org::in_shard(&a.id, index, count))
-        });
+        let accounts = collect::org::accounts(&config, request.ous).await?;
+        let accounts = request.select(accounts)?;
         if !quiet {
             eprintln!(
                 "posture: scanning {} account(s) of the organization through role {}",
@@ -461,36 +450,7 @@ fn scan_organization(
         while let Some((account, role_arn, result)) = scans.next().await {
             done += 1;
             let id = account.id.clone();
-            let outcome = match result {
-                Ok(snapshot) if snapshot.account.id == account.id => {
-                    evaluator.snapshot(&snapshot, Some(account))?;
-                    "read".to_string()
-                }
-                Ok(snapshot) => {
-                    let gap = assume_role_gap(
-                        &account.id,
-                        &role_arn,
-                        "WrongAccount",
-                        &format!(
-                            "the role's credentials belong to account {}",
-                            snapshot.account.id
-                        ),
-                    );
-                    evaluator.unreachable(account, &partition, gap)?;
-                    "NOT read: the role is in another account".to_string()
-                }
-                Err(error) => {
-                    let message = format!("{error:#}");
-                    let code = if message.contains("AccessDenied") {
-                        "AccessDenied"
-                    } else {
-                        "AssumeRoleFailed"
-                    };
-                    let gap = assume_role_gap(&account.id, &role_arn, code, &message);
-                    evaluator.unreachable(account, &partition, gap)?;
-                    format!("NOT read ({code})")
-                }
-            };
+            let outcome = record_account(evaluator, account, &role_arn, result, &partition)?;
             if !quiet {
                 eprintln!("posture: account {id} {outcome} ({done} of {total})");
             }
@@ -499,6 +459,65 @@ fn scan_organization(
         evaluator.listing_requests = listing.counts();
         anyhow::Ok(identity)
     })
+}
+
+impl OrgRequest<'_> {
+    /// The accounts asked for (`--accounts`, each of which must exist), less those left
+    /// out (`--exclude-accounts`), in this run's shard.
+    fn select(
+        &self,
+        mut accounts: Vec<collect::org::OrgAccount>,
+    ) -> anyhow::Result<Vec<collect::org::OrgAccount>> {
+        for id in self.accounts {
+            if !accounts.iter().any(|a| &a.id == id) {
+                bail!("--accounts {id}: no ACTIVE account with this id in the organization");
+            }
+        }
+        accounts.retain(|a| {
+            (self.accounts.is_empty() || self.accounts.contains(&a.id))
+                && !self.excluded.contains(&a.id)
+                && self
+                    .shard
+                    .is_none_or(|(index, count)| collect::org::in_shard(&a.id, index, count))
+        });
+        Ok(accounts)
+    }
+}
+
+/// One account's collection, evaluated or, if it could not be read, recorded as a gap;
+/// returns what to tell the user.
+fn record_account(
+    evaluator: &mut Evaluator<'_>,
+    account: collect::org::OrgAccount,
+    role_arn: &str,
+    result: anyhow::Result<Snapshot>,
+    partition: &str,
+) -> anyhow::Result<String> {
+    let (code, message) = match result {
+        Ok(snapshot) if snapshot.account.id == account.id => {
+            evaluator.snapshot(&snapshot, Some(account))?;
+            return Ok("read".to_string());
+        }
+        Ok(snapshot) => (
+            "WrongAccount",
+            format!(
+                "the role's credentials belong to account {}",
+                snapshot.account.id
+            ),
+        ),
+        Err(error) => {
+            let message = format!("{error:#}");
+            let code = if message.contains("AccessDenied") {
+                "AccessDenied"
+            } else {
+                "AssumeRoleFailed"
+            };
+            (code, message)
+        }
+    };
+    let gap = assume_role_gap(&account.id, role_arn, code, &message);
+    evaluator.unreachable(account, partition, gap)?;
+    Ok(format!("NOT read ({code})"))
 }
 
 fn assume_role_gap(
