@@ -458,7 +458,7 @@ fn not_checked(out: &mut String, report: &Report, style: Style) {
         if !group.cause.is_empty() {
             let _ = writeln!(out, "      cause: {}", visible(&group.cause));
         }
-        let _ = writeln!(out, "      to do: {}", group.advice);
+        let _ = writeln!(out, "      to do: {}", visible(&group.advice));
     }
 }
 
