@@ -14,8 +14,10 @@ use posture_rules::model::{
 use super::{absent_on, maybe, to_utc, Call, Tracker};
 use posture_rules::parts::Part;
 
-/// How many buckets are read at once; each runs its seven calls concurrently.
-const BUCKET_CONCURRENCY: usize = 16;
+/// How many buckets are read at once; each runs its seven calls concurrently. 32 × 7 = 224
+/// requests in flight: 50 ms from AWS that is 4,480 a second, more than S3's pacing lets
+/// through (2,000 per second per region), so distance does not slow a large account.
+const BUCKET_CONCURRENCY: usize = 32;
 
 pub async fn collect(config: &SdkConfig, account: &Account, tracker: &Tracker) -> S3 {
     let (buckets, account_public_access_block) = tokio::join!(

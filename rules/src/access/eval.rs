@@ -457,6 +457,50 @@ pub fn scope(principal: &Principal, perms: &Perms<'_>, action: &str, now: DateTi
     Scope::Patterns(patterns)
 }
 
+/// Condition keys that describe the request or its principal, never the resource acted on.
+const REQUEST_KEYS: &[&str] = &[
+    "aws:principal",
+    "aws:requested",
+    "aws:sourceip",
+    "aws:sourcevpc",
+    "aws:vpcsourceip",
+    "aws:multifactorauth",
+    "aws:currenttime",
+    "aws:epochtime",
+    "aws:securetransport",
+    "aws:userid",
+    "aws:username",
+    "aws:calledvia",
+    "aws:viaawsservice",
+    "aws:tokenissuetime",
+    "aws:useragent",
+    "aws:referer",
+    "iam:passedtoservice",
+];
+
+/// Whether every statement that could decide `action` for this principal (allow or deny,
+/// in its policies and boundary) applies to `Resource: "*"` and looks only at request
+/// keys: then the decision is the same whichever resource of the type is named, and one
+/// decision stands for all of them.
+pub fn resource_blind(perms: &Perms<'_>, action: &str) -> bool {
+    let documents = perms
+        .policies
+        .iter()
+        .map(|p| p.document)
+        .chain(perms.boundary);
+    let statements = documents.flat_map(|d| d.statements.iter());
+    statements
+        .filter(|s| action_applies(s, action, Fit::Some))
+        .all(|s| {
+            let everything = matches!(&s.resource, Some(r) if r.iter().all(|r| r == "*"));
+            let request_keys = s.conditions.iter().all(|c| {
+                let key = c.key.to_ascii_lowercase();
+                REQUEST_KEYS.iter().any(|k| key.starts_with(k))
+            });
+            everything && s.not_resource.is_none() && request_keys
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

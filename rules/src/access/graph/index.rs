@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::identity::Principal;
 use crate::identity::PrincipalKind;
-use crate::model::AuthorizationDetails;
+use crate::model::{AuthorizationDetails, Role};
 use crate::policy::{self, Effect, PolicyDocument, Principals};
 
 /// Who a role's trust policy lets assume it.
@@ -112,11 +112,12 @@ pub(super) fn parse_optional(text: Option<&str>) -> Result<PolicyDocument, Strin
         .and_then(|t| policy::parse(t).map_err(|e| e.to_string()))
 }
 
-pub(super) fn trust_of(details: &AuthorizationDetails, principal: &Principal) -> Trust {
+/// What a role's trust policy allows; `role` is the principal's own entry, if it is a role.
+pub(super) fn trust_of(role: Option<&Role>, principal: &Principal) -> Trust {
     if principal.kind != PrincipalKind::Role {
         return Trust::default();
     }
-    let Some(role) = details.roles.iter().find(|r| r.arn == principal.arn) else {
+    let Some(role) = role else {
         return Trust::default();
     };
     let document = parse_optional(role.trust_policy.as_deref());

@@ -17,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
 use crate::identity::{Principal, PrincipalKind};
-use crate::model::{AuthorizationDetails, CredentialReportRow};
+use crate::model::{AuthorizationDetails, CredentialReportRow, Role};
 use crate::policy::{self, Effect, PolicyDocument};
 
 mod index;
@@ -159,19 +159,20 @@ pub const CHAINS_KEPT: usize = 3;
 /// was reached by (no step for a role chosen from a hub).
 struct Reach {
     order: Vec<usize>,
-    links: Vec<Link>,
+    /// Only the nodes reached: most actors reach few of the account's principals, and a
+    /// table of every node per actor made the analysis quadratic in the account's size.
+    links: HashMap<usize, Link>,
 }
 
 #[derive(Clone)]
 enum Link {
-    Unreached,
     Actor,
     From(usize, Option<Rc<Step>>),
 }
 
 impl Reach {
     fn reached(&self, node: usize) -> bool {
-        !matches!(self.links[node], Link::Unreached)
+        self.links.contains_key(&node)
     }
 
     /// The steps from the actor to `node`; a step into a hub is given the role chosen.
@@ -179,12 +180,17 @@ impl Reach {
         let mut steps = Vec::new();
         let mut current = node;
         let mut chosen_role: Option<usize> = None;
-        while let Link::From(from, step) = &self.links[current] {
+        while let Some(Link::From(from, step)) = self.links.get(&current) {
             match step {
                 Some(step) => {
                     let mut step = (**step).clone();
                     if let Some(role) = chosen_role.take() {
-                        step.target = graph.principals[role].arn.clone();
+                        let arn = &graph.principals[role].arn;
+                        // The hub's name stands for the role in the grants too.
+                        for grant in step.grants.iter_mut().filter(|g| g.resource == step.target) {
+                            grant.resource = arn.clone();
+                        }
+                        step.target = arn.clone();
                     }
                     steps.push(step);
                 }
@@ -237,7 +243,13 @@ impl<'a> Graph<'a> {
         now: DateTime<Utc>,
     ) -> Graph<'a> {
         let perms: Vec<_> = principals.iter().map(Principal::perms).collect();
-        let trust: Vec<Trust> = principals.iter().map(|p| trust_of(details, p)).collect();
+        // Roles by ARN, so that each principal finds its own in one look-up.
+        let roles: HashMap<&str, &Role> =
+            details.roles.iter().map(|r| (r.arn.as_str(), r)).collect();
+        let trust: Vec<Trust> = principals
+            .iter()
+            .map(|p| trust_of(roles.get(p.arn.as_str()).copied(), p))
+            .collect();
         let index = Index::new(principals, details, &trust);
         let admin = principals
             .iter()
@@ -407,8 +419,7 @@ impl<'a> Graph<'a> {
 
     /// Every node the actor can act as, breadth first, with how it got there.
     fn reach(&self, actor: usize) -> Reach {
-        let mut links = vec![Link::Unreached; self.principals.len() + self.hubs.len()];
-        links[actor] = Link::Actor;
+        let links = HashMap::from([(actor, Link::Actor)]);
         let mut reach = Reach {
             order: vec![actor],
             links,
@@ -419,7 +430,7 @@ impl<'a> Graph<'a> {
             next += 1;
             let mut visit = |target: usize, step: Option<&Rc<Step>>| {
                 if !reach.reached(target) {
-                    reach.links[target] = Link::From(node, step.cloned());
+                    reach.links.insert(target, Link::From(node, step.cloned()));
                     reach.order.push(target);
                 }
             };

@@ -7,7 +7,8 @@ use std::rc::Rc;
 use super::{ActionGrant, Extra, Graph, Modification, Moves, Step, Targets};
 use crate::access::condition::Truth;
 use crate::access::eval::{
-    conditions_hold, decide, mentions, scope, Decision, Fit, Grant, Perms, Request, Scope,
+    conditions_hold, decide, mentions, resource_blind, scope, Decision, Fit, Grant, Perms, Request,
+    Scope,
 };
 use crate::access::paths::{resource_pattern, EscalationPath, How, Needs, Target, PATHS};
 use crate::identity::{Principal, PrincipalKind};
@@ -457,6 +458,11 @@ impl<'a> Graph<'a> {
         moves: &mut Moves,
     ) {
         let scope = self.target_scope(actor, perms, path);
+        if matches!(scope, Scope::Everything)
+            && path.actions.iter().all(|a| resource_blind(perms, a))
+        {
+            return self.pass_any_role(actor, perms, path, services, moves);
+        }
         for (index, service) in self.service_roles(services) {
             if !scope.may_include(&self.principals[index].arn) {
                 continue;
@@ -473,6 +479,41 @@ impl<'a> Graph<'a> {
                     .becomes
                     .push((index, self.step(actor, path, &role.arn, granted)));
             }
+        }
+    }
+
+    /// Passing roles where no statement looks at which role: the decision on one role of
+    /// each service stands for all of them, and the move goes into the service's hub (one
+    /// move, not one per role: an account where many principals may pass any role to a
+    /// service that many roles trust would otherwise hold their product).
+    fn pass_any_role(
+        &self,
+        actor: usize,
+        perms: &Perms<'_>,
+        path: &'static EscalationPath,
+        services: &[&'static str],
+        moves: &mut Moves,
+    ) {
+        for service in services {
+            let Some(hub) = self.hubs.iter().position(|(s, _)| s == service) else {
+                continue;
+            };
+            let Some(&sample) = self.hubs[hub].1.iter().find(|&&role| role != actor) else {
+                continue;
+            };
+            let role = &self.principals[sample];
+            let keys = [("iam:passedtoservice", service.to_string())];
+            let Some((mut grants, depends)) =
+                self.path_allowed(actor, perms, path, &role.arn, Some(&role.tags), &keys)
+            else {
+                continue;
+            };
+            let target = format!("every role that trusts {service}");
+            for grant in grants.iter_mut().filter(|g| g.resource == role.arn) {
+                grant.resource = target.clone();
+            }
+            let step = self.step(actor, path, &target, (grants, depends));
+            moves.becomes.push((self.principals.len() + hub, step));
         }
     }
 
