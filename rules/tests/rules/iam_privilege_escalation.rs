@@ -4,6 +4,8 @@
 //! proper to each kind of path. Plus BishopFox iam-vulnerable's own tool tests (`fn*` must
 //! be flagged, `fp*` must not) and an actor that is already an administrator.
 
+use std::collections::BTreeMap;
+
 use posture_rules::access::paths::{EscalationPath, How, Needs, Target, PATHS};
 use posture_rules::model::*;
 use posture_rules::rules::iam_privilege_escalation::RULE;
@@ -653,4 +655,64 @@ fn a_full_policy_needs_a_deleted_version_before_a_new_one() {
     };
     assert!(actor_line(&account(false)).starts_with("pass"));
     assert!(actor_line(&account(true)).starts_with("fail"));
+}
+
+/// Passing any role to EC2 is judged once for all the roles EC2 runs (one move into the
+/// service's hub), yet the finding still names the role chosen, as target and as the
+/// resource `iam:PassRole` was judged on; a policy that looks at the role's tags is judged
+/// role by role, and reaches only the role its condition admits.
+#[test]
+fn passing_any_role_names_the_role_chosen_and_a_tag_condition_is_judged_per_role() {
+    let ec2_role = |name: &str, policies: Vec<AttachedPolicy>, team: &str| {
+        let mut role = role(name, &service_trust("ec2.amazonaws.com"), policies);
+        role.instance_profiles = vec![arn("instance-profile", name)];
+        role.tags = BTreeMap::from([("team".to_string(), team.to_string())]);
+        role
+    };
+    let account_with = |pass_role: &str| {
+        let mut actor = user("actor", vec![]);
+        let document = format!(
+            r#"{{"Statement":[{pass_role},{{"Effect":"Allow","Action":"ec2:RunInstances","Resource":"*"}}]}}"#
+        );
+        actor.inline_policies = vec![inline("launch", document)];
+        let details = AuthorizationDetails {
+            users: vec![actor],
+            roles: vec![
+                ec2_role("app-a", vec![], "web"),
+                ec2_role("admin-box", vec![attached(ADMIN_ARN)], "ops"),
+                ec2_role("app-b", vec![], "web"),
+            ],
+            groups: vec![],
+            policies: vec![managed(ADMIN_ARN, 1, ADMIN, &[])],
+        };
+        let mut account = snapshot();
+        account.iam.authorization_details = Observed::Collected(details);
+        account
+    };
+    let admin_box = arn("role", "admin-box");
+
+    let any = account_with(r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*"}"#);
+    let line = actor_line(&any);
+    assert!(line.starts_with("fail"), "{line}");
+    assert!(line.contains("on role/admin-box"), "{line}");
+    assert!(line.contains("become an administrator"), "{line}");
+    assert!(!line.contains("every role that trusts"), "{line}");
+    let evidence = run(&RULE, &any);
+    assert!(
+        evidence.contains(&format!(r#""resource":"{admin_box}""#)),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains(&format!(r#""target":"{admin_box}""#)),
+        "{evidence}"
+    );
+    assert!(!evidence.contains("every role that trusts"), "{evidence}");
+
+    // Only roles of team web may be passed: the administrator's role is out of reach.
+    let tagged = account_with(
+        r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"web"}}}"#,
+    );
+    let line = actor_line(&tagged);
+    assert!(!line.contains("administrator"), "{line}");
+    assert!(!line.contains(&admin_box), "{line}");
 }
