@@ -175,11 +175,29 @@ impl Reach {
         self.links.contains_key(&node)
     }
 
+    /// Reached itself, or a role that stays where it is reached through a reached hub.
+    fn reaches(&self, graph: &Graph<'_>, node: usize) -> bool {
+        self.reached(node) || self.hub_holding(graph, node).is_some()
+    }
+
+    /// A reached hub among whose roles that go nowhere further `role` is.
+    fn hub_holding(&self, graph: &Graph<'_>, role: usize) -> Option<usize> {
+        let hubs = graph.terminal_in.get(&role)?;
+        let first = graph.principals.len();
+        hubs.iter().map(|&h| first + h).find(|&h| self.reached(h))
+    }
+
     /// The steps from the actor to `node`; a step into a hub is given the role chosen.
     fn chain(&self, graph: &Graph<'_>, node: usize) -> Vec<Step> {
         let mut steps = Vec::new();
         let mut current = node;
         let mut chosen_role: Option<usize> = None;
+        if !self.reached(node) {
+            if let Some(hub) = self.hub_holding(graph, node) {
+                chosen_role = Some(node);
+                current = hub;
+            }
+        }
         while let Some(Link::From(from, step)) = self.links.get(&current) {
             match step {
                 Some(step) => {
@@ -225,6 +243,17 @@ pub struct Graph<'a> {
     index: Index,
     /// Each service that runs code with a role, and those roles: one node in the graph.
     hubs: Vec<(String, Vec<usize>)>,
+    /// Per hub, its roles that can go further (they have moves of their own): only these
+    /// are walked from the hub. The others end a chain where they are reached, and are
+    /// read from the hub when searched, so that many actors reaching a hub of many roles
+    /// cost their sum, not their product.
+    hub_onward: Vec<Vec<usize>>,
+    /// Per hub, its roles that go nowhere further; of those, the ones that are
+    /// administrators or could not be read (all an administrators-only search needs).
+    hub_terminal: Vec<Vec<usize>>,
+    hub_notable: Vec<Vec<usize>>,
+    /// The hubs that hold each role that goes nowhere further.
+    terminal_in: HashMap<usize, Vec<usize>>,
     /// The credential report's line of each user, by name.
     credentials: HashMap<&'a str, &'a CredentialReportRow>,
     moves: Vec<Moves>,
@@ -301,11 +330,38 @@ impl<'a> Graph<'a> {
                 .map(|row| (row.user.as_str(), row))
                 .collect(),
             moves: Vec::new(),
+            hub_onward: Vec::new(),
+            hub_terminal: Vec::new(),
+            hub_notable: Vec::new(),
+            terminal_in: HashMap::new(),
             gains: RefCell::new(HashMap::new()),
             admin_with: RefCell::new(HashMap::new()),
         };
         graph.moves = (0..principals.len()).map(|i| graph.moves_of(i)).collect();
+        graph.split_hubs();
         graph
+    }
+
+    fn split_hubs(&mut self) {
+        for (hub, (_, roles)) in self.hubs.iter().enumerate() {
+            let (onward, terminal): (Vec<usize>, Vec<usize>) = roles.iter().partition(|&&role| {
+                let moves = &self.moves[role];
+                !moves.becomes.is_empty()
+                    || !moves.modifications.is_empty()
+                    || moves.unknown.is_some()
+            });
+            for &role in &terminal {
+                self.terminal_in.entry(role).or_default().push(hub);
+            }
+            let notable = terminal
+                .iter()
+                .copied()
+                .filter(|&role| self.admin[role].is_some() || self.perms[role].is_err())
+                .collect();
+            self.hub_onward.push(onward);
+            self.hub_terminal.push(terminal);
+            self.hub_notable.push(notable);
+        }
     }
 
     /// The verdict on one principal (an index into the principals given to `new`).
@@ -355,7 +411,12 @@ impl<'a> Graph<'a> {
             .iter()
             .copied()
             .filter(|&n| n < self.principals.len());
-        for node in principals.clone().filter(|&n| n != actor) {
+        // A role in two hubs is offered twice.
+        let mut looked = std::collections::HashSet::new();
+        for node in self.searched(reach, administrators_only) {
+            if node == actor || !looked.insert(node) {
+                continue;
+            }
             let outcome = self.outcome(actor, node, None, administrators_only);
             let ends_as = &self.principals[node].arn;
             if found.record(outcome, || reach.chain(self, node), ends_as) {
@@ -385,6 +446,27 @@ impl<'a> Graph<'a> {
         found.escalations
     }
 
+    /// The principals a search looks at, in the order reached: each reached principal, and
+    /// after each reached hub the roles it holds that go nowhere further (for a search of
+    /// administrators only, those that are administrators or could not be read).
+    fn searched<'r>(
+        &'r self,
+        reach: &'r Reach,
+        administrators_only: bool,
+    ) -> impl Iterator<Item = usize> + 'r {
+        let first_hub = self.principals.len();
+        reach.order.iter().flat_map(move |&node| {
+            let (itself, held): (Option<usize>, &[usize]) = match node.checked_sub(first_hub) {
+                None => (Some(node), &[]),
+                Some(hub) if administrators_only => (None, &self.hub_notable[hub]),
+                Some(hub) => (None, &self.hub_terminal[hub]),
+            };
+            // Lazily: a search stops at its first few finds.
+            let held = held.iter().copied().filter(|&role| !reach.reached(role));
+            itself.into_iter().chain(held)
+        })
+    }
+
     /// What acting as `target` with `extra` gives the actor: only whether it is an
     /// administrator, or any gain.
     fn outcome(
@@ -405,7 +487,7 @@ impl<'a> Graph<'a> {
     /// The principals in reach that a modification applies to.
     fn modified(&self, modification: &Modification, reach: &Reach) -> Vec<usize> {
         match modification.targets {
-            Targets::One(target) if reach.reached(target) => vec![target],
+            Targets::One(target) if reach.reaches(self, target) => vec![target],
             Targets::One(_) => Vec::new(),
             Targets::AnyUser => reach
                 .order
@@ -440,8 +522,8 @@ impl<'a> Graph<'a> {
                     .iter()
                     .for_each(|(t, step)| visit(*t, Some(step))),
                 None => {
-                    let hub = &self.hubs[node - self.principals.len()];
-                    hub.1.iter().for_each(|&role| visit(role, None));
+                    let hub = &self.hub_onward[node - self.principals.len()];
+                    hub.iter().for_each(|&role| visit(role, None));
                 }
             }
         }
