@@ -495,7 +495,7 @@ impl<'a> Graph<'a> {
         moves: &mut Moves,
     ) {
         for service in services {
-            let Some(hub) = self.hubs.iter().position(|(s, _)| s == service) else {
+            let Some(hub) = self.hub_of(service) else {
                 continue;
             };
             let Some(&sample) = self.hubs[hub].1.iter().find(|&&role| role != actor) else {
@@ -508,13 +508,18 @@ impl<'a> Graph<'a> {
             else {
                 continue;
             };
-            let target = format!("every role that trusts {service}");
+            let target = hub_name(service);
             for grant in grants.iter_mut().filter(|g| g.resource == role.arn) {
                 grant.resource = target.clone();
             }
             let step = self.step(actor, path, &target, (grants, depends));
             moves.becomes.push((self.principals.len() + hub, step));
         }
+    }
+
+    /// The hub standing for the roles `service` runs code with.
+    fn hub_of(&self, service: &str) -> Option<usize> {
+        self.hubs.iter().position(|(s, _)| s == service)
     }
 
     fn hijack(
@@ -529,10 +534,10 @@ impl<'a> Graph<'a> {
             return;
         };
         for service in services {
-            let Some(hub) = self.hubs.iter().position(|(s, _)| s == service) else {
+            let Some(hub) = self.hub_of(service) else {
                 continue;
             };
-            let target = format!("every role that trusts {service}");
+            let target = hub_name(service);
             let step = self.step(actor, path, &target, granted.clone());
             moves.becomes.push((self.principals.len() + hub, step));
         }
@@ -738,4 +743,9 @@ fn admits(principals: &Principals, principal: &Principal, partition: &str) -> Op
         }
     }
     best
+}
+
+/// How a move into a hub names its target until a role is chosen.
+fn hub_name(service: &str) -> String {
+    format!("every role that trusts {service}")
 }
