@@ -95,4 +95,16 @@ proptest! {
             .any(|s| wildcard_match(&a, s, false) && wildcard_match(&b, s, false));
         prop_assert_eq!(posture_rules::access::pattern::overlaps(&a, &b, false), witness);
     }
+
+    /// The same, ignoring case, with a literal head before the wildcards as ARNs have.
+    #[test]
+    fn overlap_ignoring_case_agrees_with_brute_force(
+        a in "[aAB]{0,2}[ab*?]{0,3}",
+        b in "[abB]{0,2}[ab*?]{0,3}",
+    ) {
+        let witness = strings(8)
+            .iter()
+            .any(|s| wildcard_match(&a, s, true) && wildcard_match(&b, s, true));
+        prop_assert_eq!(posture_rules::access::pattern::overlaps(&a, &b, true), witness);
+    }
 }

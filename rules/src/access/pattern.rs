@@ -7,12 +7,35 @@ use crate::policy::wildcard_match;
 /// Whether some string matches both patterns: a statement scoped to
 /// `function:app-*` allows creating *some* function of `function:*`.
 pub fn overlaps(a: &str, b: &str, ignore_case: bool) -> bool {
-    if !b.contains(['*', '?']) {
+    let wild = |s: &str| s.bytes().any(|c| c == b'*' || c == b'?');
+    if !wild(b) {
         return wildcard_match(a, b, ignore_case);
     }
-    if !a.contains(['*', '?']) {
+    if !wild(a) {
         return wildcard_match(b, a, ignore_case);
     }
+    if a == "*" || b == "*" {
+        return true;
+    }
+    // Before either pattern's first wildcard both are literal text, and must agree there
+    // (ARNs differing in service or account end here, which is most comparisons).
+    let literal = |s: &str| s.bytes().take_while(|&c| c != b'*' && c != b'?').count();
+    let common = literal(a).min(literal(b));
+    let (head_a, head_b) = (&a.as_bytes()[..common], &b.as_bytes()[..common]);
+    let agree = if ignore_case {
+        head_a.eq_ignore_ascii_case(head_b)
+    } else {
+        head_a == head_b
+    };
+    if !agree && a.is_ascii() && b.is_ascii() {
+        return false;
+    }
+    // Equal bytes up to a wildcard end on a character boundary in both.
+    let (a, b) = if agree {
+        (&a[common..], &b[common..])
+    } else {
+        (a, b)
+    };
     let fold = |s: &str| -> Vec<char> {
         if ignore_case {
             s.chars().flat_map(char::to_lowercase).collect()
@@ -75,6 +98,12 @@ mod tests {
         assert!(!overlaps("abc", "abd", false));
         assert!(overlaps("IAM:Create*", "iam:createuser", true));
         assert!(!overlaps("s3:Get*", "s3:Put*", true));
+        assert!(overlaps("*", "arn:aws:s3:::b?", false));
+        assert!(overlaps("arn:aws:s3:::*", "*", false));
+        assert!(overlaps("ARN:aws:s3:::a*", "arn:aws:s3:::*z", true));
+        assert!(!overlaps("ARN:aws:s3:::a*", "arn:aws:s3:::*z", false));
+        assert!(overlaps("é*", "É?", true));
+        assert!(!overlaps("é*", "É?", false));
     }
 
     #[test]
