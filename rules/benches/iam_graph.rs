@@ -96,7 +96,7 @@ fn account(users: usize, roles: usize, policies: usize) -> AuthorizationDetails 
             name: format!("policy-{i}"),
             arn: arn("policy", &format!("policy-{i}")),
             attachment_count: 3,
-            default_document: Some(format!(r#"{{"Statement":[{}]}}"#, statements.join(","))),
+            default_document: Some(format!(r#"{{"Statement":[{}]}}"#, statements.join(",")).into()),
             other_versions: vec![],
         });
     }
@@ -149,7 +149,7 @@ fn account(users: usize, roles: usize, policies: usize) -> AuthorizationDetails 
             arn: arn("role", &name),
             id: format!("AROA{r:016}"),
             created: None,
-            trust_policy: Some(trust),
+            trust_policy: Some(trust.into()),
             attached_policies: policies,
             inline_policies: vec![],
             permissions_boundary_arn: None,

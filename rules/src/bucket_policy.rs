@@ -1,12 +1,14 @@
 //! What a bucket policy grants, in S3's own terms: which `Allow` statements make a bucket
 //! public ("The meaning of public" in the S3 user guide), and which grant other accounts.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use crate::arn;
 use crate::model::{Bucket, Observed, PublicAccessBlock};
 use crate::network::{source_reach, SourceReach};
-use crate::policy::{self, Condition, Effect, PolicyDocument, Principals, Statement};
+use crate::policy::{Condition, Effect, PolicyDocument, Principals, Statement};
 use crate::rule::{Finding, Rule};
 use crate::settings::Settings;
 
@@ -16,10 +18,10 @@ pub fn parsed(
     rule: &Rule,
     bucket: &Bucket,
     region: Option<&str>,
-) -> Result<Option<PolicyDocument>, Box<Finding>> {
+) -> Result<Option<Arc<PolicyDocument>>, Box<Finding>> {
     match bucket.policy.as_ref() {
         Ok(None) => Ok(None),
-        Ok(Some(text)) => policy::parse(text).map(Some).map_err(|error| {
+        Ok(Some(text)) => text.document().map(Some).map_err(|error| {
             Box::new(rule.unknown(
                 &bucket.arn,
                 region,

@@ -1,13 +1,12 @@
 //! IAM principals with the policies in force for them: a user's own and its groups'
 //! policies, a role's policies, each parsed once, and the permissions boundary.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::access::eval::Perms;
 use crate::arn;
-use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy};
+use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy, PolicyText};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
 
 /// A policy of a principal: parsed, or why it could not be (a parse error, a managed
@@ -87,10 +86,15 @@ impl Principal {
 /// A parsed policy document, shared by every principal it is attached to.
 pub type SharedDocument = Result<Arc<PolicyDocument>, String>;
 
-/// The account's managed policies by ARN, each parsed once on first use.
+/// A document that may not have been collected, parsed, or why it cannot be used.
+pub fn parsed(text: Option<&PolicyText>) -> SharedDocument {
+    let text = text.ok_or_else(|| "its document was not collected".to_string())?;
+    text.document().map_err(|e| e.to_string())
+}
+
+/// The account's managed policies by ARN (each document parsed once, where it is kept).
 struct ManagedIndex<'d> {
     policies: HashMap<&'d str, &'d ManagedPolicy>,
-    parsed: RefCell<HashMap<&'d str, SharedDocument>>,
 }
 
 impl<'d> ManagedIndex<'d> {
@@ -101,7 +105,6 @@ impl<'d> ManagedIndex<'d> {
                 .iter()
                 .map(|p| (p.arn.as_str(), p))
                 .collect(),
-            parsed: RefCell::new(HashMap::new()),
         }
     }
 
@@ -109,15 +112,7 @@ impl<'d> ManagedIndex<'d> {
         let Some(policy) = self.policies.get(arn) else {
             return Err("its document was not collected".to_string());
         };
-        let mut parsed = self.parsed.borrow_mut();
-        parsed
-            .entry(policy.arn.as_str())
-            .or_insert_with(|| {
-                let text = policy.default_document.as_deref();
-                let text = text.ok_or_else(|| "its document was not collected".to_string())?;
-                policy::parse(text).map(Arc::new).map_err(|e| e.to_string())
-            })
-            .clone()
+        parsed(policy.default_document.as_ref())
     }
 }
 
@@ -132,9 +127,7 @@ fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> Po
 fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
     PolicyOf {
         source: format!("inline:{}{via}", policy.name),
-        document: policy::parse(&policy.document)
-            .map(Arc::new)
-            .map_err(|e| e.to_string()),
+        document: policy.document.document().map_err(|e| e.to_string()),
     }
 }
 
@@ -250,7 +243,7 @@ pub struct CustomerPolicy {
     pub resource: String,
     /// How to name it in a message.
     pub label: String,
-    pub document: Result<PolicyDocument, String>,
+    pub document: SharedDocument,
 }
 
 /// Customer-managed policies that are attached to something, and every inline policy.
@@ -263,11 +256,7 @@ pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> 
         .map(|p| CustomerPolicy {
             resource: p.arn.clone(),
             label: format!("managed policy {}", display_name(p)),
-            document: p
-                .default_document
-                .as_deref()
-                .ok_or_else(|| "its document was not collected".to_string())
-                .and_then(|text| policy::parse(text).map_err(|e| e.to_string())),
+            document: parsed(p.default_document.as_ref()),
         })
         .collect();
     let inline_of =
@@ -277,7 +266,7 @@ pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> 
                 .map(|p| CustomerPolicy {
                     resource: format!("{owner_arn}/inline-policy/{}", p.name),
                     label: format!("inline policy {} of {owner}", p.name),
-                    document: policy::parse(&p.document).map_err(|e| e.to_string()),
+                    document: p.document.document().map_err(|e| e.to_string()),
                 })
                 .collect()
         };

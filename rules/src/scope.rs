@@ -6,7 +6,7 @@ use crate::identity::{customer_policies, CustomerPolicy};
 use crate::model::{
     AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, Observed, Role,
 };
-use crate::policy::{self, PolicyDocument};
+use crate::policy::PolicyDocument;
 use crate::rule::{Context, Finding, Rule};
 
 /// Runs `judge` on every bucket (with its region, if known).
@@ -133,7 +133,7 @@ pub fn each_role_trust(
                 );
                 return rule.unknown(&role.arn, None, reason);
             };
-            match policy::parse(text) {
+            match text.document() {
                 Ok(document) => judge(role, &document),
                 Err(error) => {
                     let reason = format!(

@@ -95,7 +95,7 @@ fn inline(policies: Option<Vec<PolicyDetail>>) -> Vec<model::InlinePolicy> {
         .into_iter()
         .map(|p| model::InlinePolicy {
             name: p.policy_name.unwrap_or_default(),
-            document: p.policy_document.unwrap_or_default(),
+            document: p.policy_document.unwrap_or_default().into(),
         })
         .collect()
 }
@@ -121,12 +121,15 @@ fn managed_policy(policy: ManagedPolicyDetail) -> model::ManagedPolicy {
             .filter(|name| !name.is_empty())
             .unwrap_or_else(|| model::policy_name_from_arn(&arn).to_string()),
         attachment_count: policy.attachment_count.unwrap_or(0),
-        default_document: default.into_iter().next().and_then(|v| v.document),
+        default_document: default
+            .into_iter()
+            .next()
+            .and_then(|v| v.document.map(Into::into)),
         other_versions: others
             .into_iter()
             .map(|v| model::PolicyVersion {
                 id: v.version_id.unwrap_or_default(),
-                document: v.document,
+                document: v.document.map(Into::into),
             })
             .collect(),
         arn,
@@ -194,7 +197,7 @@ async fn authorization_details(
                                 arn: r.arn.unwrap_or_default(),
                                 id: r.role_id.unwrap_or_default(),
                                 created: r.create_date.as_ref().and_then(to_utc),
-                                trust_policy: r.assume_role_policy_document,
+                                trust_policy: r.assume_role_policy_document.map(Into::into),
                                 attached_policies: attached(r.attached_managed_policies),
                                 inline_policies: inline(r.role_policy_list),
                                 permissions_boundary_arn: r

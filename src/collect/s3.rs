@@ -209,7 +209,7 @@ async fn collect_bucket(
             policy,
             &["NoSuchBucketPolicy"],
         )
-        .map(|o| o.and_then(|o| o.policy));
+        .map(|o| o.and_then(|o| o.policy).map(Into::into));
     let acl = tracker
         .observe_wanted(call("GetBucketAcl"), Part::BucketAcl, acl)
         .map(|o| BucketAcl {

@@ -41,7 +41,7 @@ use posture_rules::model;
 fn inline(name: &str, document: String) -> InlinePolicy {
     InlinePolicy {
         name: name.into(),
-        document,
+        document: document.into(),
     }
 }
 
@@ -86,7 +86,7 @@ fn managed(arn: &str, attachments: i32, document: &str, others: &[&str]) -> Mana
             .enumerate()
             .map(|(i, d)| PolicyVersion {
                 id: format!("v{}", i + 1),
-                document: Some(d.to_string()),
+                document: Some((*d).into()),
             })
             .collect(),
     }

@@ -9,7 +9,7 @@ pub fn with_policy(name: &str, statement: &str) -> posture_rules::model::Bucket 
         r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
         statement.replace("BUCKET", name)
     );
-    b.policy = Observed::Collected(Some(policy));
+    b.policy = Observed::Collected(Some(policy.into()));
     b
 }
 

@@ -5,7 +5,7 @@ use crate::fixtures::{bucket, gap, run, with_buckets};
 
 fn with_policy(name: &str, policy: &str) -> posture_rules::model::Bucket {
     let mut b = bucket(name);
-    b.policy = Observed::Collected(Some(policy.replace("BUCKET", name)));
+    b.policy = Observed::Collected(Some(policy.replace("BUCKET", name).into()));
     b
 }
 

@@ -3,16 +3,15 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::identity::Principal;
-use crate::identity::PrincipalKind;
+use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
 use crate::model::{AuthorizationDetails, Role};
-use crate::policy::{self, Effect, PolicyDocument, Principals};
+use crate::policy::{Effect, PolicyDocument, Principals};
 
 /// Who a role's trust policy lets assume it.
 #[derive(Debug, Default)]
 pub(super) struct Trust {
     /// Parsed trust policy, or why not.
-    pub(super) document: Option<Result<PolicyDocument, String>>,
+    pub(super) document: Option<SharedDocument>,
     /// Service principals it trusts (`lambda.amazonaws.com`).
     pub(super) services: BTreeSet<String>,
 }
@@ -107,11 +106,6 @@ impl Index {
     }
 }
 
-pub(super) fn parse_optional(text: Option<&str>) -> Result<PolicyDocument, String> {
-    text.ok_or_else(|| "its document was not collected".to_string())
-        .and_then(|t| policy::parse(t).map_err(|e| e.to_string()))
-}
-
 /// What a role's trust policy allows; `role` is the principal's own entry, if it is a role.
 pub(super) fn trust_of(role: Option<&Role>, principal: &Principal) -> Trust {
     if principal.kind != PrincipalKind::Role {
@@ -120,7 +114,7 @@ pub(super) fn trust_of(role: Option<&Role>, principal: &Principal) -> Trust {
     let Some(role) = role else {
         return Trust::default();
     };
-    let document = parse_optional(role.trust_policy.as_deref());
+    let document = parsed(role.trust_policy.as_ref());
     let services = match &document {
         Ok(document) => document
             .statements

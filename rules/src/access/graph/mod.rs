@@ -16,14 +16,14 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 
 use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
-use crate::identity::{Principal, PrincipalKind};
+use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
 use crate::model::{AuthorizationDetails, CredentialReportRow, Role};
 use crate::policy::{self, Effect, PolicyDocument};
 
 mod index;
 mod moves;
 
-use index::{parse_optional, trust_of, Index, Trust};
+use index::{trust_of, Index, Trust};
 
 /// One step of a chain: `actor` uses `path` on `target`.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,8 +237,8 @@ pub struct Graph<'a> {
     perms: Vec<Result<Perms<'a>, String>>,
     admin: Vec<Option<Decision>>,
     trust: Vec<Trust>,
-    managed: HashMap<&'a str, Result<PolicyDocument, String>>,
-    versions: HashMap<&'a str, Vec<Result<PolicyDocument, String>>>,
+    managed: HashMap<&'a str, SharedDocument>,
+    versions: HashMap<&'a str, Vec<SharedDocument>>,
     groups: HashMap<String, Vec<crate::identity::PolicyOf>>,
     index: Index,
     /// Each service that runs code with a role, and those roles: one node in the graph.
@@ -299,21 +299,13 @@ impl<'a> Graph<'a> {
             managed: details
                 .policies
                 .iter()
-                .map(|p| {
-                    (
-                        p.arn.as_str(),
-                        parse_optional(p.default_document.as_deref()),
-                    )
-                })
+                .map(|p| (p.arn.as_str(), parsed(p.default_document.as_ref())))
                 .collect(),
             versions: details
                 .policies
                 .iter()
                 .map(|p| {
-                    let parsed = p
-                        .other_versions
-                        .iter()
-                        .map(|v| parse_optional(v.document.as_deref()));
+                    let parsed = p.other_versions.iter().map(|v| parsed(v.document.as_ref()));
                     (p.arn.as_str(), parsed.collect())
                 })
                 .collect(),
