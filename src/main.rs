@@ -22,6 +22,10 @@ use posture_rules::{Rule, Severity};
 
 use cli::{Cli, Command, DiffFormat};
 
+/// See the workspace's Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit codes; each means one thing.
 pub(crate) mod exit {
     pub const CLEAN: u8 = 0;

@@ -1,5 +1,9 @@
 //! Runs the selected rules over a snapshot.
 
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{mpsc, Condvar, Mutex};
+
 use crate::model::Snapshot;
 use crate::registry::RULES;
 use crate::rule::{Context, Finding, Rule};
@@ -20,7 +24,8 @@ pub fn evaluate(
 }
 
 /// The same findings in the same order, handed over one rule at a time, so that a caller
-/// can write them out and never hold every finding of a large account at once.
+/// can write them out and never hold every finding of a large account at once. Rules run on
+/// every core; `each` runs on the calling thread, in rule order.
 pub fn evaluate_each(
     snapshot: &Snapshot,
     settings: &Settings,
@@ -34,11 +39,200 @@ pub fn evaluate_each(
         .filter(|rule| selected(rule))
         .collect();
     rules.sort_by_key(|rule| rule.id);
-    for rule in rules {
-        let mut findings = (rule.check)(rule, &cx);
-        findings.sort_by(|a, b| {
-            (&a.rule_id, &a.region, &a.resource).cmp(&(&b.rule_id, &b.region, &b.resource))
-        });
-        each(findings);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if workers < 2 || rules.len() < 2 {
+        rules.iter().for_each(|rule| each(run(rule, &cx)));
+    } else {
+        let workers = workers.min(rules.len());
+        in_parallel(&rules, &cx, workers, WAITING_FINDINGS, each);
+    }
+}
+
+fn run(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
+    let mut findings = (rule.check)(rule, cx);
+    // One rule's findings: the rule id is the same in all of them.
+    findings.sort_by(|a, b| (&a.region, &a.resource).cmp(&(&b.region, &b.resource)));
+    findings
+}
+
+/// How many findings of rules run ahead may wait to be handed over before workers stop
+/// taking more rules: a slow rule (privilege escalation) does not idle the other cores, and
+/// memory holds at most this many findings besides one rule's per worker, never the whole
+/// account's (about 100 MB on a large account).
+const WAITING_FINDINGS: usize = 200_000;
+
+/// Which rule a worker takes next, how many have been handed over, and how many findings
+/// wait.
+#[derive(Default)]
+struct Progress {
+    next: usize,
+    handed_over: usize,
+    waiting: usize,
+    /// The caller stopped (a rule panicked): workers take no more rules.
+    abandoned: bool,
+}
+
+fn in_parallel(
+    rules: &[&Rule],
+    cx: &Context<'_>,
+    workers: usize,
+    waiting_at_most: usize,
+    mut each: impl FnMut(Vec<Finding>),
+) {
+    let progress = (Mutex::new(Progress::default()), Condvar::new());
+    std::thread::scope(|scope| {
+        let (done, finished) = mpsc::channel();
+        for _ in 0..workers {
+            let (done, progress) = (done.clone(), &progress);
+            scope.spawn(move || {
+                while let Some(index) = take_next(progress, rules.len(), waiting_at_most) {
+                    let rule = rules[index];
+                    let outcome = panic::catch_unwind(AssertUnwindSafe(|| run(rule, cx)));
+                    if done.send((index, outcome)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done);
+        // However this thread leaves (a rule or `each` panicked), workers waiting for their
+        // turn must stop, or the scope would wait for them forever.
+        let _release = Release(&progress);
+        let mut waiting = BTreeMap::new();
+        let mut wanted = 0;
+        for (index, outcome) in finished {
+            let count = outcome.as_ref().map_or(0, Vec::len);
+            update(&progress, |p| p.waiting += count);
+            waiting.insert(index, outcome);
+            while let Some(outcome) = waiting.remove(&wanted) {
+                let count = outcome.as_ref().map_or(0, Vec::len);
+                match outcome {
+                    Ok(findings) => each(findings),
+                    Err(payload) => panic::resume_unwind(payload),
+                }
+                wanted += 1;
+                update(&progress, |p| {
+                    p.handed_over = wanted;
+                    p.waiting -= count;
+                });
+            }
+        }
+    });
+}
+
+/// The next rule to run, once few enough findings wait (the rule to hand over next is
+/// always taken); `None` when every rule is taken or the run was abandoned.
+fn take_next(
+    progress: &(Mutex<Progress>, Condvar),
+    rules: usize,
+    waiting_at_most: usize,
+) -> Option<usize> {
+    let (lock, changed) = progress;
+    let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if state.abandoned || state.next >= rules {
+            return None;
+        }
+        if state.next == state.handed_over || state.waiting < waiting_at_most {
+            state.next += 1;
+            return Some(state.next - 1);
+        }
+        state = changed.wait(state).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+struct Release<'p>(&'p (Mutex<Progress>, Condvar));
+
+impl Drop for Release<'_> {
+    fn drop(&mut self) {
+        update(self.0, |p| p.abandoned = true);
+    }
+}
+
+/// Changes the shared progress and wakes the workers waiting on it.
+fn update(progress: &(Mutex<Progress>, Condvar), change: impl FnOnce(&mut Progress)) {
+    let (lock, changed) = progress;
+    change(&mut lock.lock().unwrap_or_else(|e| e.into_inner()));
+    changed.notify_all();
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::rule::{CheckFn, Duty, Severity};
+
+    fn demo() -> Snapshot {
+        serde_json::from_str(include_str!("../../examples/demo-account.json")).unwrap()
+    }
+
+    fn settings() -> Settings {
+        Settings::at(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
+    }
+
+    #[test]
+    fn rules_in_parallel_hand_over_the_findings_of_one_after_another() {
+        let (snapshot, settings) = (demo(), settings());
+        let cx = Context {
+            snapshot: &snapshot,
+            settings: &settings,
+        };
+        let mut rules: Vec<&Rule> = RULES.to_vec();
+        rules.sort_by_key(|rule| rule.id);
+        let one_by_one: Vec<Vec<Finding>> = rules.iter().map(|rule| run(rule, &cx)).collect();
+        assert!(one_by_one.iter().filter(|f| !f.is_empty()).count() > 20);
+        // Waiting for no findings at all makes the workers take turns with the caller.
+        for (workers, waiting) in [(2, WAITING_FINDINGS), (3, 10), (8, 0)] {
+            let mut handed_over = Vec::new();
+            in_parallel(&rules, &cx, workers, waiting, |of_rule| {
+                handed_over.push(of_rule)
+            });
+            assert_eq!(handed_over, one_by_one, "{workers} workers");
+        }
+    }
+
+    fn panics(_: &Rule, _: &Context<'_>) -> Vec<Finding> {
+        panic!("a rule's bug")
+    }
+
+    fn finds_nothing(_: &Rule, _: &Context<'_>) -> Vec<Finding> {
+        Vec::new()
+    }
+
+    fn rule(id: &'static str, check: CheckFn) -> Rule {
+        Rule {
+            id,
+            title: "test",
+            duty: Duty::IdentityAndAccessManagement,
+            severity: Severity::Low,
+            doc: "",
+            reads: &[],
+            source: file!(),
+            check,
+            appendix: None,
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_a_panic_of_the_caller_not_a_hang() {
+        let (snapshot, settings) = (demo(), settings());
+        let cx = Context {
+            snapshot: &snapshot,
+            settings: &settings,
+        };
+        let quiet: Vec<Rule> = (0..20).map(|_| rule("quiet", finds_nothing)).collect();
+        let broken = rule("broken", panics);
+        let mut rules: Vec<&Rule> = vec![&broken];
+        rules.extend(quiet.iter());
+        let mut handed_over = 0;
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| {
+            in_parallel(&rules, &cx, 2, 0, |_| handed_over += 1)
+        }));
+        assert!(outcome.is_err());
+        assert_eq!(
+            handed_over, 0,
+            "nothing after the broken rule is handed over"
+        );
     }
 }
