@@ -23,6 +23,7 @@ line is `listening PORT`.
 
 import argparse
 import http.client
+import json
 import random
 import re
 import sys
@@ -75,7 +76,11 @@ class Proxy(BaseHTTPRequestHandler):
         match = SCOPE.search(self.headers.get("Authorization", ""))
         region, service = match.groups() if match else ("unknown", "unknown")
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
-        if "Action" in form:
+        target = self.headers.get("X-Amz-Target")
+        if target:
+            # The JSON protocol (CloudTrail, Config): `Prefix.Operation`.
+            operation = target.rsplit(".", 1)[-1]
+        elif "Action" in form:
             operation = form["Action"][0]
         else:
             query = urllib.parse.urlsplit(self.path).query
@@ -92,9 +97,14 @@ class Proxy(BaseHTTPRequestHandler):
             print("fault", kind, service, region, operation, flush=True)
 
     def answer(self, status, service, code, message):
-        payload = error_body(service, code, message).encode()
+        if self.headers.get("X-Amz-Target"):
+            payload = json.dumps({"__type": code, "message": message}).encode()
+            content_type = "application/x-amz-json-1.1"
+        else:
+            payload = error_body(service, code, message).encode()
+            content_type = "text/xml"
         self.send_response(status)
-        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
