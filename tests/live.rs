@@ -7,6 +7,10 @@ mod support;
 mod escalation;
 #[path = "live/faults.rs"]
 mod faults;
+#[path = "live/kms.rs"]
+mod kms;
+#[path = "live/logging.rs"]
+mod logging;
 #[path = "live/organization.rs"]
 mod organization;
 

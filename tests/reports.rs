@@ -567,7 +567,8 @@ fn diff_reports_new_resolved_and_changed_findings_and_gates_on_new_ones() {
         rules("new_findings"),
         [
             "iam-password-policy-weak",
-            "iam-role-cross-account-trust-without-external-id"
+            "iam-role-cross-account-trust-without-external-id",
+            "kms-key-cross-account-access"
         ]
     );
     assert!(rules("resolved").is_empty());
@@ -576,7 +577,7 @@ fn diff_reports_new_resolved_and_changed_findings_and_gates_on_new_ones() {
     let reverse = posture(&["diff", &new, &old, "--format", "json"], &[]);
     assert_eq!(reverse.status.code(), Some(0), "only resolved findings");
     let reverse: serde_json::Value = serde_json::from_slice(&reverse.stdout).unwrap();
-    assert_eq!(reverse["resolved"].as_array().unwrap().len(), 2);
+    assert_eq!(reverse["resolved"].as_array().unwrap().len(), 3);
 
     let gated_high = posture(&["diff", &old, &new, "--fail-on", "critical"], &[]);
     assert_eq!(gated_high.status.code(), Some(0), "no new critical finding");

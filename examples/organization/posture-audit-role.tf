@@ -64,6 +64,15 @@ data "aws_iam_policy_document" "read_only" {
       "s3:GetBucketOwnershipControls",
       "s3:GetBucketLogging",
       "s3:GetAccountPublicAccessBlock",
+      "cloudtrail:DescribeTrails",
+      "cloudtrail:GetTrailStatus",
+      "cloudtrail:GetEventSelectors",
+      "config:DescribeConfigurationRecorders",
+      "config:DescribeConfigurationRecorderStatus",
+      "kms:ListKeys",
+      "kms:DescribeKey",
+      "kms:GetKeyRotationStatus",
+      "kms:GetKeyPolicy",
     ]
   }
 }

@@ -271,5 +271,7 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         gaps: vec![],
         requests: Default::default(),
         notes: vec![],
+        logging: Default::default(),
+        kms: vec![],
     }
 }

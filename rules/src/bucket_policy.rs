@@ -47,6 +47,8 @@ const RESTRICTING_KEYS: &[&str] = &[
     "aws:principalorgid",
     "aws:principalaccount",
     "aws:principalarn",
+    // KMS's own name for the caller's account (key policies).
+    "kms:calleraccount",
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
 ];

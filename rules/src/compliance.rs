@@ -192,9 +192,6 @@ const ORGANIZATION: &str = "an AWS Organizations setting";
 const PROCESS: &str = "a process, not visible in the APIs read";
 const RDS: &str = "RDS is not read yet";
 const EFS: &str = "EFS is not read yet";
-const CLOUDTRAIL: &str = "CloudTrail is not read yet";
-const CONFIG: &str = "AWS Config is not read yet";
-const KMS: &str = "KMS is not read yet";
 const ANALYZER: &str = "Access Analyzer is not read yet";
 const MACIE: &str = "Macie is not read yet";
 const ALARMS: &str = "CloudWatch alarms are not read yet";
@@ -277,23 +274,23 @@ const CIS: &[Recommendation] = &[
     unobserved(Some("3.2.3"), Some("2.2.3"), Some("2.3.3"), "RDS instances are not publicly accessible", RDS),
     unobserved(Some("3.2.4"), Some("2.2.4"), None, "RDS uses Multi-AZ deployments", RDS),
     unobserved(Some("3.3.1"), Some("2.3.1"), Some("2.4.1"), "EFS file systems are encrypted", EFS),
-    unobserved(Some("4.1"), Some("3.1"), Some("3.1"), "CloudTrail records every region", CLOUDTRAIL),
-    unobserved(Some("4.2"), Some("3.2"), Some("3.2"), "CloudTrail log file validation is on", CLOUDTRAIL),
-    unobserved(Some("4.3"), Some("3.3"), Some("3.3"), "AWS Config records every region", CONFIG),
-    unobserved(Some("4.4"), Some("3.4"), Some("3.4"), "The CloudTrail bucket has access logging", CLOUDTRAIL),
-    unobserved(Some("4.5"), Some("3.5"), Some("3.5"), "CloudTrail logs are encrypted with KMS keys", CLOUDTRAIL),
-    unobserved(Some("4.6"), Some("3.6"), Some("3.6"), "Customer-managed symmetric KMS keys rotate", KMS),
+    cis(Some("4.1"), Some("3.1"), Some("3.1"), "CloudTrail records every region", &["cloudtrail-multi-region-trail-missing"]),
+    cis(Some("4.2"), Some("3.2"), Some("3.2"), "CloudTrail log file validation is on", &["cloudtrail-log-file-validation-disabled"]),
+    cis(Some("4.3"), Some("3.3"), Some("3.3"), "AWS Config records every region", &["config-recorder-off"]),
+    cis(Some("4.4"), Some("3.4"), Some("3.4"), "The CloudTrail bucket has access logging", &["cloudtrail-bucket-access-logging-disabled"]),
+    cis(Some("4.5"), Some("3.5"), Some("3.5"), "CloudTrail logs are encrypted with KMS keys", &["cloudtrail-logs-not-kms-encrypted"]),
+    cis(Some("4.6"), Some("3.6"), Some("3.6"), "Customer-managed symmetric KMS keys rotate", &["kms-key-rotation-disabled"]),
     cis(Some("4.7"), Some("3.7"), Some("3.7"), "Every VPC has flow logs", &["ec2-vpc-flow-logs-disabled"]),
-    unobserved(Some("4.8"), Some("3.8"), Some("3.8"), "S3 object-level writes are logged", CLOUDTRAIL),
-    unobserved(Some("4.9"), Some("3.9"), Some("3.9"), "S3 object-level reads are logged", CLOUDTRAIL),
+    cis(Some("4.8"), Some("3.8"), Some("3.8"), "S3 object-level writes are logged", &["cloudtrail-s3-object-writes-not-logged"]),
+    cis(Some("4.9"), Some("3.9"), Some("3.9"), "S3 object-level reads are logged", &["cloudtrail-s3-object-reads-not-logged"]),
     unobserved(Some("4.10"), None, None, "Managed web front ends have access logging", FRONT_ENDS),
     unobserved(Some("5.1"), Some("4.1"), Some("4.1"), "Unauthorized API calls raise an alarm", ALARMS),
-    unobserved(Some("5.2"), Some("4.2"), Some("4.2"), "Console sign-in without MFA raises an alarm", CLOUDTRAIL),
-    unobserved(Some("5.3"), Some("4.3"), Some("4.3"), "Use of the root user raises an alarm", CLOUDTRAIL),
+    unobserved(Some("5.2"), Some("4.2"), Some("4.2"), "Console sign-in without MFA raises an alarm", ALARMS),
+    unobserved(Some("5.3"), Some("4.3"), Some("4.3"), "Use of the root user raises an alarm", ALARMS),
     unobserved(Some("5.4"), Some("4.4"), Some("4.4"), "IAM policy changes raise an alarm", ALARMS),
     unobserved(Some("5.5"), Some("4.5"), Some("4.5"), "CloudTrail configuration changes raise an alarm", ALARMS),
     unobserved(Some("5.6"), Some("4.6"), Some("4.6"), "Console authentication failures raise an alarm", ALARMS),
-    unobserved(Some("5.7"), Some("4.7"), Some("4.7"), "Disabling or deleting customer KMS keys raises an alarm", CLOUDTRAIL),
+    unobserved(Some("5.7"), Some("4.7"), Some("4.7"), "Disabling or deleting customer KMS keys raises an alarm", ALARMS),
     unobserved(Some("5.8"), Some("4.8"), Some("4.8"), "Bucket policy changes raise an alarm", ALARMS),
     unobserved(Some("5.9"), Some("4.9"), Some("4.9"), "AWS Config changes raise an alarm", ALARMS),
     unobserved(Some("5.10"), Some("4.10"), Some("4.10"), "Security group changes raise an alarm", ALARMS),
@@ -327,6 +324,10 @@ const fn fsbp(id: &'static str, title: &'static str, rules: &'static [&'static s
 /// does not read; only those it observes are listed).
 #[rustfmt::skip]
 const FSBP: &[Control] = &[
+    fsbp("CloudTrail.1", "A multi-region trail records read and write management events", &["cloudtrail-multi-region-trail-missing"]),
+    fsbp("CloudTrail.2", "Trails encrypt their logs at rest with KMS", &["cloudtrail-logs-not-kms-encrypted"]),
+    fsbp("CloudTrail.4", "Trails validate their log files", &["cloudtrail-log-file-validation-disabled"]),
+    fsbp("Config.1", "AWS Config is on and records", &["config-recorder-off"]),
     fsbp("EC2.1", "EBS snapshots are not restorable by anyone", &["ec2-snapshot-public"]),
     fsbp("EC2.2", "Default security groups allow no traffic", &["ec2-default-security-group-has-rules"]),
     fsbp("EC2.3", "Attached EBS volumes are encrypted", &["ec2-ebs-volume-unencrypted"]),
@@ -355,6 +356,9 @@ const FSBP: &[Control] = &[
     fsbp("IAM.21", "Customer policies do not allow every action of a service", &["iam-policy-service-wildcard"]),
     fsbp("IAM.22", "Credentials unused for 45 days are removed", &["iam-credentials-unused"]),
     fsbp("IAM.26", "Expired server certificates are removed from IAM", &["iam-server-certificate-expired"]),
+    fsbp("KMS.3", "Customer KMS keys are not deleted unintentionally", &["kms-key-pending-deletion"]),
+    fsbp("KMS.4", "Customer KMS keys rotate", &["kms-key-rotation-disabled"]),
+    fsbp("KMS.5", "KMS keys are not publicly accessible", &["kms-key-policy-any-principal"]),
     fsbp("S3.1", "Account-level S3 Block Public Access is on", &["s3-account-public-access-block-off"]),
     fsbp("S3.2", "Buckets do not allow public read", &["s3-bucket-public-acl", "s3-bucket-public-policy"]),
     fsbp("S3.3", "Buckets do not allow public write", &["s3-bucket-public-acl", "s3-bucket-public-policy"]),

@@ -58,7 +58,7 @@ fn run(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
 /// How many findings of rules run ahead may wait to be handed over before workers stop
 /// taking more rules: a slow rule (privilege escalation) does not idle the other cores, and
 /// memory holds at most this many findings besides one rule's per worker, never the whole
-/// account's (about 100 MB on a large account).
+/// account's (measured: `check` on 100k resources peaks 130 MB higher than on one core).
 const WAITING_FINDINGS: usize = 200_000;
 
 /// Which rule a worker takes next, how many have been handed over, and how many findings

@@ -22,6 +22,7 @@ pub mod rules;
 pub mod scope;
 pub mod security_group;
 pub mod settings;
+pub mod trails;
 
 pub use evaluate::{evaluate, evaluate_each};
 pub use model::Snapshot;

@@ -39,6 +39,13 @@ pub enum Part {
     Snapshots,
     Images,
     EbsEncryptionByDefault,
+    /// cloudtrail:DescribeTrails in every region, each trail's status and event selectors.
+    Trails,
+    /// config:DescribeConfigurationRecorders and their status, in every region.
+    ConfigRecorders,
+    /// kms:ListKeys and DescribeKey in every region, each customer key's rotation status
+    /// and key policy.
+    KmsKeys,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -169,6 +176,13 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
             kept,
             "ec2",
         );
+    }
+    keep(&mut s.logging.trails, Part::Trails, kept, "cloudtrail");
+    for r in &mut s.logging.config {
+        keep(&mut r.recorders, Part::ConfigRecorders, kept, "config");
+    }
+    for r in &mut s.kms {
+        keep(&mut r.keys, Part::KmsKeys, kept, "kms");
     }
     s
 }

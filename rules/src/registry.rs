@@ -18,6 +18,9 @@ pub static RULES: &[&Rule] = &[
     &s3_bucket_access_logging_disabled::RULE,
     &ec2_snapshot_public::RULE,
     &ec2_image_public::RULE,
+    &cloudtrail_s3_object_writes_not_logged::RULE,
+    &cloudtrail_s3_object_reads_not_logged::RULE,
+    &kms_key_pending_deletion::RULE,
     // identity & access management
     &iam_root_mfa_disabled::RULE,
     &iam_root_hardware_mfa_missing::RULE,
@@ -37,6 +40,11 @@ pub static RULES: &[&Rule] = &[
     &iam_support_role_missing::RULE,
     &iam_server_certificate_expired::RULE,
     &iam_cloudshell_full_access::RULE,
+    &cloudtrail_multi_region_trail_missing::RULE,
+    &cloudtrail_log_file_validation_disabled::RULE,
+    &cloudtrail_bucket_access_logging_disabled::RULE,
+    &kms_key_policy_any_principal::RULE,
+    &kms_key_cross_account_access::RULE,
     // temporary credentials
     &iam_root_access_keys::RULE,
     &iam_access_key_old::RULE,
@@ -54,11 +62,14 @@ pub static RULES: &[&Rule] = &[
     &ec2_network_acl_admin_ports_open::RULE,
     &ec2_vpc_flow_logs_disabled::RULE,
     &ec2_instance_public_ip::RULE,
+    &config_recorder_off::RULE,
     // server-side encryption
     &ec2_ebs_volume_unencrypted::RULE,
     &ec2_ebs_encryption_by_default_off::RULE,
     &ec2_snapshot_unencrypted::RULE,
     &s3_bucket_default_encryption_not_kms::RULE,
+    &cloudtrail_logs_not_kms_encrypted::RULE,
+    &kms_key_rotation_disabled::RULE,
     // network traffic protection
     &s3_bucket_tls_not_enforced::RULE,
 ];

@@ -4,7 +4,8 @@
 use crate::arn;
 use crate::identity::{customer_policies, CustomerPolicy};
 use crate::model::{
-    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, Observed, Role,
+    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, KmsKey, Observed, Role,
+    Trail,
 };
 use crate::policy::PolicyDocument;
 use crate::rule::{Context, Finding, Rule};
@@ -48,6 +49,81 @@ pub fn each_in_region<T>(
         }
     }
     findings
+}
+
+/// Runs `judge` on every trail the account owns (with its home region). Organization
+/// trails of the management account are its to configure, and its scan judges them.
+pub fn each_own_trail(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&Trail, Option<&str>) -> Finding,
+) -> Vec<Finding> {
+    match cx.snapshot.logging.trails.as_ref() {
+        Ok(trails) => trails
+            .iter()
+            .filter(|t| arn::account_of(&t.arn).as_deref() == Some(&cx.snapshot.account.id))
+            .map(|t| judge(t, Some(&t.home_region)))
+            .collect(),
+        Err(gap) => {
+            let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
+            let scope = format!("arn:{partition}:cloudtrail:*:{account}:trail/*");
+            vec![rule.unknown_gap(scope, None, gap)]
+        }
+    }
+}
+
+/// Runs `judge` on every customer-managed KMS key of every scanned region; `judge` returns
+/// `None` for keys the rule does not apply to. A region whose keys could not be listed, or
+/// that was not read at all, is one `unknown`.
+pub fn each_customer_key(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&KmsKey, &str) -> Option<Finding>,
+) -> Vec<Finding> {
+    let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
+    let mut findings = Vec::new();
+    for name in &cx.snapshot.regions {
+        let scope = format!("arn:{partition}:kms:{name}:{account}:key/*");
+        let Some(region) = cx.snapshot.kms.iter().find(|r| &r.region == name) else {
+            let reason = format!("could not be checked: KMS was not read in {name}");
+            findings.push(rule.unknown(scope, Some(name), reason));
+            continue;
+        };
+        match region.keys.as_ref() {
+            Ok(keys) => findings.extend(
+                keys.iter()
+                    .filter(|k| k.customer_managed())
+                    .filter_map(|k| judge(k, name)),
+            ),
+            Err(gap) => findings.push(rule.unknown_gap(scope, Some(name), gap)),
+        }
+    }
+    findings
+}
+
+/// The key's parsed policy, or the `unknown` finding that says why there is none.
+pub fn key_policy(
+    rule: &Rule,
+    key: &KmsKey,
+    region: &str,
+) -> Result<std::sync::Arc<PolicyDocument>, Box<Finding>> {
+    let Some(policy) = &key.policy else {
+        let reason = format!(
+            "could not be checked: the policy of key {} was not read",
+            key.id
+        );
+        return Err(Box::new(rule.unknown(&key.arn, Some(region), reason)));
+    };
+    let text = policy
+        .as_ref()
+        .map_err(|gap| Box::new(rule.unknown_gap(&key.arn, Some(region), gap)))?;
+    text.document().map_err(|error| {
+        let reason = format!(
+            "could not be checked: the policy of key {}: {error}",
+            key.id
+        );
+        Box::new(rule.unknown(&key.arn, Some(region), reason))
+    })
 }
 
 /// The credential report's name for the root user.

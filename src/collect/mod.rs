@@ -7,6 +7,8 @@
 mod credential_report;
 mod ec2;
 mod iam;
+mod kms;
+mod logging;
 pub mod org;
 pub mod pacing;
 pub mod permissions;
@@ -280,10 +282,12 @@ pub async fn collect(
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (iam, s3, mut ec2) = tokio::join!(
+    let (iam, s3, mut ec2, logging, kms) = tokio::join!(
         iam::collect(config, &tracker),
         s3::collect(config, &account, &tracker),
         ec2_regions,
+        logging::collect(config, &regions, &tracker),
+        kms::collect(config, &regions, &tracker),
     );
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
@@ -308,6 +312,8 @@ pub async fn collect(
         gaps,
         requests: pacer.counts(),
         notes: tracker.notes.into_inner().expect("notes lock poisoned"),
+        logging,
+        kms,
     })
 }
 

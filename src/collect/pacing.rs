@@ -36,7 +36,9 @@ pub struct Limit {
 /// (seven per bucket, each on its own bucket); its bucket keeps bursts well under that
 /// without making a 10,000-bucket account wait: at 500 per second the 70,000 reads of such
 /// an account in one region took 140 s of pacing alone, at 2,000 they take 35 s, and a
-/// `SlowDown` answer is retried with backoff.
+/// `SlowDown` answer is retried with backoff. KMS allows 100 `ListKeys` and 1,000 or more
+/// of each other read per second and region ("Request quotas", KMS developer guide): its
+/// bucket stays at half the smallest.
 pub fn bucket_of(service: &str, region: &str, operation: &str, filtered: bool) -> (String, Limit) {
     let limit = |burst, per_second| Limit { burst, per_second };
     match service {
@@ -45,6 +47,7 @@ pub fn bucket_of(service: &str, region: &str, operation: &str, filtered: bool) -
         "iam" => ("iam".to_string(), limit(20.0, 10.0)),
         "sts" => (format!("sts/{region}"), limit(50.0, 25.0)),
         "s3" => (format!("s3/{region}"), limit(2000.0, 2000.0)),
+        "kms" => (format!("kms/{region}"), limit(100.0, 50.0)),
         _ => (format!("{service}/{region}"), limit(20.0, 10.0)),
     }
 }

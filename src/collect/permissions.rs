@@ -38,6 +38,18 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("s3", "GetBucketOwnershipControls"),
     ("s3", "GetBucketLogging"),
     ("s3control", "GetPublicAccessBlock"),
+    // CloudTrail: the trails in every region, each trail's status and selectors once.
+    ("cloudtrail", "DescribeTrails"),
+    ("cloudtrail", "GetTrailStatus"),
+    ("cloudtrail", "GetEventSelectors"),
+    // AWS Config, per region.
+    ("config", "DescribeConfigurationRecorders"),
+    ("config", "DescribeConfigurationRecorderStatus"),
+    // KMS, per region and per key.
+    ("kms", "ListKeys"),
+    ("kms", "DescribeKey"),
+    ("kms", "GetKeyRotationStatus"),
+    ("kms", "GetKeyPolicy"),
 ];
 
 /// The IAM actions the collector needs, in the order of [`OPERATIONS`]: what `posture

@@ -441,7 +441,8 @@ fn compliance_coverage_and_controls() {
     assert!(row("2.21").contains("s3-bucket-policy-any-principal"));
     assert!(row("6.1.2").contains("ec2-security-group-cifs-open"));
     assert!(row("6.7").contains("ec2-instance-imdsv1-allowed"));
-    assert!(row("4.1").contains("not observed"));
+    assert!(row("4.1").contains("cloudtrail-multi-region-trail-missing"));
+    assert!(row("5.1").contains("not observed"));
     let json_output = posture(
         &["rules", "--compliance", "cis-5.0", "--format", "json"],
         &[],
@@ -474,7 +475,8 @@ fn compliance_coverage_and_controls() {
     assert!(controls.iter().any(|l| l.trim() == "6 Networking"));
     assert!(line("6.3").contains(" fail "), "{}", line("6.3"));
     assert!(line("2.4").contains(" pass "), "{}", line("2.4"));
-    assert!(line("4.1").contains("not observed"), "{}", line("4.1"));
+    assert!(line("4.1").contains(" pass "), "{}", line("4.1"));
+    assert!(line("5.1").contains("not observed"), "{}", line("5.1"));
 }
 
 /// The rows of the findings table Chromium left visible, in their order: (resource, text).

@@ -130,6 +130,39 @@ impl Moto {
         )
     }
 
+    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
+        aws_sdk_cloudtrail::Client::from_conf(
+            aws_sdk_cloudtrail::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
+    pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
+        aws_sdk_kms::Client::from_conf(
+            aws_sdk_kms::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
+    pub fn config(&self, region: &str) -> aws_sdk_config::Client {
+        aws_sdk_config::Client::from_conf(
+            aws_sdk_config::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
     /// s3control puts the account id in front of the host, so this uses `localhost`
     /// (`123456789012.localhost` resolves through /etc/hosts; scripts/test adds it).
     pub fn s3control(&self) -> aws_sdk_s3control::Client {

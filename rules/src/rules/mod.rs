@@ -1,5 +1,12 @@
 //! One file per rule. The registry (`crate::registry`) lists them.
 
+pub mod cloudtrail_bucket_access_logging_disabled;
+pub mod cloudtrail_log_file_validation_disabled;
+pub mod cloudtrail_logs_not_kms_encrypted;
+pub mod cloudtrail_multi_region_trail_missing;
+pub mod cloudtrail_s3_object_reads_not_logged;
+pub mod cloudtrail_s3_object_writes_not_logged;
+pub mod config_recorder_off;
 pub mod ec2_default_security_group_has_rules;
 pub mod ec2_ebs_encryption_by_default_off;
 pub mod ec2_ebs_volume_unencrypted;
@@ -38,6 +45,10 @@ pub mod iam_user_console_without_mfa;
 pub mod iam_user_long_lived_access_keys;
 pub mod iam_user_multiple_active_keys;
 pub mod iam_user_policy_attached_directly;
+pub mod kms_key_cross_account_access;
+pub mod kms_key_pending_deletion;
+pub mod kms_key_policy_any_principal;
+pub mod kms_key_rotation_disabled;
 pub mod s3_account_public_access_block_off;
 pub mod s3_bucket_access_logging_disabled;
 pub mod s3_bucket_acls_enabled;

@@ -50,6 +50,8 @@ pub fn snapshot() -> Snapshot {
         gaps: vec![],
         requests: Default::default(),
         notes: vec![],
+        logging: Default::default(),
+        kms: vec![],
     }
 }
 

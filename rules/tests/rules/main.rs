@@ -4,6 +4,7 @@
 mod fixtures;
 mod reads;
 
+mod audit_logging;
 mod ec2_data_rules;
 mod ec2_default_security_group_has_rules;
 mod ec2_ebs_volume_unencrypted;
@@ -19,6 +20,7 @@ mod iam_credentials;
 mod iam_password_policy_weak;
 mod iam_policies;
 mod iam_privilege_escalation;
+mod kms;
 mod registry;
 mod s3_bucket_cross_account_access;
 mod s3_bucket_policy_any_principal;

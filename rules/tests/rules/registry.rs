@@ -40,6 +40,7 @@ const NO_BENCHMARK_CONTROL: &[&str] = &[
     "iam-role-cross-account-trust-without-external-id",
     "iam-role-web-identity-trust-without-subject",
     "iam-user-long-lived-access-keys",
+    "kms-key-cross-account-access",
 ];
 
 #[test]
