@@ -16,6 +16,8 @@ pub struct Config {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub accounts: Accounts,
+    #[serde(default)]
+    pub residency: Residency,
     /// `[[waiver]]` tables, each with where it is in the file.
     #[serde(default, rename = "waiver")]
     pub waivers: Vec<Spanned<crate::waivers::Waiver>>,
@@ -43,6 +45,25 @@ pub struct Accounts {
     /// findings.
     #[serde(default)]
     pub trusted: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Residency {
+    /// The regions customer data may be stored in; absent: no requirement.
+    pub allowed_regions: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+/// Whether `name` is shaped like an AWS region (`eu-central-1`, `us-gov-west-1`).
+fn region_shaped(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| !p.is_empty())
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
 }
 
 /// What is wrong, and where: a byte range of the file.
@@ -168,6 +189,26 @@ impl Config {
                 ));
             }
         }
+        if let Some(regions) = &self.residency.allowed_regions {
+            if regions.get_ref().is_empty() {
+                return Err(problem(
+                    regions.span(),
+                    "residency.allowed_regions: name at least one region, or leave it out",
+                ));
+            }
+            for region in regions.get_ref() {
+                if !region_shaped(region.get_ref()) {
+                    return Err(problem(
+                        region.span(),
+                        format!(
+                            "residency.allowed_regions: `{}` is not a region name \
+                             (like `eu-central-1`)",
+                            region.get_ref()
+                        ),
+                    ));
+                }
+            }
+        }
         for account in &self.accounts.trusted {
             let id = account.get_ref();
             if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
@@ -214,6 +255,13 @@ impl Config {
         }
         let trusted = self.accounts.trusted.iter().map(|a| a.get_ref().clone());
         settings.trusted_accounts = trusted.collect();
+        settings.allowed_regions = self.residency.allowed_regions.as_ref().map(|regions| {
+            regions
+                .get_ref()
+                .iter()
+                .map(|r| r.get_ref().clone())
+                .collect()
+        });
         settings
     }
 }

@@ -369,6 +369,20 @@ fn the_config_file_sets_thresholds_and_trusted_accounts() {
         "pass"
     );
 
+    // Data residency: the demo keeps data in both of its regions.
+    let resident = run(Some("[residency]\nallowed_regions = [\"eu-central-1\"]\n"));
+    let residency = "data-outside-allowed-regions";
+    assert_eq!(
+        status_of(&resident, residency, ":::acme-data-lake-raw"),
+        "pass"
+    );
+    assert_eq!(
+        status_of(&resident, residency, ":::acme-public-website"),
+        "fail"
+    );
+    let unjudged = defaults["findings"].as_array().unwrap();
+    assert!(unjudged.iter().all(|f| f["rule_id"] != residency));
+
     // The shipped example parses.
     let example_config = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/posture.toml");
     let output = posture(
@@ -396,6 +410,14 @@ fn config_errors_are_one_line_naming_file_line_and_key() {
         (
             "[accounts]\ntrusted = [\"12345\"]\n",
             ":2: accounts.trusted: `12345` is not a 12-digit",
+        ),
+        (
+            "[residency]\nallowed_regions = [\"eu-central-1\", \"frankfurt\"]\n",
+            ":2: residency.allowed_regions: `frankfurt` is not a region name",
+        ),
+        (
+            "[residency]\nallowed_regions = []\n",
+            ":2: residency.allowed_regions: name at least one region",
         ),
         (
             "[thresholds]\naccess_key_max_age_days = 0\n",

@@ -21,6 +21,7 @@ pub static RULES: &[&Rule] = &[
     &cloudtrail_s3_object_writes_not_logged::RULE,
     &cloudtrail_s3_object_reads_not_logged::RULE,
     &kms_key_pending_deletion::RULE,
+    &data_outside_allowed_regions::RULE,
     // identity & access management
     &iam_root_mfa_disabled::RULE,
     &iam_root_hardware_mfa_missing::RULE,

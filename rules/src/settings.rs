@@ -24,6 +24,9 @@ pub struct Settings {
     /// Account ids of the customer's own other accounts: access granted to them is not
     /// reported as cross-account.
     pub trusted_accounts: Vec<String>,
+    /// The regions customer data may be stored in (`[residency] allowed_regions`); `None`:
+    /// no residency requirement, and the residency rule judges nothing.
+    pub allowed_regions: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -38,6 +41,7 @@ impl Settings {
             access_key_max_age_days: 90,
             root_recent_use_days: 90,
             trusted_accounts: Vec::new(),
+            allowed_regions: None,
         }
     }
 }

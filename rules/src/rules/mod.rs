@@ -7,6 +7,7 @@ pub mod cloudtrail_multi_region_trail_missing;
 pub mod cloudtrail_s3_object_reads_not_logged;
 pub mod cloudtrail_s3_object_writes_not_logged;
 pub mod config_recorder_off;
+pub mod data_outside_allowed_regions;
 pub mod ec2_default_security_group_has_rules;
 pub mod ec2_ebs_encryption_by_default_off;
 pub mod ec2_ebs_volume_unencrypted;

@@ -108,11 +108,12 @@ pub fn with_buckets(buckets: Vec<Bucket>) -> Snapshot {
 /// Runs one rule and renders its findings one per line (plus evidence), as reviewed in the
 /// snapshot files.
 pub fn run(rule: &Rule, snapshot: &Snapshot) -> String {
-    let settings = settings();
-    let cx = Context {
-        snapshot,
-        settings: &settings,
-    };
+    run_with(rule, snapshot, &settings())
+}
+
+/// [`run`] with these settings.
+pub fn run_with(rule: &Rule, snapshot: &Snapshot, settings: &Settings) -> String {
+    let cx = Context { snapshot, settings };
     let mut findings = (rule.check)(rule, &cx);
     findings.sort_by(|a, b| (&a.region, &a.resource).cmp(&(&b.region, &b.resource)));
     findings

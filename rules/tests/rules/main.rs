@@ -5,6 +5,7 @@ mod fixtures;
 mod reads;
 
 mod audit_logging;
+mod data_outside_allowed_regions;
 mod ec2_data_rules;
 mod ec2_default_security_group_has_rules;
 mod ec2_ebs_volume_unencrypted;
