@@ -818,7 +818,7 @@ fn the_audit_role_examples_grant_what_posture_permissions_prints() {
         let plausible = !service.is_empty()
             && service
                 .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && name.chars().all(|c| c.is_ascii_alphanumeric())
             && name.starts_with(|c: char| c.is_ascii_uppercase());
         plausible.then(|| text.to_string())

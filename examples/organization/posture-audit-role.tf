@@ -73,6 +73,7 @@ data "aws_iam_policy_document" "read_only" {
       "kms:DescribeKey",
       "kms:GetKeyRotationStatus",
       "kms:GetKeyPolicy",
+      "access-analyzer:ListAnalyzers",
     ]
   }
 }

@@ -273,5 +273,6 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         notes: vec![],
         logging: Default::default(),
         kms: vec![],
+        access_analyzers: vec![],
     }
 }

@@ -192,7 +192,6 @@ const ORGANIZATION: &str = "an AWS Organizations setting";
 const PROCESS: &str = "a process, not visible in the APIs read";
 const RDS: &str = "RDS is not read yet";
 const EFS: &str = "EFS is not read yet";
-const ANALYZER: &str = "Access Analyzer is not read yet";
 const MACIE: &str = "Macie is not read yet";
 const ALARMS: &str = "CloudWatch alarms are not read yet";
 const SECURITY_HUB: &str = "Security Hub is not read yet";
@@ -261,7 +260,7 @@ const CIS: &[Recommendation] = &[
     cis(Some("2.15"), Some("1.16"), Some("1.17"), "A support role exists for AWS Support incidents", &["iam-support-role-missing"]),
     cis(Some("2.16"), Some("1.17"), Some("1.18"), "Instances use instance roles for AWS access", &["ec2-instance-without-profile"]),
     cis(Some("2.17"), Some("1.18"), Some("1.19"), "Expired server certificates are removed from IAM", &["iam-server-certificate-expired"]),
-    unobserved(Some("2.18"), Some("1.19"), Some("1.20"), "IAM Access Analyzer runs in every region", ANALYZER),
+    cis(Some("2.18"), Some("1.19"), Some("1.20"), "IAM Access Analyzer runs in every region", &["iam-access-analyzer-disabled"]),
     unobserved(Some("2.19"), Some("1.20"), Some("1.21"), "Users are managed centrally (federation or Organizations)", PROCESS),
     cis(Some("2.20"), Some("1.21"), Some("1.22"), "AWSCloudShellFullAccess is restricted", &["iam-cloudshell-full-access"]),
     cis(Some("2.21"), None, None, "Resource policies grant \"*\" only under a restricting condition", &["s3-bucket-policy-any-principal", "iam-role-trust-any-principal"]),

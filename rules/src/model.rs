@@ -119,6 +119,27 @@ pub struct Snapshot {
     /// rules say `unknown` for every region).
     #[serde(default)]
     pub kms: Vec<KmsRegion>,
+    /// IAM Access Analyzer analyzers per region. Absent from snapshots of older versions.
+    #[serde(default)]
+    pub access_analyzers: Vec<AnalyzerRegion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalyzerRegion {
+    pub region: String,
+    /// access-analyzer:ListAnalyzers.
+    pub analyzers: Observed<Vec<Analyzer>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analyzer {
+    pub name: String,
+    pub arn: String,
+    /// `ACCOUNT` or `ORGANIZATION` (external access), or an unused-access or internal
+    /// access type.
+    pub kind: String,
+    /// `ACTIVE`, `CREATING`, `DISABLED`, `FAILED`.
+    pub status: String,
 }
 
 // ---------------------------------------------------------------------------------------

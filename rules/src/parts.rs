@@ -46,6 +46,8 @@ pub enum Part {
     /// kms:ListKeys and DescribeKey in every region, each customer key's rotation status
     /// and key policy.
     KmsKeys,
+    /// access-analyzer:ListAnalyzers in every region.
+    AccessAnalyzers,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -183,6 +185,14 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
     }
     for r in &mut s.kms {
         keep(&mut r.keys, Part::KmsKeys, kept, "kms");
+    }
+    for r in &mut s.access_analyzers {
+        keep(
+            &mut r.analyzers,
+            Part::AccessAnalyzers,
+            kept,
+            "access-analyzer",
+        );
     }
     s
 }

@@ -46,6 +46,7 @@ pub static RULES: &[&Rule] = &[
     &cloudtrail_bucket_access_logging_disabled::RULE,
     &kms_key_policy_any_principal::RULE,
     &kms_key_cross_account_access::RULE,
+    &iam_access_analyzer_disabled::RULE,
     // temporary credentials
     &iam_root_access_keys::RULE,
     &iam_access_key_old::RULE,

@@ -4,6 +4,7 @@
 //! paginated to the end, and every failed call becomes a [`Gap`] in the snapshot rather
 //! than an error that stops the scan or a silent hole.
 
+mod access_analyzer;
 mod credential_report;
 mod ec2;
 mod iam;
@@ -282,12 +283,13 @@ pub async fn collect(
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (iam, s3, mut ec2, logging, kms) = tokio::join!(
+    let (iam, s3, mut ec2, logging, kms, access_analyzers) = tokio::join!(
         iam::collect(config, &tracker),
         s3::collect(config, &account, &tracker),
         ec2_regions,
         logging::collect(config, &regions, &tracker),
         kms::collect(config, &regions, &tracker),
+        access_analyzer::collect(config, &regions, &tracker),
     );
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
@@ -314,6 +316,7 @@ pub async fn collect(
         notes: tracker.notes.into_inner().expect("notes lock poisoned"),
         logging,
         kms,
+        access_analyzers,
     })
 }
 

@@ -50,6 +50,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("kms", "DescribeKey"),
     ("kms", "GetKeyRotationStatus"),
     ("kms", "GetKeyPolicy"),
+    // IAM Access Analyzer, per region.
+    ("access-analyzer", "ListAnalyzers"),
 ];
 
 /// The IAM actions the collector needs, in the order of [`OPERATIONS`]: what `posture

@@ -196,3 +196,37 @@ async fn trails_and_recorders_are_read_and_judged_per_region_and_bucket() {
         "both trails' selectors were denied"
     );
 }
+
+/// moto does not implement IAM Access Analyzer: what it answers is not an AWS answer, and
+/// the rule that needs it says `unknown` for every region, never `pass` or `fail`.
+#[test]
+fn a_service_moto_does_not_implement_is_a_gap_and_unknown() {
+    let moto = Moto::start();
+    let args = [
+        &[
+            "check",
+            "--format",
+            "json",
+            "--rule",
+            "iam-access-analyzer-disabled",
+        ][..],
+        &REGIONS[..],
+    ]
+    .concat();
+    let output = posture(&args, &moto.posture_env());
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let report = json_report(&output);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 2, "one per region: {findings:?}");
+    assert!(
+        findings.iter().all(|f| f["status"] == "unknown"),
+        "{findings:?}"
+    );
+    let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 2, "{gaps:?}");
+    assert!(
+        gaps.iter()
+            .all(|g| g["service"] == "access-analyzer" && g["operation"] == "ListAnalyzers"),
+        "{gaps:?}"
+    );
+}

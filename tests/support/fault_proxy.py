@@ -33,6 +33,9 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+# Services of the restJson protocol posture reads (signing name, as in the credential scope).
+REST_JSON_SERVICES = ("access-analyzer",)
+
 SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/")
 
 
@@ -53,6 +56,8 @@ def throttling(service):
         return 503, "RequestLimitExceeded", "Request limit exceeded."
     if service in ("s3", "s3control"):
         return 503, "SlowDown", "Please reduce your request rate."
+    if service in REST_JSON_SERVICES:
+        return 429, "ThrottlingException", "Rate exceeded"
     return 400, "Throttling", "Rate exceeded"
 
 
@@ -97,13 +102,18 @@ class Proxy(BaseHTTPRequestHandler):
             print("fault", kind, service, region, operation, flush=True)
 
     def answer(self, status, service, code, message):
-        if self.headers.get("X-Amz-Target"):
+        # The JSON protocols: awsJson (X-Amz-Target: CloudTrail, Config, KMS) and restJson
+        # (IAM Access Analyzer), whose SDK parsers read the code from the body or header.
+        json_protocol = self.headers.get("X-Amz-Target") or service in REST_JSON_SERVICES
+        if json_protocol:
             payload = json.dumps({"__type": code, "message": message}).encode()
             content_type = "application/x-amz-json-1.1"
         else:
             payload = error_body(service, code, message).encode()
             content_type = "text/xml"
         self.send_response(status)
+        if json_protocol:
+            self.send_header("x-amzn-ErrorType", code)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()

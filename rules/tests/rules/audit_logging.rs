@@ -235,3 +235,47 @@ fn config_recorders_in_every_scanned_region() {
     // us-west-2 is scanned but has no entry: it was not read.
     insta::assert_snapshot!(run(&config_recorder_off::RULE, &snapshot));
 }
+
+#[test]
+fn access_analyzers_in_every_scanned_region() {
+    use posture_rules::model::{Analyzer, AnalyzerRegion};
+    use posture_rules::rules::iam_access_analyzer_disabled;
+    let analyzer = |name: &str, kind: &str, status: &str| Analyzer {
+        name: name.into(),
+        arn: format!("arn:aws:access-analyzer:us-east-1:{ACCOUNT}:analyzer/{name}"),
+        kind: kind.into(),
+        status: status.into(),
+    };
+    let region = |name: &str, analyzers: Observed<Vec<Analyzer>>| AnalyzerRegion {
+        region: name.into(),
+        analyzers,
+    };
+    let mut snapshot = snapshot();
+    snapshot.regions = [
+        "us-east-1",
+        "eu-west-1",
+        "eu-central-1",
+        "ap-south-1",
+        "sa-east-1",
+    ]
+    .map(String::from)
+    .to_vec();
+    let denied = gap("access-analyzer", Some("ap-south-1"), "ListAnalyzers");
+    snapshot.access_analyzers = vec![
+        region(
+            "us-east-1",
+            Observed::Collected(vec![analyzer("external", "ACCOUNT", "ACTIVE")]),
+        ),
+        region(
+            "eu-west-1",
+            Observed::Collected(vec![analyzer("unused", "ACCOUNT_UNUSED_ACCESS", "ACTIVE")]),
+        ),
+        region(
+            "eu-central-1",
+            Observed::Collected(vec![analyzer("failed", "ORGANIZATION", "FAILED")]),
+        ),
+        region("ap-south-1", Observed::Gap(Box::new(denied))),
+    ];
+    // sa-east-1 is scanned but was not read.
+    insta::assert_snapshot!(run(&iam_access_analyzer_disabled::RULE, &snapshot));
+}

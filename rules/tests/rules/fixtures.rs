@@ -52,6 +52,7 @@ pub fn snapshot() -> Snapshot {
         notes: vec![],
         logging: Default::default(),
         kms: vec![],
+        access_analyzers: vec![],
     }
 }
 
