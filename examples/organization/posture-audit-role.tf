@@ -74,6 +74,7 @@ data "aws_iam_policy_document" "read_only" {
       "kms:GetKeyRotationStatus",
       "kms:GetKeyPolicy",
       "access-analyzer:ListAnalyzers",
+      "account:GetAlternateContact",
     ]
   }
 }

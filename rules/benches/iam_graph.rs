@@ -274,5 +274,6 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         logging: Default::default(),
         kms: vec![],
         access_analyzers: vec![],
+        security_contact: Observed::Collected(None),
     }
 }

@@ -242,7 +242,7 @@ const CIS: &[Recommendation] = &[
     unobserved(Some("2.1.5"), None, None, "A delegated administrator manages organization policies", ORGANIZATION),
     unobserved(Some("2.1.6"), None, None, "Delegated administrators run organization-wide services", ORGANIZATION),
     unobserved(Some("2.2"), Some("1.1"), Some("1.1"), "Account contact details are current", PROCESS),
-    unobserved(Some("2.3"), Some("1.2"), Some("1.2"), "A security contact is registered", PROCESS),
+    cis(Some("2.3"), Some("1.2"), Some("1.2"), "A security contact is registered", &["account-security-contact-missing"]),
     unobserved(None, None, Some("1.3"), "Security questions are registered", PROCESS),
     cis(Some("2.4"), Some("1.3"), Some("1.4"), "The root user has no access key", &["iam-root-access-keys"]),
     cis(Some("2.5"), Some("1.4"), Some("1.5"), "The root user has MFA", &["iam-root-mfa-disabled"]),
@@ -323,6 +323,7 @@ const fn fsbp(id: &'static str, title: &'static str, rules: &'static [&'static s
 /// does not read; only those it observes are listed).
 #[rustfmt::skip]
 const FSBP: &[Control] = &[
+    fsbp("Account.1", "The account has security contact information", &["account-security-contact-missing"]),
     fsbp("CloudTrail.1", "A multi-region trail records read and write management events", &["cloudtrail-multi-region-trail-missing"]),
     fsbp("CloudTrail.2", "Trails encrypt their logs at rest with KMS", &["cloudtrail-logs-not-kms-encrypted"]),
     fsbp("CloudTrail.4", "Trails validate their log files", &["cloudtrail-log-file-validation-disabled"]),

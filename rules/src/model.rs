@@ -122,6 +122,31 @@ pub struct Snapshot {
     /// IAM Access Analyzer analyzers per region. Absent from snapshots of older versions.
     #[serde(default)]
     pub access_analyzers: Vec<AnalyzerRegion>,
+    /// account:GetAlternateContact (SECURITY); `None` when none is registered. Absent from
+    /// snapshots of older versions (then not read).
+    #[serde(default = "contact_not_read")]
+    pub security_contact: Observed<Option<AlternateContact>>,
+}
+
+fn contact_not_read() -> Observed<Option<AlternateContact>> {
+    Observed::Gap(Box::new(Gap {
+        service: "account".to_string(),
+        region: None,
+        operation: "GetAlternateContact".to_string(),
+        resource: None,
+        error_code: "NotCollected".to_string(),
+        message: "the snapshot was made by a version of posture that did not read it".to_string(),
+        account: None,
+    }))
+}
+
+/// An alternate contact of the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternateContact {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -48,6 +48,8 @@ pub enum Part {
     KmsKeys,
     /// access-analyzer:ListAnalyzers in every region.
     AccessAnalyzers,
+    /// account:GetAlternateContact for the security contact.
+    SecurityContact,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -186,6 +188,12 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
     for r in &mut s.kms {
         keep(&mut r.keys, Part::KmsKeys, kept, "kms");
     }
+    keep(
+        &mut s.security_contact,
+        Part::SecurityContact,
+        kept,
+        "account",
+    );
     for r in &mut s.access_analyzers {
         keep(
             &mut r.analyzers,

@@ -47,6 +47,7 @@ pub static RULES: &[&Rule] = &[
     &kms_key_policy_any_principal::RULE,
     &kms_key_cross_account_access::RULE,
     &iam_access_analyzer_disabled::RULE,
+    &account_security_contact_missing::RULE,
     // temporary credentials
     &iam_root_access_keys::RULE,
     &iam_access_key_old::RULE,

@@ -5,6 +5,7 @@
 //! than an error that stops the scan or a silent hole.
 
 mod access_analyzer;
+mod account;
 mod credential_report;
 mod ec2;
 mod iam;
@@ -283,13 +284,14 @@ pub async fn collect(
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (iam, s3, mut ec2, logging, kms, access_analyzers) = tokio::join!(
+    let (iam, s3, mut ec2, logging, kms, access_analyzers, security_contact) = tokio::join!(
         iam::collect(config, &tracker),
         s3::collect(config, &account, &tracker),
         ec2_regions,
         logging::collect(config, &regions, &tracker),
         kms::collect(config, &regions, &tracker),
         access_analyzer::collect(config, &regions, &tracker),
+        account::security_contact(config, &tracker),
     );
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
@@ -317,6 +319,7 @@ pub async fn collect(
         logging,
         kms,
         access_analyzers,
+        security_contact,
     })
 }
 

@@ -52,6 +52,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("kms", "GetKeyPolicy"),
     // IAM Access Analyzer, per region.
     ("access-analyzer", "ListAnalyzers"),
+    // The account's security contact, once.
+    ("account", "GetAlternateContact"),
 ];
 
 /// The IAM actions the collector needs, in the order of [`OPERATIONS`]: what `posture

@@ -230,3 +230,41 @@ fn a_service_moto_does_not_implement_is_a_gap_and_unknown() {
         "{gaps:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_security_contact_is_read_and_its_absence_fails() {
+    use aws_sdk_account::types::AlternateContactType;
+    let moto = Moto::start();
+    let run = || {
+        let args = [
+            "check",
+            "--format",
+            "json",
+            "--region",
+            "us-east-1",
+            "--rule",
+            "account-security-contact-missing",
+        ];
+        let output = posture(&args, &moto.posture_env());
+        json_report(&output)
+    };
+    let account = format!(":{ACCOUNT_ID}:root");
+    let rule = "account-security-contact-missing";
+    let none = run();
+    assert_eq!(status(&none, rule, &account), "fail");
+    assert_eq!(none["gaps"], serde_json::json!([]));
+    moto.account()
+        .put_alternate_contact()
+        .alternate_contact_type(AlternateContactType::Security)
+        .email_address("security@example.com")
+        .name("Security")
+        .phone_number("+1 555 0100")
+        .title("Security team")
+        .send()
+        .await
+        .unwrap();
+    let registered = run();
+    assert_eq!(status(&registered, rule, &account), "pass");
+    let message = finding(&registered, rule, &account)["message"].to_string();
+    assert!(message.contains("security@example.com"), "{message}");
+}

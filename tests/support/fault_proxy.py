@@ -1,8 +1,9 @@
 """A fault-injecting HTTP proxy in front of moto, for the reliability tests and benchmark.
 
 Every request posture sends goes through it. It reads the service and region from the
-SigV4 credential scope and the operation from the query protocol's `Action=` (or S3's
-method and sub-resource), then either forwards the request to moto or injects a fault:
+SigV4 credential scope and the operation from the query protocol's `Action=`, the JSON
+protocol's `X-Amz-Target`, the restJson route, or S3's method and sub-resource, then
+either forwards the request to moto or injects a fault:
 
   --throttle P       answer a fraction P with the service's throttling error
   --error P          answer a fraction P with the service's internal error (HTTP 500)
@@ -34,7 +35,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 # Services of the restJson protocol posture reads (signing name, as in the credential scope).
-REST_JSON_SERVICES = ("access-analyzer",)
+REST_JSON_SERVICES = ("access-analyzer", "account")
+
+
+def rest_operation(service, method, path):
+    """The operation of a restJson request, from its route: the Account API names its
+    routes after the operation (`POST /getAlternateContact`); Access Analyzer lists its
+    analyzers with `GET /analyzer`."""
+    if service == "account":
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        return name[:1].upper() + name[1:]
+    if service == "access-analyzer" and method == "GET" and path.rstrip("/") == "/analyzer":
+        return "ListAnalyzers"
+    return "%s?%s" % (method, path)
 
 SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/")
 
@@ -87,6 +100,8 @@ class Proxy(BaseHTTPRequestHandler):
             operation = target.rsplit(".", 1)[-1]
         elif "Action" in form:
             operation = form["Action"][0]
+        elif service in REST_JSON_SERVICES:
+            operation = rest_operation(service, self.command, urllib.parse.urlsplit(self.path).path)
         else:
             query = urllib.parse.urlsplit(self.path).query
             sub = query.split("&")[0].split("=")[0] if query else ""

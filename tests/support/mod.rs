@@ -152,6 +152,17 @@ impl Moto {
         )
     }
 
+    pub fn account(&self) -> aws_sdk_account::Client {
+        aws_sdk_account::Client::from_conf(
+            aws_sdk_account::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
     pub fn config(&self, region: &str) -> aws_sdk_config::Client {
         aws_sdk_config::Client::from_conf(
             aws_sdk_config::Config::builder()

@@ -1,5 +1,6 @@
 //! One file per rule. The registry (`crate::registry`) lists them.
 
+pub mod account_security_contact_missing;
 pub mod cloudtrail_bucket_access_logging_disabled;
 pub mod cloudtrail_log_file_validation_disabled;
 pub mod cloudtrail_logs_not_kms_encrypted;

@@ -279,3 +279,27 @@ fn access_analyzers_in_every_scanned_region() {
     // sa-east-1 is scanned but was not read.
     insta::assert_snapshot!(run(&iam_access_analyzer_disabled::RULE, &snapshot));
 }
+
+#[test]
+fn the_security_contact() {
+    use posture_rules::model::AlternateContact;
+    use posture_rules::rules::account_security_contact_missing::RULE;
+    let contact = |email: Option<&str>| AlternateContact {
+        name: Some("Security".into()),
+        title: None,
+        email: email.map(String::from),
+        phone: None,
+    };
+    let mut shapes = Vec::new();
+    for observed in [
+        Observed::Collected(Some(contact(Some("security@example.com")))),
+        Observed::Collected(Some(contact(Some(" ")))),
+        Observed::Collected(None),
+        Observed::Gap(Box::new(gap("account", None, "GetAlternateContact"))),
+    ] {
+        let mut snapshot = snapshot();
+        snapshot.security_contact = observed;
+        shapes.push(run(&RULE, &snapshot));
+    }
+    insta::assert_snapshot!(shapes.join("\n"));
+}

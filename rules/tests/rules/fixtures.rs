@@ -53,6 +53,7 @@ pub fn snapshot() -> Snapshot {
         logging: Default::default(),
         kms: vec![],
         access_analyzers: vec![],
+        security_contact: Observed::Collected(None),
     }
 }
 
