@@ -72,3 +72,34 @@ fn a_part_left_out_is_a_gap_never_a_pass() {
         );
     }
 }
+
+/// A snapshot written before CloudTrail, Config, KMS, Access Analyzer and the security
+/// contact were read: their rules say `unknown` for every scope, never `pass` or `fail`.
+#[test]
+fn an_older_snapshot_leaves_the_newer_parts_unknown() {
+    let mut json: serde_json::Value =
+        serde_json::from_str(include_str!("../../../examples/demo-account.json")).unwrap();
+    for key in ["logging", "kms", "access_analyzers", "security_contact"] {
+        json.as_object_mut().unwrap().remove(key).expect(key);
+    }
+    let older: Snapshot = serde_json::from_value(json).expect("an older snapshot loads");
+    let settings = Settings::at(older.collected_at);
+    let newer = |rule: &posture_rules::Rule| {
+        [
+            "cloudtrail-",
+            "config-",
+            "kms-",
+            "iam-access-analyzer",
+            "account-",
+        ]
+        .iter()
+        .any(|prefix| rule.id.starts_with(prefix))
+    };
+    let findings = posture_rules::evaluate(&older, &settings, newer);
+    let judged: std::collections::BTreeSet<&str> =
+        findings.iter().map(|f| f.rule_id.as_str()).collect();
+    assert_eq!(judged.len(), RULES.iter().filter(|r| newer(r)).count());
+    for finding in &findings {
+        assert_eq!(finding.status, Status::Unknown, "{finding:?}");
+    }
+}
