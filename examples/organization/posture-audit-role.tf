@@ -75,6 +75,7 @@ data "aws_iam_policy_document" "read_only" {
       "kms:GetKeyPolicy",
       "access-analyzer:ListAnalyzers",
       "account:GetAlternateContact",
+      "elasticfilesystem:DescribeFileSystems",
     ]
   }
 }

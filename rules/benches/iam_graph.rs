@@ -275,5 +275,6 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         kms: vec![],
         access_analyzers: vec![],
         security_contact: Observed::Collected(None),
+        efs: vec![],
     }
 }

@@ -191,7 +191,6 @@ struct Recommendation {
 const ORGANIZATION: &str = "an AWS Organizations setting";
 const PROCESS: &str = "a process, not visible in the APIs read";
 const RDS: &str = "RDS is not read yet";
-const EFS: &str = "EFS is not read yet";
 const MACIE: &str = "Macie is not read yet";
 const ALARMS: &str = "CloudWatch alarms are not read yet";
 const SECURITY_HUB: &str = "Security Hub is not read yet";
@@ -272,7 +271,7 @@ const CIS: &[Recommendation] = &[
     unobserved(Some("3.2.2"), Some("2.2.2"), Some("2.3.2"), "RDS instances take minor version upgrades", RDS),
     unobserved(Some("3.2.3"), Some("2.2.3"), Some("2.3.3"), "RDS instances are not publicly accessible", RDS),
     unobserved(Some("3.2.4"), Some("2.2.4"), None, "RDS uses Multi-AZ deployments", RDS),
-    unobserved(Some("3.3.1"), Some("2.3.1"), Some("2.4.1"), "EFS file systems are encrypted", EFS),
+    cis(Some("3.3.1"), Some("2.3.1"), Some("2.4.1"), "EFS file systems are encrypted", &["efs-file-system-unencrypted"]),
     cis(Some("4.1"), Some("3.1"), Some("3.1"), "CloudTrail records every region", &["cloudtrail-multi-region-trail-missing"]),
     cis(Some("4.2"), Some("3.2"), Some("3.2"), "CloudTrail log file validation is on", &["cloudtrail-log-file-validation-disabled"]),
     cis(Some("4.3"), Some("3.3"), Some("3.3"), "AWS Config records every region", &["config-recorder-off"]),
@@ -356,6 +355,7 @@ const FSBP: &[Control] = &[
     fsbp("IAM.21", "Customer policies do not allow every action of a service", &["iam-policy-service-wildcard"]),
     fsbp("IAM.22", "Credentials unused for 45 days are removed", &["iam-credentials-unused"]),
     fsbp("IAM.26", "Expired server certificates are removed from IAM", &["iam-server-certificate-expired"]),
+    fsbp("EFS.1", "EFS file systems are encrypted at rest with KMS", &["efs-file-system-unencrypted"]),
     fsbp("KMS.3", "Customer KMS keys are not deleted unintentionally", &["kms-key-pending-deletion"]),
     fsbp("KMS.4", "Customer KMS keys rotate", &["kms-key-rotation-disabled"]),
     fsbp("KMS.5", "KMS keys are not publicly accessible", &["kms-key-policy-any-principal"]),

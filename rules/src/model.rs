@@ -126,6 +126,25 @@ pub struct Snapshot {
     /// snapshots of older versions (then not read).
     #[serde(default = "contact_not_read")]
     pub security_contact: Observed<Option<AlternateContact>>,
+    /// EFS file systems per region. Absent from snapshots of older versions.
+    #[serde(default)]
+    pub efs: Vec<EfsRegion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EfsRegion {
+    pub region: String,
+    /// elasticfilesystem:DescribeFileSystems, all pages.
+    pub file_systems: Observed<Vec<FileSystem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSystem {
+    pub id: String,
+    pub arn: String,
+    pub name: Option<String>,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
 }
 
 fn contact_not_read() -> Observed<Option<AlternateContact>> {

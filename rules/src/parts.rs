@@ -50,6 +50,8 @@ pub enum Part {
     AccessAnalyzers,
     /// account:GetAlternateContact for the security contact.
     SecurityContact,
+    /// elasticfilesystem:DescribeFileSystems in every region.
+    EfsFileSystems,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -194,6 +196,14 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
         kept,
         "account",
     );
+    for r in &mut s.efs {
+        keep(
+            &mut r.file_systems,
+            Part::EfsFileSystems,
+            kept,
+            "elasticfilesystem",
+        );
+    }
     for r in &mut s.access_analyzers {
         keep(
             &mut r.analyzers,

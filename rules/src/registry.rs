@@ -73,6 +73,7 @@ pub static RULES: &[&Rule] = &[
     &s3_bucket_default_encryption_not_kms::RULE,
     &cloudtrail_logs_not_kms_encrypted::RULE,
     &kms_key_rotation_disabled::RULE,
+    &efs_file_system_unencrypted::RULE,
     // network traffic protection
     &s3_bucket_tls_not_enforced::RULE,
 ];

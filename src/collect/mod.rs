@@ -8,6 +8,7 @@ mod access_analyzer;
 mod account;
 mod credential_report;
 mod ec2;
+mod efs;
 mod iam;
 mod kms;
 mod logging;
@@ -284,7 +285,7 @@ pub async fn collect(
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (iam, s3, mut ec2, logging, kms, access_analyzers, security_contact) = tokio::join!(
+    let (iam, s3, mut ec2, logging, kms, access_analyzers, security_contact, efs) = tokio::join!(
         iam::collect(config, &tracker),
         s3::collect(config, &account, &tracker),
         ec2_regions,
@@ -292,6 +293,7 @@ pub async fn collect(
         kms::collect(config, &regions, &tracker),
         access_analyzer::collect(config, &regions, &tracker),
         account::security_contact(config, &tracker),
+        efs::collect(config, &regions, &tracker),
     );
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
@@ -320,6 +322,7 @@ pub async fn collect(
         kms,
         access_analyzers,
         security_contact,
+        efs,
     })
 }
 

@@ -54,6 +54,8 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("access-analyzer", "ListAnalyzers"),
     // The account's security contact, once.
     ("account", "GetAlternateContact"),
+    // EFS, per region.
+    ("elasticfilesystem", "DescribeFileSystems"),
 ];
 
 /// The IAM actions the collector needs, in the order of [`OPERATIONS`]: what `posture

@@ -100,3 +100,39 @@ async fn customer_keys_rotation_deletion_and_policies() {
     assert_eq!(status(&denied, cross, &shared), "unknown");
     assert_eq!(status(&denied, rotation, &still), "fail");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn efs_file_systems_encrypted_or_not() {
+    let moto = Moto::start();
+    let efs = moto.efs("us-east-1");
+    let created = |token: &'static str, encrypted: bool| {
+        let efs = efs.clone();
+        async move {
+            efs.create_file_system()
+                .creation_token(token)
+                .encrypted(encrypted)
+                .send()
+                .await
+                .unwrap()
+                .file_system_id
+        }
+    };
+    let sealed = created("sealed", true).await;
+    let open = created("open", false).await;
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+        "--rule",
+        "efs-file-system-unencrypted",
+    ];
+    let output = posture(&args, &moto.posture_env());
+    let report = json_report(&output);
+    let rule = "efs-file-system-unencrypted";
+    let of = |id: &str| finding(&report, rule, &format!("file-system/{id}"))["status"].clone();
+    assert_eq!(of(&sealed), "pass", "{}", stderr(&output));
+    assert_eq!(of(&open), "fail");
+    assert_eq!(report["gaps"], serde_json::json!([]));
+}

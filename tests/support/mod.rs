@@ -163,6 +163,17 @@ impl Moto {
         )
     }
 
+    pub fn efs(&self, region: &str) -> aws_sdk_efs::Client {
+        aws_sdk_efs::Client::from_conf(
+            aws_sdk_efs::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(test_credentials())
+                .build(),
+        )
+    }
+
     pub fn config(&self, region: &str) -> aws_sdk_config::Client {
         aws_sdk_config::Client::from_conf(
             aws_sdk_config::Config::builder()

@@ -24,6 +24,7 @@ pub mod ec2_security_group_high_risk_ports_open;
 pub mod ec2_snapshot_public;
 pub mod ec2_snapshot_unencrypted;
 pub mod ec2_vpc_flow_logs_disabled;
+pub mod efs_file_system_unencrypted;
 pub mod iam_access_analyzer_disabled;
 pub mod iam_access_key_old;
 pub mod iam_access_key_unused_since_setup;

@@ -54,6 +54,7 @@ pub fn snapshot() -> Snapshot {
         kms: vec![],
         access_analyzers: vec![],
         security_contact: Observed::Collected(None),
+        efs: vec![],
     }
 }
 

@@ -120,3 +120,36 @@ fn key_policies_open_to_everyone_or_to_other_accounts() {
         "any principal:\n{open}\n\nother accounts:\n{shared}"
     ));
 }
+
+#[test]
+fn efs_file_systems_encrypted_at_rest() {
+    use posture_rules::model::{EfsRegion, FileSystem};
+    use posture_rules::rules::efs_file_system_unencrypted::RULE;
+    let fs = |id: &str, name: Option<&str>, encrypted: bool| FileSystem {
+        id: id.into(),
+        arn: format!("arn:aws:elasticfilesystem:us-east-1:{ACCOUNT}:file-system/{id}"),
+        name: name.map(String::from),
+        encrypted,
+        kms_key_id: encrypted.then(|| format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/k")),
+    };
+    let mut snapshot = snapshot();
+    snapshot.regions = vec!["us-east-1".into(), "eu-west-1".into(), "sa-east-1".into()];
+    snapshot.efs = vec![
+        EfsRegion {
+            region: "us-east-1".into(),
+            file_systems: Observed::Collected(vec![
+                fs("fs-1", Some("home"), true),
+                fs("fs-2", None, false),
+            ]),
+        },
+        EfsRegion {
+            region: "eu-west-1".into(),
+            file_systems: Observed::Gap(Box::new(gap(
+                "elasticfilesystem",
+                Some("eu-west-1"),
+                "DescribeFileSystems",
+            ))),
+        },
+    ];
+    insta::assert_snapshot!(run(&RULE, &snapshot));
+}
