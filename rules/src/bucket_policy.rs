@@ -177,6 +177,53 @@ pub fn foreign_accounts(statement: &Statement, own: &str, trusted: &[String]) ->
     accounts
 }
 
+/// The `Allow` statements of a resource policy that reach anyone on the internet (any
+/// principal, no restricting condition), as evidence.
+pub fn public_statements(document: &PolicyDocument, settings: &Settings) -> Vec<Value> {
+    document
+        .statements
+        .iter()
+        .filter(|s| matches!(reach(s, settings), Some(Reach::Public)))
+        .map(evidence)
+        .collect()
+}
+
+/// What a resource policy grants accounts other than `own` and `trusted`.
+pub struct ForeignGrants {
+    /// The accounts, sorted, once each.
+    pub accounts: Vec<String>,
+    /// Each granting statement with the accounts it names, as evidence.
+    pub grants: Vec<Value>,
+    /// Whether any of those statements grants a write or permission-changing action.
+    pub writes: bool,
+}
+
+pub fn foreign_grants(document: &PolicyDocument, own: &str, trusted: &[String]) -> ForeignGrants {
+    let mut found = ForeignGrants {
+        accounts: Vec::new(),
+        grants: Vec::new(),
+        writes: false,
+    };
+    for statement in document
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let foreign = foreign_accounts(statement, own, trusted);
+        if foreign.is_empty() {
+            continue;
+        }
+        found.writes |= grants_write(statement);
+        found
+            .grants
+            .push(json!({ "accounts": foreign, "statement": evidence(statement) }));
+        found.accounts.extend(foreign);
+    }
+    found.accounts.sort();
+    found.accounts.dedup();
+    found
+}
+
 /// Whether Block Public Access stops a public policy from taking effect.
 pub enum PolicyBlock {
     /// Yes, by the setting named.

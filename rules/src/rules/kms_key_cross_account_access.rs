@@ -3,7 +3,6 @@ use serde_json::json;
 use crate::bucket_policy;
 use crate::declare_rule;
 use crate::model::KmsKey;
-use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{each_customer_key, key_policy};
 
@@ -46,33 +45,16 @@ fn judge(rule: &Rule, cx: &Context<'_>, key: &KmsKey, region: &str) -> Finding {
         Err(unknown) => return *unknown,
     };
     let own = cx.snapshot.account.id.as_str();
-    let mut accounts: Vec<String> = Vec::new();
-    let mut grants = Vec::new();
-    for statement in document
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
-        let foreign =
-            bucket_policy::foreign_accounts(statement, own, &cx.settings.trusted_accounts);
-        if foreign.is_empty() {
-            continue;
-        }
-        let evidence = bucket_policy::evidence(statement);
-        grants.push(json!({ "accounts": foreign, "statement": evidence }));
-        accounts.extend(foreign);
-    }
-    accounts.sort();
-    accounts.dedup();
-    if accounts.is_empty() {
+    let found = bucket_policy::foreign_grants(&document, own, &cx.settings.trusted_accounts);
+    if found.accounts.is_empty() {
         let message = format!("the policy of key {} allows no other account", key.id);
         return rule.pass(&key.arn, Some(region), message);
     }
     let message = format!(
         "the policy of key {} allows account(s) {}",
         key.id,
-        accounts.join(", ")
+        found.accounts.join(", ")
     );
     rule.fail(&key.arn, Some(region), message)
-        .with_evidence(json!({ "grants": grants }))
+        .with_evidence(json!({ "grants": found.grants }))
 }

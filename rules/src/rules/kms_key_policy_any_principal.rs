@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::bucket_policy::{self, Reach};
+use crate::bucket_policy;
 use crate::declare_rule;
 use crate::model::KmsKey;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -47,12 +47,7 @@ fn judge(rule: &Rule, cx: &Context<'_>, key: &KmsKey, region: &str) -> Finding {
         Ok(document) => document,
         Err(unknown) => return *unknown,
     };
-    let open: Vec<_> = document
-        .statements
-        .iter()
-        .filter(|s| matches!(bucket_policy::reach(s, cx.settings), Some(Reach::Public)))
-        .map(bucket_policy::evidence)
-        .collect();
+    let open = bucket_policy::public_statements(&document, cx.settings);
     if open.is_empty() {
         let message = format!(
             "the policy of key {} names its principals or limits them",

@@ -2,7 +2,6 @@ use serde_json::json;
 
 use crate::bucket_policy;
 use crate::declare_rule;
-use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
 
@@ -57,28 +56,8 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             )
         },
         |bucket, region, document| {
-            let mut grants = Vec::new();
-            let mut accounts: Vec<String> = Vec::new();
-            let mut writes = false;
-            for statement in document
-                .statements
-                .iter()
-                .filter(|s| s.effect == Effect::Allow)
-            {
-                let foreign =
-                    bucket_policy::foreign_accounts(statement, own, &cx.settings.trusted_accounts);
-                if foreign.is_empty() {
-                    continue;
-                }
-                writes |= bucket_policy::grants_write(statement);
-                grants.push(
-                    json!({ "accounts": foreign, "statement": bucket_policy::evidence(statement) }),
-                );
-                accounts.extend(foreign);
-            }
-            accounts.sort();
-            accounts.dedup();
-            if grants.is_empty() {
+            let found = bucket_policy::foreign_grants(document, own, &cx.settings.trusted_accounts);
+            if found.accounts.is_empty() {
                 return rule.pass(
                     &bucket.arn,
                     region,
@@ -91,16 +70,16 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!(
                     "{}'s policy grants {} access to account(s) {}",
                     bucket.name,
-                    if writes { "write" } else { "read" },
-                    accounts.join(", ")
+                    if found.writes { "write" } else { "read" },
+                    found.accounts.join(", ")
                 ),
             )
-            .with_severity(if writes {
+            .with_severity(if found.writes {
                 Severity::High
             } else {
                 rule.severity
             })
-            .with_evidence(json!({ "grants": grants }))
+            .with_evidence(json!({ "grants": found.grants }))
         },
     )
 }

@@ -1,6 +1,6 @@
 use serde_json::json;
 
-use crate::bucket_policy::{self, Reach};
+use crate::bucket_policy;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
@@ -72,12 +72,7 @@ fn judge(
     region: Option<&str>,
     document: &crate::policy::PolicyDocument,
 ) -> Finding {
-    let open: Vec<_> = document
-        .statements
-        .iter()
-        .filter(|s| matches!(bucket_policy::reach(s, cx.settings), Some(Reach::Public)))
-        .map(bucket_policy::evidence)
-        .collect();
+    let open = bucket_policy::public_statements(document, cx.settings);
     if open.is_empty() {
         return rule.pass(
             &bucket.arn,
