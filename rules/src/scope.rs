@@ -72,33 +72,84 @@ pub fn each_own_trail(
     }
 }
 
+/// A service read region by region: for every scanned region, `judge` gets what was read
+/// there and the region's scope (an ARN pattern from `scope`). A region that was not read
+/// (no entry: an older snapshot) or whose read failed is one `unknown` for its scope.
+pub struct PerRegion<'s, T> {
+    /// How the report names the service: "KMS was not read in eu-west-1".
+    pub service: &'static str,
+    /// Each region read, with what was read there.
+    pub read: Vec<(&'s str, &'s Observed<T>)>,
+}
+
+impl<'s, T> PerRegion<'s, T> {
+    pub fn judge(
+        &self,
+        rule: &Rule,
+        cx: &Context<'_>,
+        scope: impl Fn(&str) -> String,
+        mut judge: impl FnMut(&'s T, &str, String) -> Vec<Finding>,
+    ) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for name in &cx.snapshot.regions {
+            let scope = scope(name);
+            let Some((_, observed)) = self.read.iter().find(|(region, _)| region == name) else {
+                let reason = format!(
+                    "could not be checked: {} was not read in {name}",
+                    self.service
+                );
+                findings.push(rule.unknown(scope, Some(name), reason));
+                continue;
+            };
+            match observed.as_ref() {
+                Ok(value) => findings.extend(judge(value, name, scope)),
+                Err(gap) => findings.push(rule.unknown_gap(scope, Some(name), gap)),
+            }
+        }
+        findings
+    }
+}
+
+/// An ARN pattern of the account's resources of one service in one region:
+/// `arn:aws:kms:eu-west-1:111122223333:key/*`.
+pub fn regional_scope<'c>(
+    cx: &'c Context<'_>,
+    service: &'c str,
+    resource: &'c str,
+) -> impl Fn(&str) -> String + 'c {
+    move |region| {
+        let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
+        format!("arn:{partition}:{service}:{region}:{account}:{resource}")
+    }
+}
+
 /// Runs `judge` on every customer-managed KMS key of every scanned region; `judge` returns
-/// `None` for keys the rule does not apply to. A region whose keys could not be listed, or
-/// that was not read at all, is one `unknown`.
+/// `None` for keys the rule does not apply to.
 pub fn each_customer_key(
     rule: &Rule,
     cx: &Context<'_>,
     judge: impl Fn(&KmsKey, &str) -> Option<Finding>,
 ) -> Vec<Finding> {
-    let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
-    let mut findings = Vec::new();
-    for name in &cx.snapshot.regions {
-        let scope = format!("arn:{partition}:kms:{name}:{account}:key/*");
-        let Some(region) = cx.snapshot.kms.iter().find(|r| &r.region == name) else {
-            let reason = format!("could not be checked: KMS was not read in {name}");
-            findings.push(rule.unknown(scope, Some(name), reason));
-            continue;
-        };
-        match region.keys.as_ref() {
-            Ok(keys) => findings.extend(
-                keys.iter()
-                    .filter(|k| k.customer_managed())
-                    .filter_map(|k| judge(k, name)),
-            ),
-            Err(gap) => findings.push(rule.unknown_gap(scope, Some(name), gap)),
-        }
-    }
-    findings
+    let kms = PerRegion {
+        service: "KMS",
+        read: cx
+            .snapshot
+            .kms
+            .iter()
+            .map(|r| (r.region.as_str(), &r.keys))
+            .collect(),
+    };
+    kms.judge(
+        rule,
+        cx,
+        regional_scope(cx, "kms", "key/*"),
+        |keys, region, _| {
+            keys.iter()
+                .filter(|k| k.customer_managed())
+                .filter_map(|k| judge(k, region))
+                .collect()
+        },
+    )
 }
 
 /// The key's parsed policy, or the `unknown` finding that says why there is none.

@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::ConfigRecorder;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::{regional_scope, PerRegion};
 
 declare_rule! {
     /// ## What it checks
@@ -43,50 +44,36 @@ fn complete(recorder: &ConfigRecorder) -> bool {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
-    cx.snapshot
-        .regions
-        .iter()
-        .map(|name| {
-            let resource =
-                format!("arn:{partition}:config:{name}:{account}:configuration-recorder");
-            let region = Some(name.as_str());
-            let Some(config) = cx
-                .snapshot
-                .logging
-                .config
-                .iter()
-                .find(|c| &c.region == name)
-            else {
-                let reason = format!("could not be checked: AWS Config was not read in {name}");
-                return rule.unknown(resource, region, reason);
-            };
-            let recorders = match config.recorders.as_ref() {
-                Ok(recorders) => recorders,
-                Err(gap) => return rule.unknown_gap(resource, region, gap),
-            };
-            let evidence = json!({ "recorders": recorders });
-            let finding = match recorders.iter().find(|r| complete(r)) {
-                Some(recorder) => {
-                    let message = format!(
-                        "recorder {} records every supported resource type in {name}",
-                        recorder.name
-                    );
-                    rule.pass(resource, region, message)
-                }
-                None if recorders.is_empty() => rule.fail(
-                    resource,
-                    region,
-                    format!("{name} has no AWS Config recorder"),
-                ),
-                None => {
-                    let message = format!("AWS Config in {name} is {}", shortfall(&recorders[0]));
-                    rule.fail(resource, region, message)
-                }
-            };
-            finding.with_evidence(evidence)
-        })
-        .collect()
+    let config = PerRegion {
+        service: "AWS Config",
+        read: (cx.snapshot.logging.config.iter())
+            .map(|c| (c.region.as_str(), &c.recorders))
+            .collect(),
+    };
+    let scope = regional_scope(cx, "config", "configuration-recorder");
+    config.judge(rule, cx, scope, |recorders, name, resource| {
+        let region = Some(name);
+        let evidence = json!({ "recorders": recorders });
+        let finding = match recorders.iter().find(|r| complete(r)) {
+            Some(recorder) => {
+                let message = format!(
+                    "recorder {} records every supported resource type in {name}",
+                    recorder.name
+                );
+                rule.pass(resource, region, message)
+            }
+            None if recorders.is_empty() => rule.fail(
+                resource,
+                region,
+                format!("{name} has no AWS Config recorder"),
+            ),
+            None => {
+                let message = format!("AWS Config in {name} is {}", shortfall(&recorders[0]));
+                rule.fail(resource, region, message)
+            }
+        };
+        vec![finding.with_evidence(evidence)]
+    })
 }
 
 /// What keeps a recorder from being complete, in words.

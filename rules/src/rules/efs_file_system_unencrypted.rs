@@ -2,6 +2,7 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::{regional_scope, PerRegion};
 
 declare_rule! {
     /// ## What it checks
@@ -33,36 +34,30 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
-    let mut findings = Vec::new();
-    for name in &cx.snapshot.regions {
-        let scope = format!("arn:{partition}:elasticfilesystem:{name}:{account}:file-system/*");
-        let region = Some(name.as_str());
-        let Some(read) = cx.snapshot.efs.iter().find(|r| &r.region == name) else {
-            let reason = format!("could not be checked: EFS was not read in {name}");
-            findings.push(rule.unknown(scope, region, reason));
-            continue;
-        };
-        let file_systems = match read.file_systems.as_ref() {
-            Ok(file_systems) => file_systems,
-            Err(gap) => {
-                findings.push(rule.unknown_gap(scope, region, gap));
-                continue;
-            }
-        };
-        for fs in file_systems {
-            let label = match &fs.name {
-                Some(n) => format!("{} ({n})", fs.id),
-                None => fs.id.clone(),
-            };
-            let evidence = json!({ "encrypted": fs.encrypted, "kms_key_id": fs.kms_key_id });
-            let finding = if fs.encrypted {
-                rule.pass(&fs.arn, region, format!("{label} is encrypted at rest"))
-            } else {
-                rule.fail(&fs.arn, region, format!("{label} is not encrypted at rest"))
-            };
-            findings.push(finding.with_evidence(evidence));
-        }
-    }
-    findings
+    let efs = PerRegion {
+        service: "EFS",
+        read: (cx.snapshot.efs.iter())
+            .map(|r| (r.region.as_str(), &r.file_systems))
+            .collect(),
+    };
+    let scope = regional_scope(cx, "elasticfilesystem", "file-system/*");
+    efs.judge(rule, cx, scope, |file_systems, name, _| {
+        let region = Some(name);
+        file_systems
+            .iter()
+            .map(|fs| {
+                let label = match &fs.name {
+                    Some(n) => format!("{} ({n})", fs.id),
+                    None => fs.id.clone(),
+                };
+                let evidence = json!({ "encrypted": fs.encrypted, "kms_key_id": fs.kms_key_id });
+                let finding = if fs.encrypted {
+                    rule.pass(&fs.arn, region, format!("{label} is encrypted at rest"))
+                } else {
+                    rule.fail(&fs.arn, region, format!("{label} is not encrypted at rest"))
+                };
+                finding.with_evidence(evidence)
+            })
+            .collect()
+    })
 }

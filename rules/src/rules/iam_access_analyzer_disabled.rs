@@ -3,6 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::Analyzer;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::scope::{regional_scope, PerRegion};
 
 declare_rule! {
     /// ## What it checks
@@ -39,42 +40,29 @@ fn external_and_active(analyzer: &Analyzer) -> bool {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let (partition, account) = (&cx.snapshot.account.partition, &cx.snapshot.account.id);
-    cx.snapshot
-        .regions
-        .iter()
-        .map(|name| {
-            let resource = format!("arn:{partition}:access-analyzer:{name}:{account}:analyzer/*");
-            let region = Some(name.as_str());
-            let read = cx
-                .snapshot
-                .access_analyzers
-                .iter()
-                .find(|r| &r.region == name);
-            let Some(read) = read else {
-                let reason =
-                    format!("could not be checked: Access Analyzer was not read in {name}");
-                return rule.unknown(resource, region, reason);
-            };
-            let analyzers = match read.analyzers.as_ref() {
-                Ok(analyzers) => analyzers,
-                Err(gap) => return rule.unknown_gap(resource, region, gap),
-            };
-            let evidence = json!({ "analyzers": analyzers });
-            match analyzers.iter().find(|a| external_and_active(a)) {
-                Some(analyzer) => {
-                    let message = format!(
-                        "analyzer {} reports external access in {name}",
-                        analyzer.name
-                    );
-                    rule.pass(resource, region, message)
-                }
-                None => {
-                    let message = format!("{name} has no active analyzer of external access");
-                    rule.fail(resource, region, message)
-                }
+    let access_analyzer = PerRegion {
+        service: "Access Analyzer",
+        read: (cx.snapshot.access_analyzers.iter())
+            .map(|r| (r.region.as_str(), &r.analyzers))
+            .collect(),
+    };
+    let scope = regional_scope(cx, "access-analyzer", "analyzer/*");
+    access_analyzer.judge(rule, cx, scope, |analyzers, name, resource| {
+        let region = Some(name);
+        let evidence = json!({ "analyzers": analyzers });
+        let finding = match analyzers.iter().find(|a| external_and_active(a)) {
+            Some(analyzer) => {
+                let message = format!(
+                    "analyzer {} reports external access in {name}",
+                    analyzer.name
+                );
+                rule.pass(resource, region, message)
             }
-            .with_evidence(evidence)
-        })
-        .collect()
+            None => {
+                let message = format!("{name} has no active analyzer of external access");
+                rule.fail(resource, region, message)
+            }
+        };
+        vec![finding.with_evidence(evidence)]
+    })
 }
