@@ -35,18 +35,20 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 # Services of the restJson protocol posture reads (signing name, as in the credential scope).
-REST_JSON_SERVICES = ("access-analyzer", "account")
+REST_JSON_SERVICES = ("access-analyzer", "account", "elasticfilesystem")
 
 
 def rest_operation(service, method, path):
     """The operation of a restJson request, from its route: the Account API names its
     routes after the operation (`POST /getAlternateContact`); Access Analyzer lists its
-    analyzers with `GET /analyzer`."""
+    analyzers with `GET /analyzer`, EFS its file systems with `GET /2015-02-01/file-systems`."""
     if service == "account":
         name = path.rstrip("/").rsplit("/", 1)[-1]
         return name[:1].upper() + name[1:]
     if service == "access-analyzer" and method == "GET" and path.rstrip("/") == "/analyzer":
         return "ListAnalyzers"
+    if service == "elasticfilesystem" and method == "GET" and path.endswith("/file-systems"):
+        return "DescribeFileSystems"
     return "%s?%s" % (method, path)
 
 SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/")
@@ -118,7 +120,8 @@ class Proxy(BaseHTTPRequestHandler):
 
     def answer(self, status, service, code, message):
         # The JSON protocols: awsJson (X-Amz-Target: CloudTrail, Config, KMS) and restJson
-        # (IAM Access Analyzer), whose SDK parsers read the code from the body or header.
+        # (Access Analyzer, Account, EFS), whose SDK parsers read the code from the body or
+        # header.
         json_protocol = self.headers.get("X-Amz-Target") or service in REST_JSON_SERVICES
         if json_protocol:
             payload = json.dumps({"__type": code, "message": message}).encode()
