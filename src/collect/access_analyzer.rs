@@ -1,39 +1,26 @@
 //! IAM Access Analyzer: the analyzers of every region.
 
 use aws_config::{Region, SdkConfig};
-use futures::stream::{self, StreamExt};
 use posture_rules::model::{Analyzer, AnalyzerRegion, Observed};
-use posture_rules::parts::{not_collected, Part};
+use posture_rules::parts::Part;
 
-use super::{Call, Tracker};
-
-/// How many regions are read at once (one call each, rarely more than one page).
-const REGION_CONCURRENCY: usize = 8;
+use super::{each_region, Call, Tracker};
 
 pub async fn collect(
     config: &SdkConfig,
     regions: &[String],
     tracker: &Tracker,
 ) -> Vec<AnalyzerRegion> {
-    let mut read: Vec<AnalyzerRegion> = stream::iter(regions)
-        .map(|region| async move {
-            let analyzers = if tracker.wants(Part::AccessAnalyzers) {
-                analyzers(config, region, tracker).await
-            } else {
-                let mut gap = not_collected("access-analyzer", Part::AccessAnalyzers);
-                gap.region = Some(region.clone());
-                Observed::Gap(Box::new(gap))
-            };
-            AnalyzerRegion {
-                region: region.clone(),
-                analyzers,
-            }
-        })
-        .buffer_unordered(REGION_CONCURRENCY)
+    let read = each_region(
+        regions,
+        tracker,
+        Part::AccessAnalyzers,
+        "access-analyzer",
+        |region| analyzers(config, region, tracker),
+    );
+    (read.await.into_iter())
+        .map(|(region, analyzers)| AnalyzerRegion { region, analyzers })
         .collect()
-        .await;
-    read.sort_by(|a, b| a.region.cmp(&b.region));
-    read
 }
 
 async fn analyzers(config: &SdkConfig, region: &str, tracker: &Tracker) -> Observed<Vec<Analyzer>> {

@@ -1,38 +1,28 @@
 //! EFS: the file systems of every region.
 
 use aws_config::{Region, SdkConfig};
-use futures::stream::{self, StreamExt};
 use posture_rules::model::{EfsRegion, FileSystem, Observed};
-use posture_rules::parts::{not_collected, Part};
+use posture_rules::parts::Part;
 
-use super::{Call, Tracker};
-
-/// How many regions are read at once.
-const REGION_CONCURRENCY: usize = 8;
+use super::{each_region, Call, Tracker};
 
 /// The largest page `DescribeFileSystems` returns.
 const PAGE: i32 = 100;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<EfsRegion> {
-    let mut read: Vec<EfsRegion> = stream::iter(regions)
-        .map(|region| async move {
-            let file_systems = if tracker.wants(Part::EfsFileSystems) {
-                file_systems(config, region, tracker).await
-            } else {
-                let mut gap = not_collected("elasticfilesystem", Part::EfsFileSystems);
-                gap.region = Some(region.clone());
-                Observed::Gap(Box::new(gap))
-            };
-            EfsRegion {
-                region: region.clone(),
-                file_systems,
-            }
+    let read = each_region(
+        regions,
+        tracker,
+        Part::EfsFileSystems,
+        "elasticfilesystem",
+        |region| file_systems(config, region, tracker),
+    );
+    (read.await.into_iter())
+        .map(|(region, file_systems)| EfsRegion {
+            region,
+            file_systems,
         })
-        .buffer_unordered(REGION_CONCURRENCY)
         .collect()
-        .await;
-    read.sort_by(|a, b| a.region.cmp(&b.region));
-    read
 }
 
 async fn file_systems(

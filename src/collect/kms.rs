@@ -6,12 +6,9 @@ use aws_sdk_kms::types::{KeyManagerType, KeyMetadata, KeySpec, KeyState, OriginT
 use aws_sdk_kms::Client;
 use futures::stream::{self, StreamExt};
 use posture_rules::model::{KmsKey, KmsRegion, Observed};
-use posture_rules::parts::{not_collected, Part};
+use posture_rules::parts::Part;
 
-use super::{to_utc, Call, Tracker};
-
-/// How many regions are read at once.
-const REGION_CONCURRENCY: usize = 8;
+use super::{each_region, to_utc, Call, Tracker};
 
 /// How many keys of one region are read at once (three calls each at most).
 const KEY_CONCURRENCY: usize = 8;
@@ -20,25 +17,12 @@ const KEY_CONCURRENCY: usize = 8;
 const PAGE: i32 = 1000;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<KmsRegion> {
-    let mut read: Vec<KmsRegion> = stream::iter(regions)
-        .map(|region| async move {
-            let keys = if tracker.wants(Part::KmsKeys) {
-                keys(config, region, tracker).await
-            } else {
-                let mut gap = not_collected("kms", Part::KmsKeys);
-                gap.region = Some(region.clone());
-                Observed::Gap(Box::new(gap))
-            };
-            KmsRegion {
-                region: region.clone(),
-                keys,
-            }
-        })
-        .buffer_unordered(REGION_CONCURRENCY)
+    let read = each_region(regions, tracker, Part::KmsKeys, "kms", |region| {
+        keys(config, region, tracker)
+    });
+    (read.await.into_iter())
+        .map(|(region, keys)| KmsRegion { region, keys })
         .collect()
-        .await;
-    read.sort_by(|a, b| a.region.cmp(&b.region));
-    read
 }
 
 /// Every key of the region. A key that cannot be described makes the list a gap: whether

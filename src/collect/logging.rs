@@ -8,9 +8,9 @@ use posture_rules::model::{
     AdvancedEventSelector, ConfigRecorder, ConfigRegion, DataResource, EventSelector,
     EventSelectors, FieldSelector, Logging, Observed, Trail,
 };
-use posture_rules::parts::{not_collected, Part};
+use posture_rules::parts::Part;
 
-use super::{Call, Tracker};
+use super::{each_region, Call, Tracker};
 
 /// How many regions are read at once; each region makes one or two calls.
 const REGION_CONCURRENCY: usize = 8;
@@ -168,25 +168,16 @@ async fn config_regions(
     regions: &[String],
     tracker: &Tracker,
 ) -> Vec<ConfigRegion> {
-    let mut read: Vec<ConfigRegion> = stream::iter(regions)
-        .map(|region| async move {
-            let recorders = if tracker.wants(Part::ConfigRecorders) {
-                recorders(config, region, tracker).await
-            } else {
-                let mut gap = not_collected("config", Part::ConfigRecorders);
-                gap.region = Some(region.clone());
-                Observed::Gap(Box::new(gap))
-            };
-            ConfigRegion {
-                region: region.clone(),
-                recorders,
-            }
-        })
-        .buffer_unordered(REGION_CONCURRENCY)
+    let read = each_region(
+        regions,
+        tracker,
+        Part::ConfigRecorders,
+        "config",
+        |region| recorders(config, region, tracker),
+    );
+    (read.await.into_iter())
+        .map(|(region, recorders)| ConfigRegion { region, recorders })
         .collect()
-        .await;
-    read.sort_by(|a, b| a.region.cmp(&b.region));
-    read
 }
 
 /// The region's recorders with their status; either call failing makes them a gap.

@@ -259,6 +259,36 @@ where
     }
 }
 
+/// Reads one part in every region, `REGION_CONCURRENCY` regions at once, and returns them in
+/// the regions' order. A part the selected rules do not read is a `NotCollected` gap in each
+/// region, and no call is made.
+pub(crate) async fn each_region<'a, T, Fut>(
+    regions: &'a [String],
+    tracker: &'a Tracker,
+    part: Part,
+    service: &'static str,
+    read: impl Fn(&'a str) -> Fut,
+) -> Vec<(String, Observed<T>)>
+where
+    Fut: std::future::Future<Output = Observed<T>>,
+{
+    let read = &read;
+    let mut observed: Vec<(String, Observed<T>)> = stream::iter(regions)
+        .map(|region| async move {
+            if !tracker.wants(part) {
+                let mut gap = posture_rules::parts::not_collected(service, part);
+                gap.region = Some(region.clone());
+                return (region.clone(), Observed::Gap(Box::new(gap)));
+            }
+            (region.clone(), read(region).await)
+        })
+        .buffer_unordered(REGION_CONCURRENCY)
+        .collect()
+        .await;
+    observed.sort_by(|a, b| a.0.cmp(&b.0));
+    observed
+}
+
 pub(crate) fn to_utc(time: &aws_smithy_types::DateTime) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(time.secs(), time.subsec_nanos())
 }
