@@ -76,6 +76,14 @@ data "aws_iam_policy_document" "read_only" {
       "access-analyzer:ListAnalyzers",
       "account:GetAlternateContact",
       "elasticfilesystem:DescribeFileSystems",
+      "rds:DescribeDBInstances",
+      "rds:DescribeDBClusters",
+      "rds:DescribeDBSnapshots",
+      "rds:DescribeDBClusterSnapshots",
+      "rds:DescribeDBSnapshotAttributes",
+      "rds:DescribeDBClusterSnapshotAttributes",
+      "ssm:DescribeInstanceInformation",
+      "ssm:DescribeInstancePatchStates",
     ]
   }
 }

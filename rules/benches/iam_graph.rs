@@ -276,5 +276,7 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         access_analyzers: vec![],
         security_contact: Observed::Collected(None),
         efs: vec![],
+        rds: vec![],
+        ssm: vec![],
     }
 }

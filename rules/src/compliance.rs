@@ -190,7 +190,6 @@ struct Recommendation {
 // Why a control is not observed, in a few words.
 const ORGANIZATION: &str = "an AWS Organizations setting";
 const PROCESS: &str = "a process, not visible in the APIs read";
-const RDS: &str = "RDS is not read yet";
 const MACIE: &str = "Macie is not read yet";
 const ALARMS: &str = "CloudWatch alarms are not read yet";
 const SECURITY_HUB: &str = "Security Hub is not read yet";
@@ -267,10 +266,10 @@ const CIS: &[Recommendation] = &[
     cis(Some("3.1.2"), Some("2.1.2"), Some("2.1.2"), "MFA delete is on for S3 buckets", &["s3-bucket-mfa-delete-disabled"]),
     unobserved(Some("3.1.3"), Some("2.1.3"), Some("2.1.3"), "Data in S3 is discovered and classified", MACIE),
     cis(Some("3.1.4"), Some("2.1.4"), Some("2.1.4"), "S3 Block Public Access is on", &["s3-bucket-public-access-block-off", "s3-account-public-access-block-off"]),
-    unobserved(Some("3.2.1"), Some("2.2.1"), Some("2.3.1"), "RDS instances are encrypted at rest", RDS),
-    unobserved(Some("3.2.2"), Some("2.2.2"), Some("2.3.2"), "RDS instances take minor version upgrades", RDS),
-    unobserved(Some("3.2.3"), Some("2.2.3"), Some("2.3.3"), "RDS instances are not publicly accessible", RDS),
-    unobserved(Some("3.2.4"), Some("2.2.4"), None, "RDS uses Multi-AZ deployments", RDS),
+    cis(Some("3.2.1"), Some("2.2.1"), Some("2.3.1"), "RDS instances are encrypted at rest", &["rds-storage-unencrypted"]),
+    cis(Some("3.2.2"), Some("2.2.2"), Some("2.3.2"), "RDS instances take minor version upgrades", &["rds-instance-minor-version-upgrade-off"]),
+    cis(Some("3.2.3"), Some("2.2.3"), Some("2.3.3"), "RDS instances are not publicly accessible", &["rds-instance-publicly-accessible"]),
+    cis(Some("3.2.4"), Some("2.2.4"), None, "RDS uses Multi-AZ deployments", &["rds-database-single-az"]),
     cis(Some("3.3.1"), Some("2.3.1"), Some("2.4.1"), "EFS file systems are encrypted", &["efs-file-system-unencrypted"]),
     cis(Some("4.1"), Some("3.1"), Some("3.1"), "CloudTrail records every region", &["cloudtrail-multi-region-trail-missing"]),
     cis(Some("4.2"), Some("3.2"), Some("3.2"), "CloudTrail log file validation is on", &["cloudtrail-log-file-validation-disabled"]),
@@ -359,6 +358,16 @@ const FSBP: &[Control] = &[
     fsbp("KMS.3", "Customer KMS keys are not deleted unintentionally", &["kms-key-pending-deletion"]),
     fsbp("KMS.4", "Customer KMS keys rotate", &["kms-key-rotation-disabled"]),
     fsbp("KMS.5", "KMS keys are not publicly accessible", &["kms-key-policy-any-principal"]),
+    fsbp("RDS.1", "RDS snapshots are private", &["rds-snapshot-public"]),
+    fsbp("RDS.2", "RDS instances are not publicly accessible", &["rds-instance-publicly-accessible"]),
+    fsbp("RDS.3", "RDS instances are encrypted at rest", &["rds-storage-unencrypted"]),
+    fsbp("RDS.4", "RDS snapshots are encrypted at rest", &["rds-snapshot-unencrypted"]),
+    fsbp("RDS.5", "RDS instances use multiple Availability Zones", &["rds-database-single-az"]),
+    fsbp("RDS.13", "RDS instances take minor version upgrades automatically", &["rds-instance-minor-version-upgrade-off"]),
+    fsbp("RDS.15", "RDS clusters use multiple Availability Zones", &["rds-database-single-az"]),
+    fsbp("RDS.27", "RDS clusters are encrypted at rest", &["rds-storage-unencrypted"]),
+    fsbp("SSM.1", "EC2 instances are managed by Systems Manager", &["ec2-instance-not-managed-by-ssm"]),
+    fsbp("SSM.2", "Managed instances are compliant with their patch baseline", &["ec2-instance-patches-missing"]),
     fsbp("S3.1", "Account-level S3 Block Public Access is on", &["s3-account-public-access-block-off"]),
     fsbp("S3.2", "Buckets do not allow public read", &["s3-bucket-public-acl", "s3-bucket-public-policy"]),
     fsbp("S3.3", "Buckets do not allow public write", &["s3-bucket-public-acl", "s3-bucket-public-policy"]),

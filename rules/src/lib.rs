@@ -14,6 +14,7 @@ pub mod instance;
 pub mod model;
 pub mod network;
 pub mod parts;
+pub mod patching;
 pub mod policy;
 pub mod registry;
 pub mod root;

@@ -129,6 +129,13 @@ pub struct Snapshot {
     /// EFS file systems per region. Absent from snapshots of older versions.
     #[serde(default)]
     pub efs: Vec<EfsRegion>,
+    /// RDS databases and snapshots per region. Absent from snapshots of older versions.
+    #[serde(default)]
+    pub rds: Vec<RdsRegion>,
+    /// Systems Manager's managed nodes and their patch states per region. Absent from
+    /// snapshots of older versions.
+    #[serde(default)]
+    pub ssm: Vec<SsmRegion>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,6 +152,117 @@ pub struct FileSystem {
     pub name: Option<String>,
     pub encrypted: bool,
     pub kms_key_id: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// RDS
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RdsRegion {
+    pub region: String,
+    /// rds:DescribeDBInstances and DescribeDBClusters, all pages.
+    pub databases: Observed<RdsDatabases>,
+    /// rds:DescribeDBSnapshots and DescribeDBClusterSnapshots (the account's own), with
+    /// who may restore each manual one.
+    pub snapshots: Observed<Vec<DbSnapshot>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RdsDatabases {
+    pub instances: Vec<DbInstance>,
+    pub clusters: Vec<DbCluster>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbInstance {
+    pub id: String,
+    pub arn: String,
+    pub engine: String,
+    /// The cluster it belongs to (Aurora, Multi-AZ DB clusters), whose storage it shares.
+    pub cluster: Option<String>,
+    pub storage_encrypted: bool,
+    pub kms_key_id: Option<String>,
+    /// `None` when RDS did not say (then public access is unknown, never assumed).
+    pub publicly_accessible: Option<bool>,
+    pub auto_minor_version_upgrade: bool,
+    pub multi_az: bool,
+    /// The instance this one is a read replica of.
+    pub replica_of: Option<String>,
+    pub security_group_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DbCluster {
+    pub id: String,
+    pub arn: String,
+    pub engine: String,
+    pub storage_encrypted: bool,
+    pub kms_key_id: Option<String>,
+    pub multi_az: bool,
+    /// `provisioned`, `serverless`, or absent (Aurora Serverless v1 names `serverless`).
+    pub engine_mode: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DbSnapshot {
+    pub id: String,
+    pub arn: String,
+    /// Whether it is a snapshot of a cluster (DescribeDBClusterSnapshots) or of an instance.
+    pub of_cluster: bool,
+    /// The instance or cluster it was taken of.
+    pub source: String,
+    /// `manual`, `automated`, `awsbackup`.
+    pub snapshot_type: String,
+    pub encrypted: bool,
+    pub kms_key_id: Option<String>,
+    /// The `restore` attribute: the accounts that may copy or restore it, `all` for anyone.
+    /// `None` for automated snapshots, which cannot be shared.
+    pub restorable_by: Option<Observed<Vec<String>>>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Systems Manager
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SsmRegion {
+    pub region: String,
+    /// ssm:DescribeInstanceInformation, all pages: the nodes Systems Manager manages.
+    pub managed_nodes: Observed<Vec<ManagedNode>>,
+    /// ssm:DescribeInstancePatchStates for every managed node: a node absent here has
+    /// never reported a patch scan.
+    pub patch_states: Observed<Vec<PatchState>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedNode {
+    /// An EC2 instance id (`i-...`) or a hybrid node's (`mi-...`).
+    pub id: String,
+    /// `Online`, `ConnectionLost`, `Inactive`.
+    pub ping_status: String,
+    pub last_ping: Option<DateTime<Utc>>,
+    /// `EC2Instance` or `ManagedInstance` (a hybrid node).
+    pub resource_type: Option<String>,
+    pub platform: Option<String>,
+    pub agent_version: Option<String>,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatchState {
+    pub instance_id: String,
+    /// When the last scan or install ended.
+    pub operation_end: Option<DateTime<Utc>>,
+    /// `Scan` or `Install`.
+    pub operation: Option<String>,
+    pub missing: i32,
+    pub failed: i32,
+    pub installed_pending_reboot: i32,
+    /// Missing patches the baseline classifies critical, or security; `None` when the
+    /// agent did not report the split.
+    pub critical_non_compliant: Option<i32>,
+    pub security_non_compliant: Option<i32>,
 }
 
 fn contact_not_read() -> Observed<Option<AlternateContact>> {

@@ -52,6 +52,15 @@ pub enum Part {
     SecurityContact,
     /// elasticfilesystem:DescribeFileSystems in every region.
     EfsFileSystems,
+    /// rds:DescribeDBInstances and DescribeDBClusters in every region.
+    RdsDatabases,
+    /// rds:DescribeDBSnapshots, DescribeDBClusterSnapshots and each manual snapshot's
+    /// restore attribute, in every region.
+    RdsSnapshots,
+    /// ssm:DescribeInstanceInformation in every region.
+    SsmManagedNodes,
+    /// ssm:DescribeInstancePatchStates of the managed nodes: needs their list.
+    SsmPatchStates,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -71,6 +80,9 @@ pub fn needed_by<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<Part> {
     ];
     if parts.iter().any(|p| per_bucket.contains(p)) {
         parts.push(Part::Buckets);
+    }
+    if parts.contains(&Part::SsmPatchStates) {
+        parts.push(Part::SsmManagedNodes);
     }
     parts.sort();
     parts.dedup();
@@ -203,6 +215,14 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
             kept,
             "elasticfilesystem",
         );
+    }
+    for r in &mut s.rds {
+        keep(&mut r.databases, Part::RdsDatabases, kept, "rds");
+        keep(&mut r.snapshots, Part::RdsSnapshots, kept, "rds");
+    }
+    for r in &mut s.ssm {
+        keep(&mut r.managed_nodes, Part::SsmManagedNodes, kept, "ssm");
+        keep(&mut r.patch_states, Part::SsmPatchStates, kept, "ssm");
     }
     for r in &mut s.access_analyzers {
         keep(

@@ -18,6 +18,8 @@ pub static RULES: &[&Rule] = &[
     &s3_bucket_access_logging_disabled::RULE,
     &ec2_snapshot_public::RULE,
     &ec2_image_public::RULE,
+    &rds_snapshot_public::RULE,
+    &rds_database_single_az::RULE,
     &cloudtrail_s3_object_writes_not_logged::RULE,
     &cloudtrail_s3_object_reads_not_logged::RULE,
     &kms_key_pending_deletion::RULE,
@@ -65,6 +67,11 @@ pub static RULES: &[&Rule] = &[
     &ec2_network_acl_admin_ports_open::RULE,
     &ec2_vpc_flow_logs_disabled::RULE,
     &ec2_instance_public_ip::RULE,
+    &rds_instance_publicly_accessible::RULE,
+    &rds_instance_minor_version_upgrade_off::RULE,
+    &ec2_instance_not_managed_by_ssm::RULE,
+    &ec2_instance_patches_missing::RULE,
+    &ec2_instance_ssm_agent_not_reporting::RULE,
     &config_recorder_off::RULE,
     // server-side encryption
     &ec2_ebs_volume_unencrypted::RULE,
@@ -74,6 +81,8 @@ pub static RULES: &[&Rule] = &[
     &cloudtrail_logs_not_kms_encrypted::RULE,
     &kms_key_rotation_disabled::RULE,
     &efs_file_system_unencrypted::RULE,
+    &rds_storage_unencrypted::RULE,
+    &rds_snapshot_unencrypted::RULE,
     // network traffic protection
     &s3_bucket_tls_not_enforced::RULE,
 ];

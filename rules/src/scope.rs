@@ -4,8 +4,8 @@
 use crate::arn;
 use crate::identity::{customer_policies, CustomerPolicy};
 use crate::model::{
-    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, KmsKey, Observed, Role,
-    Trail,
+    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, KmsKey, Observed,
+    RdsDatabases, RdsRegion, Role, Trail,
 };
 use crate::policy::PolicyDocument;
 use crate::rule::{Context, Finding, Rule};
@@ -315,5 +315,37 @@ pub fn each_bucket_policy(
             Ok(None) => without_policy(bucket, region),
             Err(unknown) => *unknown,
         },
+    )
+}
+
+/// Runs `judge` on the RDS databases of every scanned region (with the region's name).
+pub fn each_rds_databases(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&RdsDatabases, &str) -> Vec<Finding>,
+) -> Vec<Finding> {
+    each_rds(rule, cx, |r| &r.databases, "db:*", judge)
+}
+
+/// Runs `judge` on one RDS list of every scanned region; `resource` is the ARN resource
+/// pattern of a region's scope when the list is unknown.
+pub fn each_rds<T>(
+    rule: &Rule,
+    cx: &Context<'_>,
+    list: impl Fn(&RdsRegion) -> &Observed<T>,
+    resource: &str,
+    judge: impl Fn(&T, &str) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let rds = PerRegion {
+        service: "RDS",
+        read: (cx.snapshot.rds.iter())
+            .map(|r| (r.region.as_str(), list(r)))
+            .collect(),
+    };
+    rds.judge(
+        rule,
+        cx,
+        regional_scope(cx, "rds", resource),
+        |read, region, _| judge(read, region),
     )
 }

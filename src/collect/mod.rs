@@ -15,8 +15,10 @@ mod logging;
 pub mod org;
 pub mod pacing;
 pub mod permissions;
+mod rds;
 mod s3;
 pub mod sdk;
+mod ssm;
 
 use std::sync::Mutex;
 
@@ -315,16 +317,26 @@ pub async fn collect(
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
-    let (iam, s3, mut ec2, logging, kms, access_analyzers, security_contact, efs) = tokio::join!(
-        iam::collect(config, &tracker),
-        s3::collect(config, &account, &tracker),
-        ec2_regions,
-        logging::collect(config, &regions, &tracker),
-        kms::collect(config, &regions, &tracker),
-        access_analyzer::collect(config, &regions, &tracker),
-        account::security_contact(config, &tracker),
-        efs::collect(config, &regions, &tracker),
-    );
+    let global = async {
+        tokio::join!(
+            iam::collect(config, &tracker),
+            s3::collect(config, &account, &tracker),
+            account::security_contact(config, &tracker),
+        )
+    };
+    let regional = async {
+        tokio::join!(
+            ec2_regions,
+            logging::collect(config, &regions, &tracker),
+            kms::collect(config, &regions, &tracker),
+            access_analyzer::collect(config, &regions, &tracker),
+            efs::collect(config, &regions, &tracker),
+            rds::collect(config, &regions, &tracker),
+            ssm::collect(config, &regions, &tracker),
+        )
+    };
+    let ((iam, s3, security_contact), regional) = tokio::join!(global, regional);
+    let (mut ec2, logging, kms, access_analyzers, efs, rds, ssm) = regional;
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
     gaps.sort_by(|a, b| {
@@ -353,6 +365,8 @@ pub async fn collect(
         access_analyzers,
         security_contact,
         efs,
+        rds,
+        ssm,
     })
 }
 

@@ -56,6 +56,16 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("account", "GetAlternateContact"),
     // EFS, per region.
     ("elasticfilesystem", "DescribeFileSystems"),
+    // RDS, per region, and per manual snapshot.
+    ("rds", "DescribeDBInstances"),
+    ("rds", "DescribeDBClusters"),
+    ("rds", "DescribeDBSnapshots"),
+    ("rds", "DescribeDBClusterSnapshots"),
+    ("rds", "DescribeDBSnapshotAttributes"),
+    ("rds", "DescribeDBClusterSnapshotAttributes"),
+    // Systems Manager, per region and per 50 managed nodes.
+    ("ssm", "DescribeInstanceInformation"),
+    ("ssm", "DescribeInstancePatchStates"),
 ];
 
 /// The IAM actions the collector needs, in the order of [`OPERATIONS`]: what `posture

@@ -4,13 +4,13 @@ use crate::arn;
 use crate::declare_rule;
 use crate::model::{Ec2Region, Observed};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket;
+use crate::scope::{each_bucket, each_rds, each_rds_databases, regional_scope, PerRegion};
 
 declare_rule! {
     /// ## What it checks
     /// With `[residency] allowed_regions` set in `posture.toml`, every resource that holds
-    /// customer data — S3 buckets, EBS volumes and snapshots, AMIs — must be in one of
-    /// those regions. Without the setting the rule judges nothing. Only scanned regions are
+    /// customer data — S3 buckets, EBS volumes and snapshots, AMIs, RDS databases and their
+    /// manual snapshots, EFS file systems — must be in one of those regions. Without the setting the rule judges nothing. Only scanned regions are
     /// seen: scan every region (the default) to find data where nobody looks.
     ///
     /// ## Why it matters
@@ -21,7 +21,8 @@ declare_rule! {
     ///
     /// ## How to fix
     /// - Move the data to an allowed region (S3 replication or a copy, `aws ec2
-    ///   copy-snapshot --source-region`, `aws ec2 copy-image`) and delete the original.
+    ///   copy-snapshot --source-region`, `aws ec2 copy-image`, `aws rds copy-db-snapshot`,
+    ///   EFS replication) and delete the original.
     /// - Prevent it: a service control policy denying actions outside the allowed regions
     ///   (`aws:RequestedRegion`), or the AWS Control Tower region deny control.
     /// - If the region is in fact allowed, add it to `allowed_regions`.
@@ -34,7 +35,7 @@ declare_rule! {
         title: "Customer data is stored outside the allowed regions",
         duty: Duty::CustomerData,
         severity: Severity::High,
-        reads: [Buckets, Volumes, Snapshots, Images],
+        reads: [Buckets, Volumes, Snapshots, Images, RdsDatabases, RdsSnapshots, EfsFileSystems],
         check: check,
     };
 }
@@ -64,23 +65,31 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             Ok(_) => rule.unknown(&bucket.arn, None, "could not be checked: no region"),
         },
     });
+    findings.extend(ec2_data(rule, cx, &judge));
+    findings.extend(rds_data(rule, cx, &judge));
+    findings.extend(efs_data(rule, cx, &judge));
+    findings
+}
+
+/// Judges a resource (ARN, how the message names it, region).
+type Judge<'a> = dyn Fn(&str, &str, &str) -> Finding + 'a;
+
+/// EBS volumes and snapshots, and AMIs.
+fn ec2_data(rule: &Rule, cx: &Context<'_>, judge: &Judge<'_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
     for region in &cx.snapshot.ec2 {
         let name = region.region.as_str();
-        let lists: [(&str, &str, Vec<String>); 3] = [
-            ("volume", "volume", ids(region, |r| &r.volumes, |v| &v.id)),
-            (
-                "snapshot",
-                "snapshot",
-                ids(region, |r| &r.snapshots, |s| &s.id),
-            ),
-            ("image", "image", ids(region, |r| &r.images, |i| &i.id)),
+        let lists: [(&str, Vec<String>); 3] = [
+            ("volume", ids(region, |r| &r.volumes, |v| &v.id)),
+            ("snapshot", ids(region, |r| &r.snapshots, |s| &s.id)),
+            ("image", ids(region, |r| &r.images, |i| &i.id)),
         ];
         let gaps = [
             region.volumes.as_ref().err(),
             region.snapshots.as_ref().err(),
             region.images.as_ref().err(),
         ];
-        for ((kind, label, ids), gap) in lists.into_iter().zip(gaps) {
+        for ((kind, ids), gap) in lists.into_iter().zip(gaps) {
             if let Some(gap) = gap {
                 let scope = arn::ec2(cx.snapshot, name, kind, "*");
                 findings.push(rule.unknown_gap(scope, Some(name), gap));
@@ -88,11 +97,52 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
             for id in ids {
                 let resource = arn::ec2(cx.snapshot, name, kind, &id);
-                findings.push(judge(&resource, &format!("{label} {id}"), name));
+                findings.push(judge(&resource, &format!("{kind} {id}"), name));
             }
         }
     }
     findings
+}
+
+/// RDS clusters, instances outside a cluster, and snapshots other than automated ones
+/// (which stay beside their database).
+fn rds_data(rule: &Rule, cx: &Context<'_>, judge: &Judge<'_>) -> Vec<Finding> {
+    let mut findings = each_rds_databases(rule, cx, |databases, region| {
+        let clusters = (databases.clusters.iter())
+            .map(|c| judge(&c.arn, &format!("RDS cluster {}", c.id), region));
+        let instances = (databases.instances.iter())
+            .filter(|i| i.cluster.is_none())
+            .map(|i| judge(&i.arn, &format!("RDS instance {}", i.id), region));
+        clusters.chain(instances).collect()
+    });
+    findings.extend(each_rds(
+        rule,
+        cx,
+        |r| &r.snapshots,
+        "snapshot:*",
+        |snapshots, region| {
+            (snapshots.iter())
+                .filter(|s| s.snapshot_type != "automated")
+                .map(|s| judge(&s.arn, &format!("RDS snapshot {}", s.id), region))
+                .collect()
+        },
+    ));
+    findings
+}
+
+fn efs_data(rule: &Rule, cx: &Context<'_>, judge: &Judge<'_>) -> Vec<Finding> {
+    let efs = PerRegion {
+        service: "EFS",
+        read: (cx.snapshot.efs.iter())
+            .map(|r| (r.region.as_str(), &r.file_systems))
+            .collect(),
+    };
+    let scope = regional_scope(cx, "elasticfilesystem", "file-system/*");
+    efs.judge(rule, cx, scope, |file_systems, region, _| {
+        (file_systems.iter())
+            .map(|fs| judge(&fs.arn, &format!("EFS file system {}", fs.id), region))
+            .collect()
+    })
 }
 
 /// The ids of one of the region's lists (empty when it was not read).

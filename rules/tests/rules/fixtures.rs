@@ -55,6 +55,8 @@ pub fn snapshot() -> Snapshot {
         access_analyzers: vec![],
         security_contact: Observed::Collected(None),
         efs: vec![],
+        rds: vec![],
+        ssm: vec![],
     }
 }
 

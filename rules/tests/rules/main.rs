@@ -22,6 +22,8 @@ mod iam_password_policy_weak;
 mod iam_policies;
 mod iam_privilege_escalation;
 mod kms;
+mod patching;
+mod rds;
 mod registry;
 mod s3_bucket_cross_account_access;
 mod s3_bucket_policy_any_principal;

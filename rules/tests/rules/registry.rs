@@ -34,6 +34,7 @@ fn rule_ids_are_unique_kebab_case_and_named_after_their_file() {
 const NO_BENCHMARK_CONTROL: &[&str] = &[
     "data-outside-allowed-regions",
     "ec2-image-public",
+    "ec2-instance-ssm-agent-not-reporting",
     "ec2-snapshot-unencrypted",
     "iam-policy-not-action-allow",
     "iam-principal-administrator",
