@@ -278,5 +278,6 @@ fn bench_snapshot(details: AuthorizationDetails, now: chrono::DateTime<Utc>) -> 
         efs: vec![],
         rds: vec![],
         ssm: vec![],
+        organization: Observed::Collected(None),
     }
 }

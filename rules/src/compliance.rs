@@ -188,7 +188,8 @@ struct Recommendation {
 }
 
 // Why a control is not observed, in a few words.
-const ORGANIZATION: &str = "an AWS Organizations setting";
+const OU_DESIGN: &str = "a judgement of the OU design, not visible in the APIs read";
+const DELEGATION: &str = "delegated administrators are not read yet";
 const PROCESS: &str = "a process, not visible in the APIs read";
 const MACIE: &str = "Macie is not read yet";
 const ALARMS: &str = "CloudWatch alarms are not read yet";
@@ -233,12 +234,12 @@ const fn unobserved(
 
 #[rustfmt::skip]
 const CIS: &[Recommendation] = &[
-    unobserved(Some("2.1.1"), None, None, "Root access is managed centrally by the organization", ORGANIZATION),
-    unobserved(Some("2.1.2"), None, None, "Guardrail SCPs or RCPs cover every member account", ORGANIZATION),
-    unobserved(Some("2.1.3"), None, None, "The management account runs no workloads", ORGANIZATION),
-    unobserved(Some("2.1.4"), None, None, "Organizational units follow environment and sensitivity", ORGANIZATION),
-    unobserved(Some("2.1.5"), None, None, "A delegated administrator manages organization policies", ORGANIZATION),
-    unobserved(Some("2.1.6"), None, None, "Delegated administrators run organization-wide services", ORGANIZATION),
+    cis(Some("2.1.1"), None, None, "Root access is managed centrally by the organization", &["organization-root-access-not-centralized"]),
+    cis(Some("2.1.2"), None, None, "Guardrail SCPs or RCPs cover every member account", &["organization-account-without-guardrails"]),
+    cis(Some("2.1.3"), None, None, "The management account runs no workloads", &["organization-management-account-has-workloads"]),
+    unobserved(Some("2.1.4"), None, None, "Organizational units follow environment and sensitivity", OU_DESIGN),
+    unobserved(Some("2.1.5"), None, None, "A delegated administrator manages organization policies", DELEGATION),
+    unobserved(Some("2.1.6"), None, None, "Delegated administrators run organization-wide services", DELEGATION),
     unobserved(Some("2.2"), Some("1.1"), Some("1.1"), "Account contact details are current", PROCESS),
     cis(Some("2.3"), Some("1.2"), Some("1.2"), "A security contact is registered", &["account-security-contact-missing"]),
     unobserved(None, None, Some("1.3"), "Security questions are registered", PROCESS),
@@ -325,6 +326,7 @@ const FSBP: &[Control] = &[
     fsbp("CloudTrail.1", "A multi-region trail records read and write management events", &["cloudtrail-multi-region-trail-missing"]),
     fsbp("CloudTrail.2", "Trails encrypt their logs at rest with KMS", &["cloudtrail-logs-not-kms-encrypted"]),
     fsbp("CloudTrail.4", "Trails validate their log files", &["cloudtrail-log-file-validation-disabled"]),
+    fsbp("CloudTrail.5", "Trails deliver to CloudWatch Logs", &["cloudtrail-cloudwatch-logs-not-integrated"]),
     fsbp("Config.1", "AWS Config is on and records", &["config-recorder-off"]),
     fsbp("EC2.1", "EBS snapshots are not restorable by anyone", &["ec2-snapshot-public"]),
     fsbp("EC2.2", "Default security groups allow no traffic", &["ec2-default-security-group-has-rules"]),

@@ -13,6 +13,7 @@ pub mod identity;
 pub mod instance;
 pub mod model;
 pub mod network;
+pub mod organization;
 pub mod parts;
 pub mod patching;
 pub mod policy;

@@ -61,6 +61,11 @@ pub enum Part {
     SsmManagedNodes,
     /// ssm:DescribeInstancePatchStates of the managed nodes: needs their list.
     SsmPatchStates,
+    /// organizations:DescribeOrganization; in the management account also the guardrail
+    /// policies in force for every account.
+    Organization,
+    /// iam:ListOrganizationsFeatures, in the management account: needs the organization.
+    RootAccessFeatures,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -83,6 +88,9 @@ pub fn needed_by<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<Part> {
     }
     if parts.contains(&Part::SsmPatchStates) {
         parts.push(Part::SsmManagedNodes);
+    }
+    if parts.contains(&Part::RootAccessFeatures) {
+        parts.push(Part::Organization);
     }
     parts.sort();
     parts.dedup();
@@ -224,6 +232,22 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
         keep(&mut r.managed_nodes, Part::SsmManagedNodes, kept, "ssm");
         keep(&mut r.patch_states, Part::SsmPatchStates, kept, "ssm");
     }
+    if let Observed::Collected(Some(organization)) = &mut s.organization {
+        if let Some(management) = &mut organization.management {
+            keep(
+                &mut management.root_access_features,
+                Part::RootAccessFeatures,
+                kept,
+                "iam",
+            );
+        }
+    }
+    keep(
+        &mut s.organization,
+        Part::Organization,
+        kept,
+        "organizations",
+    );
     for r in &mut s.access_analyzers {
         keep(
             &mut r.analyzers,

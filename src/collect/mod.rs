@@ -9,6 +9,7 @@ mod account;
 mod credential_report;
 mod ec2;
 mod efs;
+mod guardrails;
 mod iam;
 mod kms;
 mod logging;
@@ -322,6 +323,7 @@ pub async fn collect(
             iam::collect(config, &tracker),
             s3::collect(config, &account, &tracker),
             account::security_contact(config, &tracker),
+            guardrails::collect(config, &account.id, &tracker),
         )
     };
     let regional = async {
@@ -335,7 +337,7 @@ pub async fn collect(
             ssm::collect(config, &regions, &tracker),
         )
     };
-    let ((iam, s3, security_contact), regional) = tokio::join!(global, regional);
+    let ((iam, s3, security_contact, organization), regional) = tokio::join!(global, regional);
     let (mut ec2, logging, kms, access_analyzers, efs, rds, ssm) = regional;
     ec2.sort_by(|a, b| a.region.cmp(&b.region));
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
@@ -367,6 +369,7 @@ pub async fn collect(
         efs,
         rds,
         ssm,
+        organization,
     })
 }
 

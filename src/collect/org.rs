@@ -26,17 +26,56 @@ pub struct OrgAccount {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A failed call of the walk: which operation, AWS's error code, and the whole cause.
+pub(crate) struct WalkError {
+    pub operation: &'static str,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl WalkError {
+    fn new<E>(operation: &'static str, error: E) -> WalkError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        WalkError {
+            operation,
+            code: error.code().map(str::to_string),
+            message: DisplayErrorContext(&error).to_string().replace('\n', " "),
+        }
+    }
+}
+
 /// Every ACTIVE account of the organization, in id order; with `ous`, only the accounts in
 /// those units or below them.
 pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<OrgAccount>> {
     let client = Client::new(config);
+    let mut found = walk(&client).await.map_err(organizations_error)?.1;
+    for unit in ous {
+        if !found.iter().any(|a| a.ou_ids.contains(unit)) && !unit_exists(&client, unit).await {
+            bail!("--ou {unit}: no such organizational unit or root in this organization");
+        }
+    }
+    found.retain(|a| ous.is_empty() || ous.iter().any(|unit| a.ou_ids.contains(unit)));
+    for account in &mut found {
+        account.tags = tags(&client, &account.id).await?;
+    }
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(found)
+}
+
+/// The organization's roots and every ACTIVE account with the OU path above it (without
+/// tags), walked from the roots: one call per unit, not per account.
+pub(crate) async fn walk(
+    client: &Client,
+) -> Result<(Vec<aws_sdk_organizations::types::Root>, Vec<OrgAccount>), WalkError> {
     let roots: Vec<_> = client
         .list_roots()
         .into_paginator()
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| organizations_error("ListRoots", e))?
+        .map_err(|e| WalkError::new("ListRoots", e))?
         .into_iter()
         .flat_map(|page| page.roots.unwrap_or_default())
         .collect();
@@ -57,7 +96,7 @@ pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| organizations_error("ListOrganizationalUnitsForParent", e))?
+            .map_err(|e| WalkError::new("ListOrganizationalUnitsForParent", e))?
             .into_iter()
             .flat_map(|page| page.organizational_units.unwrap_or_default())
             .collect();
@@ -78,7 +117,7 @@ pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| organizations_error("ListAccountsForParent", e))?
+            .map_err(|e| WalkError::new("ListAccountsForParent", e))?
             .into_iter()
             .flat_map(|page| page.accounts.unwrap_or_default())
             .collect();
@@ -93,17 +132,8 @@ pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<
             });
         }
     }
-    for unit in ous {
-        if !found.iter().any(|a| a.ou_ids.contains(unit)) && !unit_exists(&client, unit).await {
-            bail!("--ou {unit}: no such organizational unit or root in this organization");
-        }
-    }
-    found.retain(|a| ous.is_empty() || ous.iter().any(|unit| a.ou_ids.contains(unit)));
-    for account in &mut found {
-        account.tags = tags(&client, &account.id).await?;
-    }
     found.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(found)
+    Ok((roots, found))
 }
 
 /// ACTIVE by `State` (the field AWS keeps), or by `Status` where only that is returned.
@@ -132,7 +162,7 @@ async fn tags(client: &Client, account: &str) -> anyhow::Result<BTreeMap<String,
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await
-        .map_err(|e| organizations_error("ListTagsForResource", e))?
+        .map_err(|e| organizations_error(WalkError::new("ListTagsForResource", e)))?
         .into_iter()
         .flat_map(|page| page.tags.unwrap_or_default())
         .collect();
@@ -143,12 +173,8 @@ async fn tags(client: &Client, account: &str) -> anyhow::Result<BTreeMap<String,
 }
 
 /// An organization that cannot be listed ends the run: there is nothing to scan. One line.
-fn organizations_error<E>(operation: &str, error: E) -> anyhow::Error
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let code = error.code().map(str::to_string);
-    let hint = match code.as_deref() {
+fn organizations_error(error: WalkError) -> anyhow::Error {
+    let hint = match error.code.as_deref() {
         Some("AWSOrganizationsNotInUseException") => {
             ": this account is not in an organization (scan it without --org)"
         }
@@ -158,12 +184,10 @@ where
         }
         _ => "",
     };
-    let cause = match code {
-        Some(code) => code,
-        None => DisplayErrorContext(&error).to_string().replace('\n', " "),
-    };
+    let cause = error.code.clone().unwrap_or_else(|| error.message.clone());
     anyhow::anyhow!(
-        "cannot list the organization's accounts: organizations:{operation} failed: {cause}{hint}"
+        "cannot list the organization's accounts: organizations:{} failed: {cause}{hint}",
+        error.operation
     )
 }
 

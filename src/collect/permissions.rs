@@ -63,6 +63,15 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("rds", "DescribeDBClusterSnapshots"),
     ("rds", "DescribeDBSnapshotAttributes"),
     ("rds", "DescribeDBClusterSnapshotAttributes"),
+    // The organization, once; in its management account also the tree, the guardrail
+    // policies with their targets, and IAM's organization features.
+    ("organizations", "DescribeOrganization"),
+    ("organizations", "ListRoots"),
+    ("organizations", "ListOrganizationalUnitsForParent"),
+    ("organizations", "ListAccountsForParent"),
+    ("organizations", "ListPolicies"),
+    ("organizations", "ListTargetsForPolicy"),
+    ("iam", "ListOrganizationsFeatures"),
     // Systems Manager, per region and per 50 managed nodes.
     ("ssm", "DescribeInstanceInformation"),
     ("ssm", "DescribeInstancePatchStates"),

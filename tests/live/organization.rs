@@ -386,3 +386,134 @@ fn shards_cover_every_account_once_and_merge_into_the_whole() {
     );
     assert_eq!(content(&json_report(&output)), content(&whole));
 }
+
+/// The organization rules from the management account: guardrails per member account
+/// (an SCP on the Workloads OU holds the accounts below it; the Sandbox OU has none), and
+/// again once the policy type is disabled on the root, when the attached SCP holds
+/// nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn guardrails_are_read_per_member_account_from_the_management_account() {
+    use aws_sdk_organizations::types::PolicyType;
+    let moto = Moto::start();
+    let organization = build(&moto).await;
+    let org = moto.organizations();
+    let root = org.list_roots().send().await.unwrap().roots.unwrap()[0]
+        .id
+        .clone()
+        .unwrap();
+    let enable = org
+        .enable_policy_type()
+        .root_id(&root)
+        .policy_type(PolicyType::ServiceControlPolicy);
+    enable.send().await.unwrap();
+    let deny_leaving = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"organizations:LeaveOrganization","Resource":"*"}]}"#;
+    let policy = org
+        .create_policy()
+        .name("DenyLeaving")
+        .description("members stay")
+        .r#type(PolicyType::ServiceControlPolicy)
+        .content(deny_leaving)
+        .send()
+        .await
+        .unwrap();
+    let policy_id = policy.policy.unwrap().policy_summary.unwrap().id.unwrap();
+    (org.attach_policy().policy_id(&policy_id))
+        .target_id(&organization.workloads)
+        .send()
+        .await
+        .unwrap();
+    let rule = "organization-account-without-guardrails";
+    let run = || {
+        let args = [
+            "check",
+            "--format",
+            "json",
+            "--region",
+            "us-east-1",
+            "--rule",
+            rule,
+        ];
+        let output = posture(&args, &moto.posture_env());
+        (json_report(&output), output)
+    };
+    let status_of = |report: &serde_json::Value, name: &str| {
+        let id = &organization.accounts[name];
+        crate::support::finding(report, rule, &format!("/{id}"))["status"].clone()
+    };
+    let (report, output) = run();
+    assert_eq!(report["gaps"], serde_json::json!([]), "{}", stderr(&output));
+    for held in ["web-prod", "data-prod", "shared"] {
+        assert_eq!(status_of(&report, held), "pass", "{held}");
+        let message =
+            crate::support::finding(&report, rule, &organization.accounts[held])["message"].clone();
+        assert!(
+            message.as_str().unwrap().contains("SCP DenyLeaving"),
+            "{message}"
+        );
+    }
+    for bare in ["sandbox-1", "sandbox-2"] {
+        assert_eq!(status_of(&report, bare), "fail", "{bare}");
+    }
+    // The management account itself is never judged: no SCP applies to it.
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 5, "{findings:#?}");
+
+    (org.disable_policy_type().root_id(&root))
+        .policy_type(PolicyType::ServiceControlPolicy)
+        .send()
+        .await
+        .unwrap();
+    let (report, _) = run();
+    for name in ["web-prod", "data-prod", "shared", "sandbox-1", "sandbox-2"] {
+        assert_eq!(
+            status_of(&report, name),
+            "fail",
+            "{name}: SCPs are disabled"
+        );
+    }
+}
+
+/// The management account runs no workload here, and moto does not implement IAM's
+/// organization features: that rule is `unknown` on its gap, never a pass.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_management_account_is_judged_for_workloads_and_root_access() {
+    let moto = Moto::start();
+    build(&moto).await;
+    let args = [
+        "check",
+        "--format",
+        "json",
+        "--region",
+        "us-east-1",
+        "--rule",
+        "organization-management-account-has-workloads",
+        "--rule",
+        "organization-root-access-not-centralized",
+    ];
+    let output = posture(&args, &moto.posture_env());
+    let report = json_report(&output);
+    let status = |rule: &str| {
+        let findings = report["findings"].as_array().unwrap();
+        let of_rule: Vec<_> = findings.iter().filter(|f| f["rule_id"] == rule).collect();
+        assert_eq!(of_rule.len(), 1, "{rule}: {findings:#?}");
+        let resource = of_rule[0]["resource"].as_str().unwrap();
+        assert!(resource.contains(":organization/o-"), "{resource}");
+        of_rule[0]["status"].clone()
+    };
+    assert_eq!(
+        status("organization-management-account-has-workloads"),
+        "pass",
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        status("organization-root-access-not-centralized"),
+        "unknown"
+    );
+    let gaps = report["gaps"].as_array().unwrap();
+    assert!(
+        gaps.iter()
+            .all(|g| g["service"] == "iam" && g["operation"] == "ListOrganizationsFeatures"),
+        "{gaps:?}"
+    );
+}

@@ -34,6 +34,35 @@ fn free_port() -> u16 {
         .expect("no free loopback port")
 }
 
+/// A client of one service pointed at this server with the test credentials: a regional
+/// one (`fn ec2(&self, region)`), or a global one in us-east-1 (`fn account(&self)`).
+macro_rules! moto_clients {
+    ($($name:ident: $sdk:ident;)*) => {$(
+        pub fn $name(&self, region: &str) -> $sdk::Client {
+            $sdk::Client::from_conf(
+                $sdk::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new(region.to_string()))
+                    .endpoint_url(self.endpoint())
+                    .credentials_provider(test_credentials())
+                    .build(),
+            )
+        }
+    )*};
+    (global $($name:ident: $sdk:ident;)*) => {$(
+        pub fn $name(&self) -> $sdk::Client {
+            $sdk::Client::from_conf(
+                $sdk::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new("us-east-1"))
+                    .endpoint_url(self.endpoint())
+                    .credentials_provider(test_credentials())
+                    .build(),
+            )
+        }
+    )*};
+}
+
 impl Moto {
     pub fn start() -> Moto {
         Moto::start_with(&[])
@@ -107,6 +136,22 @@ impl Moto {
         ]
     }
 
+    moto_clients! {
+        ec2: aws_sdk_ec2;
+        cloudtrail: aws_sdk_cloudtrail;
+        kms: aws_sdk_kms;
+        efs: aws_sdk_efs;
+        config: aws_sdk_config;
+        rds: aws_sdk_rds;
+        ssm: aws_sdk_ssm;
+    }
+
+    moto_clients! {
+        global
+        account: aws_sdk_account;
+        organizations: aws_sdk_organizations;
+    }
+
     pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::Config::builder()
@@ -119,72 +164,6 @@ impl Moto {
         )
     }
 
-    pub fn ec2(&self, region: &str) -> aws_sdk_ec2::Client {
-        aws_sdk_ec2::Client::from_conf(
-            aws_sdk_ec2::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.to_string()))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn cloudtrail(&self, region: &str) -> aws_sdk_cloudtrail::Client {
-        aws_sdk_cloudtrail::Client::from_conf(
-            aws_sdk_cloudtrail::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.to_string()))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn kms(&self, region: &str) -> aws_sdk_kms::Client {
-        aws_sdk_kms::Client::from_conf(
-            aws_sdk_kms::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.to_string()))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn account(&self) -> aws_sdk_account::Client {
-        aws_sdk_account::Client::from_conf(
-            aws_sdk_account::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new("us-east-1"))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn efs(&self, region: &str) -> aws_sdk_efs::Client {
-        aws_sdk_efs::Client::from_conf(
-            aws_sdk_efs::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.to_string()))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn config(&self, region: &str) -> aws_sdk_config::Client {
-        aws_sdk_config::Client::from_conf(
-            aws_sdk_config::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new(region.to_string()))
-                .endpoint_url(self.endpoint())
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
     /// s3control puts the account id in front of the host, so this uses `localhost`
     /// (`123456789012.localhost` resolves through /etc/hosts; scripts/test adds it).
     pub fn s3control(&self) -> aws_sdk_s3control::Client {
@@ -193,17 +172,6 @@ impl Moto {
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new("us-east-1"))
                 .endpoint_url(format!("http://localhost:{}", self.port))
-                .credentials_provider(test_credentials())
-                .build(),
-        )
-    }
-
-    pub fn organizations(&self) -> aws_sdk_organizations::Client {
-        aws_sdk_organizations::Client::from_conf(
-            aws_sdk_organizations::Config::builder()
-                .behavior_version(BehaviorVersion::latest())
-                .region(Region::new("us-east-1"))
-                .endpoint_url(self.endpoint())
                 .credentials_provider(test_credentials())
                 .build(),
         )
@@ -451,10 +419,16 @@ impl Drop for FaultProxy {
 }
 
 /// Whether a gap is one of moto 5.2.5's deviations from AWS that no test setup avoids: its
-/// GetBucketVersioning answer the SDK rejects, and IAM Access Analyzer, which it does not
-/// implement.
+/// GetBucketVersioning answer the SDK rejects, and the APIs it does not implement, which it
+/// answers with an HTML page or an empty body: IAM Access Analyzer, Systems Manager's
+/// managed nodes, and IAM's organization features.
 pub fn moto_deviation(gap: &serde_json::Value) -> bool {
     let unrecognized = gap["error_code"] == "UnrecognizedResponse";
-    unrecognized
-        && (gap["operation"] == "GetBucketVersioning" || gap["service"] == "access-analyzer")
+    let html_for_json = gap["error_code"] == "ResponseError";
+    let unemulated_ssm =
+        gap["service"] == "ssm" && gap["operation"] == "DescribeInstanceInformation";
+    (unrecognized
+        && (gap["operation"] == "GetBucketVersioning" || gap["service"] == "access-analyzer"))
+        || (html_for_json && unemulated_ssm)
+        || (unrecognized && gap["operation"] == "ListOrganizationsFeatures")
 }

@@ -2,6 +2,7 @@
 
 pub mod account_security_contact_missing;
 pub mod cloudtrail_bucket_access_logging_disabled;
+pub mod cloudtrail_cloudwatch_logs_not_integrated;
 pub mod cloudtrail_log_file_validation_disabled;
 pub mod cloudtrail_logs_not_kms_encrypted;
 pub mod cloudtrail_multi_region_trail_missing;
@@ -56,6 +57,9 @@ pub mod kms_key_cross_account_access;
 pub mod kms_key_pending_deletion;
 pub mod kms_key_policy_any_principal;
 pub mod kms_key_rotation_disabled;
+pub mod organization_account_without_guardrails;
+pub mod organization_management_account_has_workloads;
+pub mod organization_root_access_not_centralized;
 pub mod rds_database_single_az;
 pub mod rds_instance_minor_version_upgrade_off;
 pub mod rds_instance_publicly_accessible;

@@ -7,10 +7,10 @@ use posture_rules::model::{
     EventSelectors, FieldSelector, Observed, Trail,
 };
 use posture_rules::rules::{
-    cloudtrail_bucket_access_logging_disabled, cloudtrail_log_file_validation_disabled,
-    cloudtrail_logs_not_kms_encrypted, cloudtrail_multi_region_trail_missing,
-    cloudtrail_s3_object_reads_not_logged, cloudtrail_s3_object_writes_not_logged,
-    config_recorder_off,
+    cloudtrail_bucket_access_logging_disabled, cloudtrail_cloudwatch_logs_not_integrated,
+    cloudtrail_log_file_validation_disabled, cloudtrail_logs_not_kms_encrypted,
+    cloudtrail_multi_region_trail_missing, cloudtrail_s3_object_reads_not_logged,
+    cloudtrail_s3_object_writes_not_logged, config_recorder_off,
 };
 use posture_rules::Snapshot;
 
@@ -123,12 +123,17 @@ fn trail_settings_are_judged_on_the_accounts_own_trails() {
     organization.arn = "arn:aws:cloudtrail:us-east-1:999988887777:trail/organization".into();
     organization.organization_trail = true;
     organization.log_file_validation = false;
-    let trails = vec![trail("good", "us-east-1", true), plain, organization];
+    let mut good = trail("good", "us-east-1", true);
+    good.cloudwatch_logs_group_arn = Some(format!(
+        "arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail-events:*"
+    ));
+    let trails = vec![good, plain, organization];
     let snapshot = with_trails(snapshot(), trails);
     let validation = run(&cloudtrail_log_file_validation_disabled::RULE, &snapshot);
     let encryption = run(&cloudtrail_logs_not_kms_encrypted::RULE, &snapshot);
+    let cloudwatch = run(&cloudtrail_cloudwatch_logs_not_integrated::RULE, &snapshot);
     insta::assert_snapshot!(format!(
-        "validation:\n{validation}\n\nencryption:\n{encryption}"
+        "validation:\n{validation}\n\nencryption:\n{encryption}\n\ncloudwatch logs:\n{cloudwatch}"
     ));
 }
 

@@ -57,6 +57,7 @@ pub fn snapshot() -> Snapshot {
         efs: vec![],
         rds: vec![],
         ssm: vec![],
+        organization: Observed::Collected(None),
     }
 }
 
