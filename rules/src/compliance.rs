@@ -192,7 +192,6 @@ const OU_DESIGN: &str = "a judgement of the OU design, not visible in the APIs r
 const DELEGATION: &str = "delegated administrators are not read yet";
 const PROCESS: &str = "a process, not visible in the APIs read";
 const MACIE: &str = "Macie is not read yet";
-const ALARMS: &str = "CloudWatch alarms are not read yet";
 const SECURITY_HUB: &str = "Security Hub is not read yet";
 const ROUTES: &str = "route tables are not read yet";
 const ENDPOINTS: &str = "VPC endpoints are not read yet";
@@ -282,21 +281,21 @@ const CIS: &[Recommendation] = &[
     cis(Some("4.8"), Some("3.8"), Some("3.8"), "S3 object-level writes are logged", &["cloudtrail-s3-object-writes-not-logged"]),
     cis(Some("4.9"), Some("3.9"), Some("3.9"), "S3 object-level reads are logged", &["cloudtrail-s3-object-reads-not-logged"]),
     unobserved(Some("4.10"), None, None, "Managed web front ends have access logging", FRONT_ENDS),
-    unobserved(Some("5.1"), Some("4.1"), Some("4.1"), "Unauthorized API calls raise an alarm", ALARMS),
-    unobserved(Some("5.2"), Some("4.2"), Some("4.2"), "Console sign-in without MFA raises an alarm", ALARMS),
-    unobserved(Some("5.3"), Some("4.3"), Some("4.3"), "Use of the root user raises an alarm", ALARMS),
-    unobserved(Some("5.4"), Some("4.4"), Some("4.4"), "IAM policy changes raise an alarm", ALARMS),
-    unobserved(Some("5.5"), Some("4.5"), Some("4.5"), "CloudTrail configuration changes raise an alarm", ALARMS),
-    unobserved(Some("5.6"), Some("4.6"), Some("4.6"), "Console authentication failures raise an alarm", ALARMS),
-    unobserved(Some("5.7"), Some("4.7"), Some("4.7"), "Disabling or deleting customer KMS keys raises an alarm", ALARMS),
-    unobserved(Some("5.8"), Some("4.8"), Some("4.8"), "Bucket policy changes raise an alarm", ALARMS),
-    unobserved(Some("5.9"), Some("4.9"), Some("4.9"), "AWS Config changes raise an alarm", ALARMS),
-    unobserved(Some("5.10"), Some("4.10"), Some("4.10"), "Security group changes raise an alarm", ALARMS),
-    unobserved(Some("5.11"), Some("4.11"), Some("4.11"), "Network ACL changes raise an alarm", ALARMS),
-    unobserved(Some("5.12"), Some("4.12"), Some("4.12"), "Network gateway changes raise an alarm", ALARMS),
-    unobserved(Some("5.13"), Some("4.13"), Some("4.13"), "Route table changes raise an alarm", ALARMS),
-    unobserved(Some("5.14"), Some("4.14"), Some("4.14"), "VPC changes raise an alarm", ALARMS),
-    unobserved(Some("5.15"), Some("4.15"), Some("4.15"), "AWS Organizations changes raise an alarm", ALARMS),
+    cis(Some("5.1"), Some("4.1"), Some("4.1"), "Unauthorized API calls raise an alarm", &["cloudwatch-no-alarm-unauthorized-api-calls"]),
+    cis(Some("5.2"), Some("4.2"), Some("4.2"), "Console sign-in without MFA raises an alarm", &["cloudwatch-no-alarm-console-sign-in-without-mfa"]),
+    cis(Some("5.3"), Some("4.3"), Some("4.3"), "Use of the root user raises an alarm", &["cloudwatch-no-alarm-root-usage"]),
+    cis(Some("5.4"), Some("4.4"), Some("4.4"), "IAM policy changes raise an alarm", &["cloudwatch-no-alarm-iam-policy-changes"]),
+    cis(Some("5.5"), Some("4.5"), Some("4.5"), "CloudTrail configuration changes raise an alarm", &["cloudwatch-no-alarm-cloudtrail-changes"]),
+    cis(Some("5.6"), Some("4.6"), Some("4.6"), "Console authentication failures raise an alarm", &["cloudwatch-no-alarm-console-authentication-failures"]),
+    cis(Some("5.7"), Some("4.7"), Some("4.7"), "Disabling or deleting customer KMS keys raises an alarm", &["cloudwatch-no-alarm-kms-key-deletion"]),
+    cis(Some("5.8"), Some("4.8"), Some("4.8"), "Bucket policy changes raise an alarm", &["cloudwatch-no-alarm-bucket-policy-changes"]),
+    cis(Some("5.9"), Some("4.9"), Some("4.9"), "AWS Config changes raise an alarm", &["cloudwatch-no-alarm-config-changes"]),
+    cis(Some("5.10"), Some("4.10"), Some("4.10"), "Security group changes raise an alarm", &["cloudwatch-no-alarm-security-group-changes"]),
+    cis(Some("5.11"), Some("4.11"), Some("4.11"), "Network ACL changes raise an alarm", &["cloudwatch-no-alarm-network-acl-changes"]),
+    cis(Some("5.12"), Some("4.12"), Some("4.12"), "Network gateway changes raise an alarm", &["cloudwatch-no-alarm-network-gateway-changes"]),
+    cis(Some("5.13"), Some("4.13"), Some("4.13"), "Route table changes raise an alarm", &["cloudwatch-no-alarm-route-table-changes"]),
+    cis(Some("5.14"), Some("4.14"), Some("4.14"), "VPC changes raise an alarm", &["cloudwatch-no-alarm-vpc-changes"]),
+    cis(Some("5.15"), Some("4.15"), Some("4.15"), "AWS Organizations changes raise an alarm", &["cloudwatch-no-alarm-organizations-changes"]),
     unobserved(Some("5.16"), Some("4.16"), Some("4.16"), "AWS Security Hub is on", SECURITY_HUB),
     cis(Some("6.1.1"), Some("5.1.1"), Some("2.2.1"), "EBS encryption by default is on in every region", &["ec2-ebs-encryption-by-default-off"]),
     cis(Some("6.1.2"), Some("5.1.2"), None, "CIFS (445) is open only to trusted networks", &["ec2-security-group-cifs-open"]),

@@ -404,6 +404,55 @@ pub struct Logging {
     /// AWS Config in each scanned region; a region missing here was not read.
     #[serde(default)]
     pub config: Vec<ConfigRegion>,
+    /// The CloudWatch Logs groups the account's own trails deliver to, with their metric
+    /// filters and the alarms on them; a group missing here was not read.
+    #[serde(default)]
+    pub log_groups: Vec<LogGroupMonitoring>,
+}
+
+/// A log group a trail delivers to, and what alarms on its events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogGroupMonitoring {
+    /// The group's ARN as the trail names it.
+    pub arn: String,
+    pub region: String,
+    pub name: String,
+    /// logs:DescribeMetricFilters of the group.
+    pub metric_filters: Observed<Vec<MetricFilter>>,
+    /// cloudwatch:DescribeAlarms of the region: the alarms on a metric of these filters.
+    pub alarms: Observed<Vec<MetricAlarm>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricFilter {
+    pub name: String,
+    pub pattern: String,
+    /// The metrics it publishes to.
+    pub metrics: Vec<MetricId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MetricId {
+    pub namespace: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricAlarm {
+    pub name: String,
+    pub arn: String,
+    pub metric: MetricId,
+    pub actions_enabled: bool,
+    /// The SNS topics among its alarm actions.
+    pub topics: Vec<AlarmTopic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlarmTopic {
+    pub arn: String,
+    /// sns:ListSubscriptionsByTopic: the confirmed subscriptions' endpoints
+    /// ("email:secops@example.com"); a pending confirmation notifies nobody.
+    pub subscribers: Observed<Vec<String>>,
 }
 
 impl Default for Logging {
@@ -421,6 +470,7 @@ impl Default for Logging {
         Logging {
             trails: Observed::Gap(Box::new(gap("DescribeTrails", "cloudtrail"))),
             config: Vec::new(),
+            log_groups: Vec::new(),
         }
     }
 }

@@ -66,6 +66,10 @@ pub enum Part {
     Organization,
     /// iam:ListOrganizationsFeatures, in the management account: needs the organization.
     RootAccessFeatures,
+    /// logs:DescribeMetricFilters of the log groups the trails deliver to,
+    /// cloudwatch:DescribeAlarms of their regions, sns:ListSubscriptionsByTopic of the
+    /// alarms' topics: needs the trails.
+    LogMetricAlarms,
 }
 
 /// The parts the rules read, per-bucket parts with the bucket list they hang on.
@@ -91,6 +95,9 @@ pub fn needed_by<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Vec<Part> {
     }
     if parts.contains(&Part::RootAccessFeatures) {
         parts.push(Part::Organization);
+    }
+    if parts.contains(&Part::LogMetricAlarms) {
+        parts.push(Part::Trails);
     }
     parts.sort();
     parts.dedup();
@@ -202,6 +209,9 @@ pub fn only(snapshot: &Snapshot, kept: &[Part]) -> Snapshot {
             kept,
             "ec2",
         );
+    }
+    if !kept.contains(&Part::LogMetricAlarms) {
+        s.logging.log_groups.clear();
     }
     keep(&mut s.logging.trails, Part::Trails, kept, "cloudtrail");
     for r in &mut s.logging.config {

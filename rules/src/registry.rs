@@ -20,6 +20,7 @@ pub static RULES: &[&Rule] = &[
     &ec2_image_public::RULE,
     &rds_snapshot_public::RULE,
     &rds_database_single_az::RULE,
+    &cloudwatch_no_alarm_bucket_policy_changes::RULE,
     &cloudtrail_s3_object_writes_not_logged::RULE,
     &cloudtrail_s3_object_reads_not_logged::RULE,
     &kms_key_pending_deletion::RULE,
@@ -54,6 +55,14 @@ pub static RULES: &[&Rule] = &[
     &organization_root_access_not_centralized::RULE,
     &organization_account_without_guardrails::RULE,
     &organization_management_account_has_workloads::RULE,
+    &cloudwatch_no_alarm_unauthorized_api_calls::RULE,
+    &cloudwatch_no_alarm_console_sign_in_without_mfa::RULE,
+    &cloudwatch_no_alarm_root_usage::RULE,
+    &cloudwatch_no_alarm_iam_policy_changes::RULE,
+    &cloudwatch_no_alarm_cloudtrail_changes::RULE,
+    &cloudwatch_no_alarm_console_authentication_failures::RULE,
+    &cloudwatch_no_alarm_config_changes::RULE,
+    &cloudwatch_no_alarm_organizations_changes::RULE,
     // temporary credentials
     &iam_root_access_keys::RULE,
     &iam_access_key_old::RULE,
@@ -76,6 +85,11 @@ pub static RULES: &[&Rule] = &[
     &ec2_instance_not_managed_by_ssm::RULE,
     &ec2_instance_patches_missing::RULE,
     &ec2_instance_ssm_agent_not_reporting::RULE,
+    &cloudwatch_no_alarm_security_group_changes::RULE,
+    &cloudwatch_no_alarm_network_acl_changes::RULE,
+    &cloudwatch_no_alarm_network_gateway_changes::RULE,
+    &cloudwatch_no_alarm_route_table_changes::RULE,
+    &cloudwatch_no_alarm_vpc_changes::RULE,
     &config_recorder_off::RULE,
     // server-side encryption
     &ec2_ebs_volume_unencrypted::RULE,
@@ -87,6 +101,7 @@ pub static RULES: &[&Rule] = &[
     &efs_file_system_unencrypted::RULE,
     &rds_storage_unencrypted::RULE,
     &rds_snapshot_unencrypted::RULE,
+    &cloudwatch_no_alarm_kms_key_deletion::RULE,
     // network traffic protection
     &s3_bucket_tls_not_enforced::RULE,
 ];

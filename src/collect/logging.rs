@@ -15,12 +15,28 @@ use super::{each_region, Call, Tracker};
 /// How many regions are read at once; each region makes one or two calls.
 const REGION_CONCURRENCY: usize = 8;
 
-pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Logging {
+pub async fn collect(
+    config: &SdkConfig,
+    regions: &[String],
+    account: &str,
+    tracker: &Tracker,
+) -> Logging {
+    let sdk = config;
     let (trails, config) = tokio::join!(
-        tracker.part(Part::Trails, "cloudtrail", trails(config, regions, tracker)),
-        config_regions(config, regions, tracker),
+        tracker.part(Part::Trails, "cloudtrail", trails(sdk, regions, tracker)),
+        config_regions(sdk, regions, tracker),
     );
-    Logging { trails, config }
+    let log_groups = match &trails {
+        Observed::Collected(trails) if tracker.wants(Part::LogMetricAlarms) => {
+            super::monitoring::log_groups(sdk, trails, account, tracker).await
+        }
+        _ => Vec::new(),
+    };
+    Logging {
+        trails,
+        config,
+        log_groups,
+    }
 }
 
 fn cloudtrail(config: &SdkConfig, region: &str) -> aws_sdk_cloudtrail::Client {

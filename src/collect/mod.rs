@@ -13,6 +13,7 @@ mod guardrails;
 mod iam;
 mod kms;
 mod logging;
+mod monitoring;
 pub mod org;
 pub mod pacing;
 pub mod permissions;
@@ -329,7 +330,7 @@ pub async fn collect(
     let regional = async {
         tokio::join!(
             ec2_regions,
-            logging::collect(config, &regions, &tracker),
+            logging::collect(config, &regions, &account.id, &tracker),
             kms::collect(config, &regions, &tracker),
             access_analyzer::collect(config, &regions, &tracker),
             efs::collect(config, &regions, &tracker),

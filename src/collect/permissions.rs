@@ -42,6 +42,11 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("cloudtrail", "DescribeTrails"),
     ("cloudtrail", "GetTrailStatus"),
     ("cloudtrail", "GetEventSelectors"),
+    // What alarms on the trails' events: per log group a trail delivers to, per region of
+    // those groups, per SNS topic of an alarm on their metrics.
+    ("logs", "DescribeMetricFilters"),
+    ("cloudwatch", "DescribeAlarms"),
+    ("sns", "ListSubscriptionsByTopic"),
     // AWS Config, per region.
     ("config", "DescribeConfigurationRecorders"),
     ("config", "DescribeConfigurationRecorderStatus"),

@@ -268,3 +268,89 @@ async fn the_security_contact_is_read_and_its_absence_fails() {
     let message = finding(&registered, rule, &account)["message"].to_string();
     assert!(message.contains("security@example.com"), "{message}");
 }
+
+/// The 15 CIS monitoring rules against moto: a multi-region trail delivering to a log
+/// group with one metric filter (root usage) is read through CloudTrail and CloudWatch
+/// Logs. moto 5.2.5 does not speak CloudWatch's CBOR protocol, so `DescribeAlarms` is a
+/// gap: the root-usage rule, whose filter matches, is `unknown` for want of the alarms —
+/// never a pass — while the 14 others fail on what was read (no filter matches their
+/// events, so no alarm can).
+#[tokio::test(flavor = "multi_thread")]
+async fn alarms_moto_cannot_answer_leave_the_monitoring_rules_unknown() {
+    let moto = Moto::start();
+    bucket(&moto, "trail-logs").await;
+    let logs = moto.logs("us-east-1");
+    logs.create_log_group()
+        .log_group_name("trail-events")
+        .send()
+        .await
+        .unwrap();
+    let root = concat!(
+        r#"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && "#,
+        r#"$.eventType != "AwsServiceEvent" }"#,
+    );
+    let metric = aws_sdk_cloudwatchlogs::types::MetricTransformation::builder()
+        .metric_name("RootUsage")
+        .metric_namespace("CISBenchmark")
+        .metric_value("1")
+        .build()
+        .unwrap();
+    logs.put_metric_filter()
+        .log_group_name("trail-events")
+        .filter_name("RootUsage")
+        .filter_pattern(root)
+        .metric_transformations(metric)
+        .send()
+        .await
+        .unwrap();
+    let group = format!("arn:aws:logs:us-east-1:{ACCOUNT_ID}:log-group:trail-events:*");
+    let east = moto.cloudtrail("us-east-1");
+    east.create_trail()
+        .name("account")
+        .s3_bucket_name("trail-logs")
+        .is_multi_region_trail(true)
+        .cloud_watch_logs_log_group_arn(&group)
+        .cloud_watch_logs_role_arn(format!("arn:aws:iam::{ACCOUNT_ID}:role/trail-delivery"))
+        .send()
+        .await
+        .unwrap();
+    east.start_logging().name("account").send().await.unwrap();
+
+    let mut args = vec!["check", "--format", "json", "--region", "us-east-1"];
+    let rules: Vec<&str> = posture_rules::registry::RULES
+        .iter()
+        .map(|r| r.id)
+        .filter(|id| id.starts_with("cloudwatch-no-alarm-"))
+        .collect();
+    assert_eq!(rules.len(), 15);
+    for rule in &rules {
+        args.extend(["--rule", rule]);
+    }
+    args.extend(["--rule", "cloudtrail-cloudwatch-logs-not-integrated"]);
+    let output = posture(&args, &moto.posture_env());
+    let report = json_report(&output);
+    let delivery = status(
+        &report,
+        "cloudtrail-cloudwatch-logs-not-integrated",
+        "trail/account",
+    );
+    assert_eq!(delivery, "pass", "{}", stderr(&output));
+    for rule in &rules {
+        let found = finding(&report, rule, ":root");
+        let message = found["message"].as_str().unwrap();
+        if *rule == "cloudwatch-no-alarm-root-usage" {
+            assert_eq!(found["status"], "unknown", "{found}");
+            let alarms = "cloudwatch:DescribeAlarms in us-east-1";
+            assert!(message.contains(alarms), "{message}");
+        } else {
+            assert_eq!(found["status"], "fail", "{rule}: {found}");
+            let no_filter = "no metric filter on log group trail-events";
+            assert!(message.contains(no_filter), "{message}");
+        }
+    }
+    // CloudTrail and CloudWatch Logs were read; only the alarms were not.
+    let gaps = report["gaps"].as_array().unwrap();
+    assert_eq!(gaps.len(), 1, "{gaps:#?}");
+    assert_eq!(gaps[0]["service"], "cloudwatch");
+    assert_eq!(gaps[0]["operation"], "DescribeAlarms");
+}

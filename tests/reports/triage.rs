@@ -448,7 +448,8 @@ fn compliance_coverage_and_controls() {
     assert!(row("6.1.2").contains("ec2-security-group-cifs-open"));
     assert!(row("6.7").contains("ec2-instance-imdsv1-allowed"));
     assert!(row("4.1").contains("cloudtrail-multi-region-trail-missing"));
-    assert!(row("5.1").contains("not observed"));
+    assert!(row("5.1").contains("cloudwatch-no-alarm-unauthorized-api-calls"));
+    assert!(row("5.16").contains("not observed"));
     let json_output = posture(
         &["rules", "--compliance", "cis-5.0", "--format", "json"],
         &[],
@@ -482,7 +483,9 @@ fn compliance_coverage_and_controls() {
     assert!(line("6.3").contains(" fail "), "{}", line("6.3"));
     assert!(line("2.4").contains(" pass "), "{}", line("2.4"));
     assert!(line("4.1").contains(" pass "), "{}", line("4.1"));
-    assert!(line("5.1").contains("not observed"), "{}", line("5.1"));
+    assert!(line("5.1").contains(" fail "), "{}", line("5.1"));
+    assert!(line("5.3").contains(" pass "), "{}", line("5.3"));
+    assert!(line("5.16").contains("not observed"), "{}", line("5.16"));
 }
 
 /// The rows of the findings table Chromium left visible, in their order: (resource, text).

@@ -22,6 +22,7 @@ mod iam_password_policy_weak;
 mod iam_policies;
 mod iam_privilege_escalation;
 mod kms;
+mod monitoring;
 mod organization;
 mod patching;
 mod rds;
