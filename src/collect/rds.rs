@@ -113,29 +113,43 @@ async fn snapshots(
     tracker: &Tracker,
 ) -> Observed<Vec<DbSnapshot>> {
     let client = client(config, region);
-    let (of_instances, of_clusters) = tokio::join!(
+    // Without a type, DescribeDBSnapshots lists automated and manual snapshots only: AWS
+    // Backup's are asked for on their own.
+    let of_instances = |kind: Option<&str>| {
         (client
             .describe_db_snapshots()
-            .max_records(PAGE)
-            .into_paginator())
+            .set_snapshot_type(kind.map(str::to_string)))
+        .max_records(PAGE)
+        .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>(),
-        (client
-            .describe_db_cluster_snapshots()
-            .max_records(PAGE)
-            .into_paginator())
+        .collect::<Result<Vec<_>, _>>()
+    };
+    let of_clusters = (client.describe_db_cluster_snapshots().max_records(PAGE))
+        .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>(),
+        .collect::<Result<Vec<_>, _>>();
+    let (listed, backups, of_clusters) = tokio::join!(
+        of_instances(None),
+        of_instances(Some("awsbackup")),
+        of_clusters
     );
     let call = |operation| Call::new("rds", Some(region), operation);
-    let of_instances = tracker.observe(call("DescribeDBSnapshots"), of_instances);
+    let listed = tracker.observe(call("DescribeDBSnapshots"), listed);
+    let backups = tracker.observe(call("DescribeDBSnapshots"), backups);
     let of_clusters = tracker.observe(call("DescribeDBClusterSnapshots"), of_clusters);
-    let (of_instances, of_clusters) = match (of_instances, of_clusters) {
-        (Observed::Collected(i), Observed::Collected(c)) => (i, c),
-        (Observed::Gap(gap), _) | (_, Observed::Gap(gap)) => return Observed::Gap(gap),
+    let (listed, backups, of_clusters) = match (listed, backups, of_clusters) {
+        (Observed::Collected(i), Observed::Collected(b), Observed::Collected(c)) => (i, b, c),
+        (Observed::Gap(gap), _, _) | (_, Observed::Gap(gap), _) | (_, _, Observed::Gap(gap)) => {
+            return Observed::Gap(gap)
+        }
     };
+    // Listed once each, whatever an endpoint that ignores the type filter answers.
+    let mut seen = std::collections::BTreeSet::new();
+    let of_instances: Vec<_> = (listed.into_iter().chain(backups))
+        .filter(|s| seen.insert(s.db_snapshot_arn.clone()))
+        .collect();
     let listed = (of_instances.into_iter().map(instance_snapshot))
         .chain(of_clusters.into_iter().map(cluster_snapshot));
     let read = stream::iter(listed)
