@@ -4,8 +4,8 @@
 use crate::arn;
 use crate::identity::{customer_policies, CustomerPolicy};
 use crate::model::{
-    AuthorizationDetails, Bucket, CredentialReportRow, Ec2Region, Instance, KmsKey, Observed,
-    RdsDatabases, RdsRegion, Role, Trail,
+    AuthorizationDetails, Bucket, CredentialReportRow, DbSnapshot, Ec2Region, FileSystem, Instance,
+    KmsKey, Observed, RdsDatabases, RdsRegion, Role, Trail,
 };
 use crate::policy::PolicyDocument;
 use crate::rule::{Context, Finding, Rule};
@@ -327,9 +327,42 @@ pub fn each_rds_databases(
     each_rds(rule, cx, |r| &r.databases, "db:*", judge)
 }
 
+/// Runs `judge` on the RDS snapshots of every scanned region (with the region's name).
+pub fn each_rds_snapshots(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&[DbSnapshot], &str) -> Vec<Finding>,
+) -> Vec<Finding> {
+    each_rds(
+        rule,
+        cx,
+        |r| &r.snapshots,
+        "snapshot:*",
+        |s, region| judge(s, region),
+    )
+}
+
+/// Runs `judge` on the EFS file systems of every scanned region (with the region's name).
+pub fn each_efs_file_system_list(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl Fn(&[FileSystem], &str) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let efs = PerRegion {
+        service: "EFS",
+        read: (cx.snapshot.efs.iter())
+            .map(|r| (r.region.as_str(), &r.file_systems))
+            .collect(),
+    };
+    let scope = regional_scope(cx, "elasticfilesystem", "file-system/*");
+    efs.judge(rule, cx, scope, |file_systems, region, _| {
+        judge(file_systems, region)
+    })
+}
+
 /// Runs `judge` on one RDS list of every scanned region; `resource` is the ARN resource
 /// pattern of a region's scope when the list is unknown.
-pub fn each_rds<T>(
+fn each_rds<T>(
     rule: &Rule,
     cx: &Context<'_>,
     list: impl Fn(&RdsRegion) -> &Observed<T>,

@@ -4,14 +4,18 @@ use crate::arn;
 use crate::declare_rule;
 use crate::model::{Ec2Region, Observed};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{each_bucket, each_rds, each_rds_databases, regional_scope, PerRegion};
+use crate::scope::{
+    each_bucket, each_efs_file_system_list, each_rds_databases, each_rds_snapshots,
+};
 
 declare_rule! {
     /// ## What it checks
     /// With `[residency] allowed_regions` set in `posture.toml`, every resource that holds
     /// customer data — S3 buckets, EBS volumes and snapshots, AMIs, RDS databases and their
-    /// manual snapshots, EFS file systems — must be in one of those regions. Without the setting the rule judges nothing. Only scanned regions are
-    /// seen: scan every region (the default) to find data where nobody looks.
+    /// snapshots other than automated ones (which stay beside their database), EFS file
+    /// systems — must be in one of those regions. Without the setting the rule judges
+    /// nothing. Only scanned regions are seen: scan every region (the default) to find data
+    /// where nobody looks.
     ///
     /// ## Why it matters
     /// The customer chooses "which country that content is stored in" (the Shared
@@ -115,30 +119,17 @@ fn rds_data(rule: &Rule, cx: &Context<'_>, judge: &Judge<'_>) -> Vec<Finding> {
             .map(|i| judge(&i.arn, &format!("RDS instance {}", i.id), region));
         clusters.chain(instances).collect()
     });
-    findings.extend(each_rds(
-        rule,
-        cx,
-        |r| &r.snapshots,
-        "snapshot:*",
-        |snapshots, region| {
-            (snapshots.iter())
-                .filter(|s| s.snapshot_type != "automated")
-                .map(|s| judge(&s.arn, &format!("RDS snapshot {}", s.id), region))
-                .collect()
-        },
-    ));
+    findings.extend(each_rds_snapshots(rule, cx, |snapshots, region| {
+        (snapshots.iter())
+            .filter(|s| s.snapshot_type != "automated")
+            .map(|s| judge(&s.arn, &format!("RDS snapshot {}", s.id), region))
+            .collect()
+    }));
     findings
 }
 
 fn efs_data(rule: &Rule, cx: &Context<'_>, judge: &Judge<'_>) -> Vec<Finding> {
-    let efs = PerRegion {
-        service: "EFS",
-        read: (cx.snapshot.efs.iter())
-            .map(|r| (r.region.as_str(), &r.file_systems))
-            .collect(),
-    };
-    let scope = regional_scope(cx, "elasticfilesystem", "file-system/*");
-    efs.judge(rule, cx, scope, |file_systems, region, _| {
+    each_efs_file_system_list(rule, cx, |file_systems, region| {
         (file_systems.iter())
             .map(|fs| judge(&fs.arn, &format!("EFS file system {}", fs.id), region))
             .collect()

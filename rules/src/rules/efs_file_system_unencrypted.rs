@@ -2,7 +2,7 @@ use serde_json::json;
 
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{regional_scope, PerRegion};
+use crate::scope::each_efs_file_system_list;
 
 declare_rule! {
     /// ## What it checks
@@ -34,14 +34,7 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let efs = PerRegion {
-        service: "EFS",
-        read: (cx.snapshot.efs.iter())
-            .map(|r| (r.region.as_str(), &r.file_systems))
-            .collect(),
-    };
-    let scope = regional_scope(cx, "elasticfilesystem", "file-system/*");
-    efs.judge(rule, cx, scope, |file_systems, name, _| {
+    each_efs_file_system_list(rule, cx, |file_systems, name| {
         let region = Some(name);
         file_systems
             .iter()

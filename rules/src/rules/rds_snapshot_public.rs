@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::model::DbSnapshot;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_rds;
+use crate::scope::each_rds_snapshots;
 
 declare_rule! {
     /// ## What it checks
@@ -37,22 +37,16 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_rds(
-        rule,
-        cx,
-        |r| &r.snapshots,
-        "snapshot:*",
-        |snapshots, region| {
-            snapshots
-                .iter()
-                .filter_map(|s| Some((s, s.restorable_by.as_ref()?)))
-                .map(|(snapshot, restorable_by)| match restorable_by.as_ref() {
-                    Ok(accounts) => judge(rule, snapshot, accounts, region),
-                    Err(gap) => rule.unknown_gap(&snapshot.arn, Some(region), gap),
-                })
-                .collect()
-        },
-    )
+    each_rds_snapshots(rule, cx, |snapshots, region| {
+        snapshots
+            .iter()
+            .filter_map(|s| Some((s, s.restorable_by.as_ref()?)))
+            .map(|(snapshot, restorable_by)| match restorable_by.as_ref() {
+                Ok(accounts) => judge(rule, snapshot, accounts, region),
+                Err(gap) => rule.unknown_gap(&snapshot.arn, Some(region), gap),
+            })
+            .collect()
+    })
 }
 
 fn judge(rule: &Rule, snapshot: &DbSnapshot, accounts: &[String], region: &str) -> Finding {

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::rules::rds_snapshot_public::label;
-use crate::scope::each_rds;
+use crate::scope::each_rds_snapshots;
 
 declare_rule! {
     /// ## What it checks
@@ -35,13 +35,8 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_rds(
-        rule,
-        cx,
-        |r| &r.snapshots,
-        "snapshot:*",
-        |snapshots, region| {
-            (snapshots.iter())
+    each_rds_snapshots(rule, cx, |snapshots, region| {
+        (snapshots.iter())
             .filter(|s| s.snapshot_type != "automated")
             .map(|snapshot| {
                 let label = label(snapshot);
@@ -51,10 +46,10 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     let message = format!("{label} is not encrypted");
                     rule.fail(&snapshot.arn, Some(region), message)
                 };
-                let evidence = json!({ "encrypted": snapshot.encrypted, "kms_key_id": snapshot.kms_key_id });
+                let evidence =
+                    json!({ "encrypted": snapshot.encrypted, "kms_key_id": snapshot.kms_key_id });
                 finding.with_evidence(evidence)
             })
             .collect()
-        },
-    )
+    })
 }
