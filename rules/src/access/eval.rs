@@ -6,7 +6,7 @@
 //! does not list one by one (a function the attacker will create: `function:*`). How a
 //! statement's patterns must meet the request's is the request's [`Fit`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -371,15 +371,98 @@ pub fn administrator(principal: &Principal, perms: &Perms<'_>, now: DateTime<Utc
     decide(principal, perms, &request, now)
 }
 
-/// Whether any `Allow` of `perms` names `action` at all: a cheap test before evaluating a
-/// path's action against many resources.
-pub fn mentions(perms: &Perms<'_>, action: &str) -> bool {
-    perms.policies.iter().any(|p| {
-        p.document
-            .statements
+/// A fixed list of literal actions (no `*` or `?`), indexed so that [`Actions::mentioned`]
+/// tells which of them some `Allow` of a principal names — a cheap test before evaluating
+/// an action against many resources — reading each statement once for all of them: the
+/// escalation analysis asks about every action of its table for every principal.
+pub struct Actions {
+    all: Vec<&'static str>,
+    by_lowercase: HashMap<String, &'static str>,
+    by_service: HashMap<String, Vec<&'static str>>,
+}
+
+impl Actions {
+    pub fn new(actions: impl IntoIterator<Item = &'static str>) -> Actions {
+        let mut all: Vec<&'static str> = actions.into_iter().collect();
+        all.sort_unstable();
+        all.dedup();
+        let mut by_lowercase = HashMap::new();
+        let mut by_service: HashMap<String, Vec<&'static str>> = HashMap::new();
+        for &action in &all {
+            assert!(
+                action.is_ascii() && !is_pattern(action),
+                "not a literal action: {action}"
+            );
+            by_lowercase.insert(action.to_ascii_lowercase(), action);
+            let service = action
+                .split_once(':')
+                .map_or(action, |(service, _)| service);
+            by_service
+                .entry(service.to_ascii_lowercase())
+                .or_default()
+                .push(action);
+        }
+        Actions {
+            all,
+            by_lowercase,
+            by_service,
+        }
+    }
+
+    /// The actions that some `Allow` of `perms` names, as the statement would be judged
+    /// for a request for the action on some resource.
+    pub fn mentioned(&self, perms: &Perms<'_>) -> HashSet<&'static str> {
+        let mut found = HashSet::new();
+        let allows = perms
+            .policies
             .iter()
-            .any(|s| s.effect == Effect::Allow && action_applies(s, action, Fit::Some))
-    })
+            .flat_map(|p| &p.document.statements)
+            .filter(|s| s.effect == Effect::Allow);
+        for statement in allows {
+            match (&statement.action, &statement.not_action) {
+                (Some(patterns), _) => {
+                    for pattern in patterns {
+                        self.add_matching(pattern, &mut found);
+                    }
+                }
+                (None, Some(not)) => found.extend(
+                    self.all
+                        .iter()
+                        .filter(|&&action| !excluded(not, action, Fit::Some, true)),
+                ),
+                (None, None) => {}
+            }
+        }
+        found
+    }
+
+    /// Adds the actions one `Action` pattern reaches (as `overlaps` judges a literal one).
+    fn add_matching(&self, pattern: &str, found: &mut HashSet<&'static str>) {
+        let candidates: &[&'static str] = if !pattern.is_ascii() {
+            // Unicode case folding can turn some characters into ASCII letters.
+            &self.all
+        } else if !is_pattern(pattern) {
+            found.extend(self.by_lowercase.get(&pattern.to_ascii_lowercase()));
+            return;
+        } else {
+            // Text before the first wildcard is literal: when it holds the whole service
+            // prefix, only that service's actions can match.
+            let literal = &pattern[..pattern.find(['*', '?']).unwrap_or(pattern.len())];
+            match literal.split_once(':') {
+                Some((service, _)) => self
+                    .by_service
+                    .get(&service.to_ascii_lowercase())
+                    .map_or(&[], Vec::as_slice),
+                None => &self.all,
+            }
+        };
+        let reached = candidates.iter().filter(|a| overlaps(pattern, a, true));
+        found.extend(reached);
+    }
+}
+
+fn is_pattern(text: &str) -> bool {
+    text.contains(['*', '?'])
 }
 
 /// The conditions of a resource policy's statement (a role's trust policy) for a request
@@ -506,6 +589,8 @@ mod tests {
     use std::collections::BTreeMap;
 
     use chrono::TimeZone;
+
+    use proptest::prelude::*;
 
     use super::*;
     use crate::policy::parse;
@@ -647,5 +732,65 @@ mod tests {
         };
         assert!(administrator(&alice(), &perms(&admin), now()).allowed());
         assert!(!administrator(&alice(), &perms(&fenced), now()).allowed());
+    }
+
+    /// Judging one action at a time: what [`Actions::mentioned`] must agree with.
+    fn mentions(perms: &Perms<'_>, action: &str) -> bool {
+        perms.policies.iter().any(|p| {
+            p.document
+                .statements
+                .iter()
+                .any(|s| s.effect == Effect::Allow && action_applies(s, action, Fit::Some))
+        })
+    }
+
+    const ASKED: &[&str] = &[
+        "iam:PassRole",
+        "iam:CreateAccessKey",
+        "sts:AssumeRole",
+        "ec2:RunInstances",
+        "lambda:CreateFunction",
+        "kms:Decrypt",
+    ];
+
+    /// Action patterns near the actions asked about: other cases, wildcards in the
+    /// service or the name, other services, and the Kelvin sign (Unicode folds it to `k`).
+    fn action_pattern() -> impl Strategy<Value = String> {
+        let service = "(iam|IAM|Sts|ec2|lambda|s3|kms|\\x{212A}ms|\\*|i\\*|\\?am|sts\\*)";
+        let name = "(PassRole|passrole|Create[A-Za-z]{0,8}|\\*|[A-Za-z*?]{1,10})";
+        proptest::string::string_regex(&format!("{service}(:{name})?")).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_action_index_agrees_with_judging_each_action(
+            statements in proptest::collection::vec(
+                (proptest::collection::vec(action_pattern(), 1..4), any::<bool>(), any::<bool>()),
+                1..4,
+            ),
+        ) {
+            let statements: Vec<Value> = statements
+                .into_iter()
+                .map(|(patterns, negated, deny)| {
+                    let key = if negated { "NotAction" } else { "Action" };
+                    let effect = if deny { "Deny" } else { "Allow" };
+                    serde_json::json!({ "Effect": effect, key: patterns, "Resource": "*" })
+                })
+                .collect();
+            let text = serde_json::json!({ "Statement": statements }).to_string();
+            let document = parse(&text).unwrap();
+            let perms = Perms {
+                policies: vec![SourcedPolicy { source: "p".into(), document: &document }],
+                boundary: None,
+            };
+            let mentioned = Actions::new(ASKED.iter().copied()).mentioned(&perms);
+            for action in ASKED {
+                proptest::prop_assert_eq!(
+                    mentioned.contains(action),
+                    mentions(&perms, action),
+                    "{} in {}", action, text
+                );
+            }
+        }
     }
 }

@@ -3,16 +3,28 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use super::{ActionGrant, Extra, Graph, Modification, Moves, Step, Targets};
 use crate::access::condition::Truth;
 use crate::access::eval::{
-    conditions_hold, decide, mentions, resource_blind, scope, Decision, Fit, Grant, Perms, Request,
+    conditions_hold, decide, resource_blind, scope, Actions, Decision, Fit, Grant, Perms, Request,
     Scope,
 };
 use crate::access::paths::{resource_pattern, EscalationPath, How, Needs, Target, PATHS};
 use crate::identity::{Principal, PrincipalKind};
 use crate::policy::{Effect, PolicyDocument, Principals};
+
+const ASSUME_ROLE: &str = "sts:AssumeRole";
+
+/// Every action of the table, and `sts:AssumeRole`: what each principal is asked about.
+fn table_actions() -> &'static Actions {
+    static ACTIONS: OnceLock<Actions> = OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let table = PATHS.iter().flat_map(|path| path.actions.iter().copied());
+        Actions::new(table.chain([ASSUME_ROLE]))
+    })
+}
 
 impl<'a> Graph<'a> {
     pub(super) fn moves_of(&self, actor: usize) -> Moves {
@@ -24,9 +36,11 @@ impl<'a> Graph<'a> {
         if self.admin[actor].is_some() {
             return moves;
         }
-        self.assume_role_moves(actor, perms, &mut moves);
+        let mentioned = table_actions().mentioned(perms);
+        let may_assume = mentioned.contains(ASSUME_ROLE);
+        self.assume_role_moves(actor, perms, may_assume, &mut moves);
         for path in PATHS {
-            if !path.actions.iter().all(|a| mentions(perms, a)) {
+            if !path.actions.iter().all(|a| mentioned.contains(a)) {
                 continue;
             }
             match path.how {
@@ -545,9 +559,14 @@ impl<'a> Graph<'a> {
 
     /// Roles whose trust policy admits the actor, and that its own policies (when the trust
     /// names only its account) let it assume.
-    fn assume_role_moves(&self, actor: usize, perms: &Perms<'_>, moves: &mut Moves) {
+    fn assume_role_moves(
+        &self,
+        actor: usize,
+        perms: &Perms<'_>,
+        may_assume: bool,
+        moves: &mut Moves,
+    ) {
         let principal = &self.principals[actor];
-        let may_assume = mentions(perms, "sts:AssumeRole");
         let mut candidates: Vec<usize> = self
             .index
             .trusting_name
