@@ -193,6 +193,14 @@ pub struct WaiverNote {
 pub struct Evidence(Option<Box<serde_json::value::RawValue>>);
 
 impl Evidence {
+    fn of(evidence: &impl Serialize) -> Evidence {
+        let raw = serde_json::value::to_raw_value(evidence);
+        // Failing to serialize (a map with keys that are not strings) is a bug of the
+        // rule, caught by its tests; a finding without its evidence is still a finding.
+        debug_assert!(raw.is_ok(), "evidence that does not serialize");
+        Evidence(raw.ok().filter(|raw| raw.get() != "null"))
+    }
+
     pub fn is_null(&self) -> bool {
         self.0.is_none()
     }
@@ -236,6 +244,13 @@ impl fmt::Display for Evidence {
 impl Finding {
     pub fn with_evidence(mut self, evidence: serde_json::Value) -> Finding {
         self.evidence = Evidence::from(evidence);
+        self
+    }
+
+    /// Evidence written straight from a serializable value, without a JSON tree built
+    /// first: for findings that quote much (whole policy statements) in large numbers.
+    pub fn with_evidence_of(mut self, evidence: &impl Serialize) -> Finding {
+        self.evidence = Evidence::of(evidence);
         self
     }
 

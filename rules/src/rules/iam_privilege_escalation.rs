@@ -1,4 +1,7 @@
-use serde_json::{json, Value};
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
 use crate::access::paths::{self, EscalationPath};
@@ -123,14 +126,14 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
         Outcome::Administrator => rule.severity,
         Outcome::Gains(_) => Severity::Medium,
     };
-    let chains: Vec<Value> = found
+    let chains: Vec<ChainEvidence<'_>> = found
         .iter()
         .take(CHAINS_SHOWN)
-        .map(chain_evidence)
+        .map(ChainEvidence::of)
         .collect();
     rule.fail(arn, None, message)
         .with_severity(severity)
-        .with_evidence(json!({ "chains": chains }))
+        .with_evidence_of(&Chains { chains })
 }
 
 fn describe_step(step: &Step) -> String {
@@ -142,40 +145,87 @@ fn describe_step(step: &Step) -> String {
     )
 }
 
-fn chain_evidence(escalation: &Escalation) -> Value {
-    let outcome = match &escalation.outcome {
-        Outcome::Administrator => json!("administrator"),
-        Outcome::Gains(permission) => json!({ "gains": permission }),
-    };
-    json!({
-        "outcome": outcome,
-        "ends_as": escalation.ends_as,
-        "depends_on": escalation.depends_on(),
-        "steps": escalation.steps.iter().map(step_evidence).collect::<Vec<_>>(),
-    })
+// The evidence is written straight from these, not built as a JSON tree first: the
+// chains quote whole policy statements, and a large account has many such findings. The
+// fields are in the alphabetical order a JSON tree would print them in.
+
+#[derive(Serialize)]
+struct Chains<'a> {
+    chains: Vec<ChainEvidence<'a>>,
 }
 
-fn step_evidence(step: &Step) -> Value {
-    let actions: Vec<Value> = step
-        .grants
-        .iter()
-        .map(|g| {
-            let granted_by: Vec<Value> = g
+#[derive(Serialize)]
+struct ChainEvidence<'a> {
+    depends_on: BTreeSet<String>,
+    ends_as: &'a str,
+    outcome: OutcomeEvidence<'a>,
+    steps: Vec<StepEvidence<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OutcomeEvidence<'a> {
+    Administrator(&'static str),
+    Gains { gains: &'a str },
+}
+
+#[derive(Serialize)]
+struct StepEvidence<'a> {
+    actions: Vec<ActionEvidence<'a>>,
+    actor: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'static str>,
+    path: &'static str,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct ActionEvidence<'a> {
+    action: &'a str,
+    granted_by: Vec<GrantEvidence<'a>>,
+    resource: &'a str,
+}
+
+#[derive(Serialize)]
+struct GrantEvidence<'a> {
+    policy: &'a str,
+    statement: &'a Value,
+}
+
+impl<'a> ChainEvidence<'a> {
+    fn of(escalation: &'a Escalation) -> ChainEvidence<'a> {
+        ChainEvidence {
+            depends_on: escalation.depends_on(),
+            ends_as: &escalation.ends_as,
+            outcome: match &escalation.outcome {
+                Outcome::Administrator => OutcomeEvidence::Administrator("administrator"),
+                Outcome::Gains(permission) => OutcomeEvidence::Gains { gains: permission },
+            },
+            steps: escalation.steps.iter().map(StepEvidence::of).collect(),
+        }
+    }
+}
+
+impl<'a> StepEvidence<'a> {
+    fn of(step: &'a Step) -> StepEvidence<'a> {
+        let actions = step.grants.iter().map(|g| ActionEvidence {
+            action: &g.action,
+            granted_by: g
                 .granted_by
                 .iter()
-                .map(|grant| json!({ "policy": grant.policy, "statement": grant.statement }))
-                .collect();
-            json!({ "action": g.action, "resource": g.resource, "granted_by": granted_by })
-        })
-        .collect();
-    let mut evidence = json!({
-        "path": step.path,
-        "actor": step.actor,
-        "target": step.target,
-        "actions": actions,
-    });
-    if let Some(note) = step.note {
-        evidence["note"] = json!(note);
+                .map(|grant| GrantEvidence {
+                    policy: &grant.policy,
+                    statement: &grant.statement,
+                })
+                .collect(),
+            resource: &g.resource,
+        });
+        StepEvidence {
+            actions: actions.collect(),
+            actor: &step.actor,
+            note: step.note,
+            path: step.path,
+            target: &step.target,
+        }
     }
-    evidence
 }
