@@ -1,6 +1,7 @@
 //! CIDR and port helpers shared by the network rules.
 
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 use ipnet::IpNet;
 
@@ -19,6 +20,18 @@ const NON_INTERNET_RANGES: &[&str] = &[
     "fe80::/10",
     "::1/128",
 ];
+
+/// [`NON_INTERNET_RANGES`] parsed, once: every firewall rule of the account is compared
+/// with them, by several rules.
+fn non_internet_ranges() -> &'static [IpNet] {
+    static PARSED: OnceLock<Vec<IpNet>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        let parsed = NON_INTERNET_RANGES.iter().map(|range| range.parse());
+        parsed
+            .collect::<Result<_, _>>()
+            .expect("static ranges parse")
+    })
+}
 
 /// How a source range in a firewall rule relates to the internet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +56,9 @@ pub fn source_reach(cidr: &str, settings: &Settings) -> Result<SourceReach, Stri
     if net.prefix_len() > threshold {
         return Ok(SourceReach::Limited);
     }
-    let inside_non_internet = NON_INTERNET_RANGES.iter().any(|range| {
-        let range: IpNet = range.parse().expect("static ranges parse");
-        range.contains(&net)
-    });
+    let inside_non_internet = non_internet_ranges()
+        .iter()
+        .any(|range| range.contains(&net));
     Ok(if inside_non_internet {
         SourceReach::Limited
     } else {
@@ -57,10 +69,9 @@ pub fn source_reach(cidr: &str, settings: &Settings) -> Result<SourceReach, Stri
 /// Whether an address (an instance's public IP) is routable on the internet.
 pub fn is_public_address(address: &str) -> bool {
     match address.parse::<IpAddr>() {
-        Ok(ip) => !NON_INTERNET_RANGES.iter().any(|range| {
-            let range: IpNet = range.parse().expect("static ranges parse");
-            range.contains(&ip)
-        }),
+        Ok(ip) => !non_internet_ranges()
+            .iter()
+            .any(|range| range.contains(&ip)),
         Err(_) => false,
     }
 }
@@ -76,11 +87,15 @@ pub enum Protocol {
 
 impl Protocol {
     pub fn parse(text: &str) -> Protocol {
-        match text.to_ascii_lowercase().as_str() {
-            "-1" | "all" => Protocol::All,
-            "tcp" | "6" => Protocol::Tcp,
-            "udp" | "17" => Protocol::Udp,
-            _ => Protocol::Other,
+        let is = |names: &[&str]| names.iter().any(|name| text.eq_ignore_ascii_case(name));
+        if is(&["-1", "all"]) {
+            Protocol::All
+        } else if is(&["tcp", "6"]) {
+            Protocol::Tcp
+        } else if is(&["udp", "17"]) {
+            Protocol::Udp
+        } else {
+            Protocol::Other
         }
     }
 }
