@@ -61,15 +61,42 @@ fn run(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
 /// account's (measured: `check` on 100k resources peaks 130 MB higher than on one core).
 const WAITING_FINDINGS: usize = 200_000;
 
-/// Which rule a worker takes next, how many have been handed over, and how many findings
-/// wait.
-#[derive(Default)]
+/// Which rules workers have taken, in which order they take them, how many rules have
+/// been handed over, and how many findings wait.
 struct Progress {
-    next: usize,
+    /// Slow rules first, then the others in the order they are handed over.
+    order: Vec<usize>,
+    taken: Vec<bool>,
+    taken_count: usize,
     handed_over: usize,
     waiting: usize,
     /// The caller stopped (a rule panicked): workers take no more rules.
     abandoned: bool,
+}
+
+impl Progress {
+    fn new(rules: &[&Rule]) -> Progress {
+        let mut order: Vec<usize> = (0..rules.len()).collect();
+        order.sort_by_key(|&index| !rules[index].slow);
+        Progress {
+            order,
+            taken: vec![false; rules.len()],
+            taken_count: 0,
+            handed_over: 0,
+            waiting: 0,
+            abandoned: false,
+        }
+    }
+
+    /// The next rule to take: in order while few enough findings wait, otherwise only the
+    /// rule to hand over next (so that the caller can always make progress).
+    fn next(&self, waiting_at_most: usize) -> Option<usize> {
+        if self.waiting < waiting_at_most {
+            self.order.iter().copied().find(|&index| !self.taken[index])
+        } else {
+            Some(self.handed_over).filter(|&index| index < self.taken.len() && !self.taken[index])
+        }
+    }
 }
 
 fn in_parallel(
@@ -79,13 +106,13 @@ fn in_parallel(
     waiting_at_most: usize,
     mut each: impl FnMut(Vec<Finding>),
 ) {
-    let progress = (Mutex::new(Progress::default()), Condvar::new());
+    let progress = (Mutex::new(Progress::new(rules)), Condvar::new());
     std::thread::scope(|scope| {
         let (done, finished) = mpsc::channel();
         for _ in 0..workers {
             let (done, progress) = (done.clone(), &progress);
             scope.spawn(move || {
-                while let Some(index) = take_next(progress, rules.len(), waiting_at_most) {
+                while let Some(index) = take_next(progress, waiting_at_most) {
                     let rule = rules[index];
                     let outcome = panic::catch_unwind(AssertUnwindSafe(|| run(rule, cx)));
                     if done.send((index, outcome)).is_err() {
@@ -120,22 +147,19 @@ fn in_parallel(
     });
 }
 
-/// The next rule to run, once few enough findings wait (the rule to hand over next is
-/// always taken); `None` when every rule is taken or the run was abandoned.
-fn take_next(
-    progress: &(Mutex<Progress>, Condvar),
-    rules: usize,
-    waiting_at_most: usize,
-) -> Option<usize> {
+/// The next rule to run (see [`Progress::next`]), waiting for the caller while too many
+/// findings wait; `None` when every rule is taken or the run was abandoned.
+fn take_next(progress: &(Mutex<Progress>, Condvar), waiting_at_most: usize) -> Option<usize> {
     let (lock, changed) = progress;
     let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     loop {
-        if state.abandoned || state.next >= rules {
+        if state.abandoned || state.taken_count == state.taken.len() {
             return None;
         }
-        if state.next == state.handed_over || state.waiting < waiting_at_most {
-            state.next += 1;
-            return Some(state.next - 1);
+        if let Some(index) = state.next(waiting_at_most) {
+            state.taken[index] = true;
+            state.taken_count += 1;
+            return Some(index);
         }
         state = changed.wait(state).unwrap_or_else(|e| e.into_inner());
     }
@@ -210,8 +234,35 @@ mod tests {
             reads: &[],
             source: file!(),
             check,
+            slow: false,
             appendix: None,
         }
+    }
+
+    static STARTED: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+
+    fn records_its_start(rule: &Rule, _: &Context<'_>) -> Vec<Finding> {
+        STARTED.lock().unwrap().push(rule.id);
+        vec![rule.pass(rule.id, None, "ran".to_string())]
+    }
+
+    #[test]
+    fn slow_rules_start_first_and_findings_keep_their_order() {
+        let (snapshot, settings) = (demo(), settings());
+        let cx = Context {
+            snapshot: &snapshot,
+            settings: &settings,
+        };
+        let ids = ["a", "b", "c", "d", "e"];
+        let mut rules: Vec<Rule> = ids.iter().map(|id| rule(id, records_its_start)).collect();
+        rules[3].slow = true;
+        let rules: Vec<&Rule> = rules.iter().collect();
+        let mut handed_over = Vec::new();
+        in_parallel(&rules, &cx, 1, WAITING_FINDINGS, |of_rule| {
+            handed_over.extend(of_rule.into_iter().map(|f| f.resource))
+        });
+        assert_eq!(*STARTED.lock().unwrap(), ["d", "a", "b", "c", "e"]);
+        assert_eq!(handed_over, ids);
     }
 
     #[test]

@@ -287,6 +287,9 @@ pub struct Rule {
     /// Source file of the rule, for "view source".
     pub source: &'static str,
     pub check: CheckFn,
+    /// Among the slowest on a large account (`scripts/bench-offline` names them): started
+    /// before the others, so that the other cores are not left idle while it finishes.
+    pub slow: bool,
     /// A section generated from data the rule reads (a table), appended to the
     /// documentation under its heading.
     pub appendix: Option<Appendix>,
@@ -425,6 +428,7 @@ macro_rules! declare_rule {
             severity: $severity:expr,
             reads: [$($part:ident),* $(,)?],
             check: $check:path
+            $(, slow: $slow:literal)?
             $(, appendix: ($heading:literal, $appendix:path))? $(,)?
         };
     ) => {
@@ -438,9 +442,12 @@ macro_rules! declare_rule {
             reads: &[$($crate::parts::Part::$part),*],
             source: file!(),
             check: $check,
+            slow: $crate::declare_rule!(@slow $($slow)?),
             appendix: $crate::declare_rule!(@appendix $(($heading, $appendix))?),
         };
     };
+    (@slow) => { false };
+    (@slow $slow:literal) => { $slow };
     (@appendix) => { None };
     (@appendix ($heading:literal, $appendix:path)) => {
         Some($crate::rule::Appendix { heading: $heading, generate: $appendix })

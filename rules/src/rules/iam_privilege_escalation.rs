@@ -62,6 +62,7 @@ declare_rule! {
         severity: Severity::High,
         reads: [IamAuthorizationDetails, CredentialReport],
         check: check,
+        slow: true,
         appendix: ("Paths", paths::table_markdown),
     };
 }
