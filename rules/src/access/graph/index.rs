@@ -1,7 +1,9 @@
 //! Lookups built once per account: who trusts whom, which roles each service runs code
 //! with, group members, holders of each policy.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::HashMap;
 
 use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
 use crate::model::{AuthorizationDetails, Role};

@@ -9,11 +9,12 @@
 //! something it does not, or a principal it can modify.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
 use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
@@ -239,7 +240,7 @@ pub struct Graph<'a> {
     trust: Vec<Trust>,
     managed: HashMap<&'a str, SharedDocument>,
     versions: HashMap<&'a str, Vec<SharedDocument>>,
-    groups: HashMap<String, Vec<crate::identity::PolicyOf>>,
+    groups: std::collections::HashMap<String, Vec<crate::identity::PolicyOf>>,
     index: Index,
     /// Each service that runs code with a role, and those roles: one node in the graph.
     hubs: Vec<(String, Vec<usize>)>,
@@ -258,7 +259,8 @@ pub struct Graph<'a> {
     credentials: HashMap<&'a str, &'a CredentialReportRow>,
     moves: Vec<Moves>,
     gains: RefCell<HashMap<(usize, usize), Option<String>>>,
-    admin_with: RefCell<HashMap<(usize, Extra), bool>>,
+    /// Per extra permissions, per target: looked up without copying the extra.
+    admin_with: RefCell<HashMap<Extra, HashMap<usize, bool>>>,
 }
 
 impl<'a> Graph<'a> {
@@ -404,7 +406,7 @@ impl<'a> Graph<'a> {
             .copied()
             .filter(|&n| n < self.principals.len());
         // A role in two hubs is offered twice.
-        let mut looked = std::collections::HashSet::new();
+        let mut looked = HashSet::new();
         for node in self.searched(reach, administrators_only) {
             if node == actor || !looked.insert(node) {
                 continue;
@@ -493,7 +495,7 @@ impl<'a> Graph<'a> {
 
     /// Every node the actor can act as, breadth first, with how it got there.
     fn reach(&self, actor: usize) -> Reach {
-        let links = HashMap::from([(actor, Link::Actor)]);
+        let links = HashMap::from_iter([(actor, Link::Actor)]);
         let mut reach = Reach {
             order: vec![actor],
             links,
@@ -568,14 +570,22 @@ impl<'a> Graph<'a> {
         let Some(extra) = extra else {
             return Ok(self.admin[target].is_some());
         };
-        let key = (target, extra.clone());
-        if let Some(known) = self.admin_with.borrow().get(&key) {
-            return Ok(*known);
+        let known = self
+            .admin_with
+            .borrow()
+            .get(extra)
+            .and_then(|by| by.get(&target).copied());
+        if let Some(known) = known {
+            return Ok(known);
         }
         let documents = self.extra_documents(extra)?;
         let perms = self.with_documents(base, &documents);
         let admin = administrator(&self.principals[target], &perms, self.now).allowed();
-        self.admin_with.borrow_mut().insert(key, admin);
+        let mut remembered = self.admin_with.borrow_mut();
+        remembered
+            .entry(extra.clone())
+            .or_default()
+            .insert(target, admin);
         Ok(admin)
     }
 
