@@ -158,11 +158,9 @@ pub const CHAINS_KEPT: usize = 3;
 
 /// The nodes an actor can act as, in breadth-first order, each with the node and step it
 /// was reached by (no step for a role chosen from a hub).
-struct Reach {
+struct Reach<'l> {
     order: Vec<usize>,
-    /// Only the nodes reached: most actors reach few of the account's principals, and a
-    /// table of every node per actor made the analysis quadratic in the account's size.
-    links: HashMap<usize, Link>,
+    links: &'l Links,
 }
 
 #[derive(Clone)]
@@ -171,9 +169,45 @@ enum Link {
     From(usize, Option<Rc<Step>>),
 }
 
-impl Reach {
+/// How each node was reached by the actor being judged. One table serves every actor:
+/// it is not cleared between them, but given a new stamp, and an entry counts only with
+/// the current stamp. Judging an actor so costs what it reaches — most actors reach few
+/// of the account's principals, and a table cleared (or a map filled) per actor made the
+/// analysis quadratic in the account's size.
+#[derive(Default)]
+struct Links {
+    stamp: u32,
+    entries: Vec<(u32, Option<Link>)>,
+}
+
+impl Links {
+    /// Forgets every link, for a graph of `nodes` nodes.
+    fn restart(&mut self, nodes: usize) {
+        self.entries
+            .resize(nodes.max(self.entries.len()), (0, None));
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // After four billion actors, old stamps would come back: clear once.
+            self.entries.iter_mut().for_each(|entry| *entry = (0, None));
+            self.stamp = 1;
+        }
+    }
+
+    fn get(&self, node: usize) -> Option<&Link> {
+        match self.entries.get(node) {
+            Some((stamp, link)) if *stamp == self.stamp => link.as_ref(),
+            _ => None,
+        }
+    }
+
+    fn insert(&mut self, node: usize, link: Link) {
+        self.entries[node] = (self.stamp, Some(link));
+    }
+}
+
+impl Reach<'_> {
     fn reached(&self, node: usize) -> bool {
-        self.links.contains_key(&node)
+        self.links.get(node).is_some()
     }
 
     /// Reached itself, or a role that stays where it is reached through a reached hub.
@@ -199,7 +233,7 @@ impl Reach {
                 current = hub;
             }
         }
-        while let Some(Link::From(from, step)) = self.links.get(&current) {
+        while let Some(Link::From(from, step)) = self.links.get(current) {
             match step {
                 Some(step) => {
                     let mut step = (**step).clone();
@@ -261,6 +295,7 @@ pub struct Graph<'a> {
     gains: RefCell<HashMap<(usize, usize), Option<String>>>,
     /// Per extra permissions, per target: looked up without copying the extra.
     admin_with: RefCell<HashMap<Extra, HashMap<usize, bool>>>,
+    links: RefCell<Links>,
 }
 
 impl<'a> Graph<'a> {
@@ -330,6 +365,7 @@ impl<'a> Graph<'a> {
             terminal_in: HashMap::new(),
             gains: RefCell::new(HashMap::new()),
             admin_with: RefCell::new(HashMap::new()),
+            links: RefCell::new(Links::default()),
         };
         graph.moves = (0..principals.len()).map(|i| graph.moves_of(i)).collect();
         graph.split_hubs();
@@ -366,7 +402,8 @@ impl<'a> Graph<'a> {
         if let Some(decision) = &self.admin[actor] {
             return Verdict::Administrator(decision.clone());
         }
-        let reach = self.reach(actor);
+        let mut links = self.links.borrow_mut();
+        let reach = self.reach(actor, &mut links);
         let mut unknown = reach
             .order
             .iter()
@@ -391,7 +428,7 @@ impl<'a> Graph<'a> {
     fn search(
         &self,
         actor: usize,
-        reach: &Reach,
+        reach: &Reach<'_>,
         administrators_only: bool,
         unknown: &mut Option<String>,
     ) -> Vec<Escalation> {
@@ -445,7 +482,7 @@ impl<'a> Graph<'a> {
     /// administrators only, those that are administrators or could not be read).
     fn searched<'r>(
         &'r self,
-        reach: &'r Reach,
+        reach: &'r Reach<'_>,
         administrators_only: bool,
     ) -> impl Iterator<Item = usize> + 'r {
         let first_hub = self.principals.len();
@@ -494,20 +531,18 @@ impl<'a> Graph<'a> {
     }
 
     /// Every node the actor can act as, breadth first, with how it got there.
-    fn reach(&self, actor: usize) -> Reach {
-        let links = HashMap::from_iter([(actor, Link::Actor)]);
-        let mut reach = Reach {
-            order: vec![actor],
-            links,
-        };
+    fn reach<'l>(&self, actor: usize, links: &'l mut Links) -> Reach<'l> {
+        links.restart(self.principals.len() + self.hubs.len());
+        links.insert(actor, Link::Actor);
+        let mut order = vec![actor];
         let mut next = 0;
-        while next < reach.order.len() {
-            let node = reach.order[next];
+        while next < order.len() {
+            let node = order[next];
             next += 1;
             let mut visit = |target: usize, step: Option<&Rc<Step>>| {
-                if !reach.reached(target) {
-                    reach.links.insert(target, Link::From(node, step.cloned()));
-                    reach.order.push(target);
+                if links.get(target).is_none() {
+                    links.insert(target, Link::From(node, step.cloned()));
+                    order.push(target);
                 }
             };
             match self.moves.get(node) {
@@ -521,7 +556,7 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        reach
+        Reach { order, links }
     }
 
     /// What acting as `target` (with `extra` permissions) gives `actor` beyond its own.
