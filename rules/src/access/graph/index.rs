@@ -30,8 +30,11 @@ pub(super) struct Index {
     pub(super) holders: HashMap<String, Vec<usize>>,
     /// Roles whose trust names a principal ARN, by that ARN.
     pub(super) trusting_name: HashMap<String, Vec<usize>>,
-    /// Roles whose trust admits a whole account or anyone, or cannot be read.
+    /// Roles whose trust admits a whole account or anyone, or cannot be read, in the
+    /// order of their ARNs (for [`Scope::select`](crate::access::eval::Scope::select)).
     pub(super) trusting_accounts: Vec<usize>,
+    /// Every principal, in the order of their ARNs (for [`Scope::select`](crate::access::eval::Scope::select)).
+    pub(super) in_arn_order: Vec<usize>,
     /// Principals by ARN.
     pub(super) by_arn: HashMap<String, usize>,
 }
@@ -72,6 +75,10 @@ impl Index {
                 None => {}
             }
         }
+        let by_arn = |&a: &usize, &b: &usize| principals[a].arn.cmp(&principals[b].arn);
+        index.trusting_accounts.sort_by(by_arn);
+        index.in_arn_order = (0..principals.len()).collect();
+        index.in_arn_order.sort_by(by_arn);
         index
     }
 

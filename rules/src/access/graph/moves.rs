@@ -206,10 +206,11 @@ impl<'a> Graph<'a> {
                     .filter_map(|arn| self.index.by_arn.get(arn.as_str()));
                 found.copied().filter(of_kind).collect()
             }
-            None => (0..self.principals.len())
-                .filter(of_kind)
-                .filter(|&i| scope.may_include(&self.principals[i].arn))
-                .collect(),
+            None => {
+                let arn = |i: usize| self.principals[i].arn.as_str();
+                let selected = scope.select(&self.index.in_arn_order, arn);
+                selected.into_iter().filter(of_kind).collect()
+            }
         }
     }
 
@@ -575,8 +576,8 @@ impl<'a> Graph<'a> {
             .unwrap_or_default();
         if may_assume {
             let scope = scope(principal, perms, "sts:AssumeRole", self.now);
-            let open = self.index.trusting_accounts.iter().copied();
-            candidates.extend(open.filter(|&role| scope.may_include(&self.principals[role].arn)));
+            let arn = |i: usize| self.principals[i].arn.as_str();
+            candidates.extend(scope.select(&self.index.trusting_accounts, arn));
         }
         candidates.sort_unstable();
         candidates.dedup();
