@@ -1,7 +1,10 @@
+use std::collections::HashMap;
+
 use serde_json::json;
 
 use crate::arn;
 use crate::declare_rule;
+use crate::model::FlowLog;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
 declare_rule! {
@@ -50,12 +53,16 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 continue;
             }
         };
+        // Flow logs by the resource they log, so that each VPC costs a lookup, not a scan.
+        let mut by_resource: HashMap<&str, Vec<&FlowLog>> = HashMap::new();
+        for log in flow_logs {
+            by_resource.entry(&log.resource_id).or_default().push(log);
+        }
         for vpc in vpcs {
             let resource = arn::ec2(cx.snapshot, name, "vpc", &vpc.id);
-            let logs: Vec<_> = flow_logs
-                .iter()
-                .filter(|log| log.resource_id == vpc.id)
-                .collect();
+            let logs = by_resource
+                .get(vpc.id.as_str())
+                .map_or(&[][..], Vec::as_slice);
             let active: Vec<&str> = logs
                 .iter()
                 .filter(|log| {
