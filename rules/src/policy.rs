@@ -5,6 +5,7 @@
 //! places, or moto's trust policies, are plain JSON: both are accepted. Every element that
 //! may be a string or a list is normalised to a list.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -76,33 +77,35 @@ pub struct PolicyDocument {
 }
 
 /// Decodes a document as IAM returns it: percent-encoded, or already plain JSON.
-pub fn decode(text: &str) -> Result<String, PolicyError> {
+pub fn decode(text: &str) -> Result<Cow<'_, str>, PolicyError> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         // Already JSON: decoding again would corrupt a literal `%` inside it.
-        return Ok(text.to_string());
+        return Ok(Cow::Borrowed(text));
     }
     // RFC 3986 decoding: `+` stays `+` (form decoding would turn it into a space).
     percent_decode_str(text)
         .decode_utf8()
-        .map(|decoded| decoded.into_owned())
         .map_err(|e| PolicyError::Json(format!("percent-decoded text is not UTF-8: {e}")))
 }
 
 pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
     let json = decode(text)?;
-    let value: Value = serde_json::from_str(&json).map_err(|e| PolicyError::Json(e.to_string()))?;
+    let mut value: Value =
+        serde_json::from_str(&json).map_err(|e| PolicyError::Json(e.to_string()))?;
     let object = value
-        .as_object()
+        .as_object_mut()
         .ok_or_else(|| PolicyError::Shape("the document is not a JSON object".into()))?;
     let version = object
         .get("Version")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let statements = match object.get("Statement") {
+    // Taken out of the document, so that each statement is kept as written (for evidence)
+    // without copying it.
+    let statements = match object.remove("Statement") {
         None => return Err(PolicyError::Shape("no `Statement` element".into())),
         Some(Value::Array(items)) => items
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(index, item)| parse_statement(item, index))
             .collect::<Result<Vec<_>, _>>()?,
@@ -119,7 +122,17 @@ pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
     })
 }
 
-fn parse_statement(value: &Value, index: usize) -> Result<Statement, PolicyError> {
+fn parse_statement(value: Value, index: usize) -> Result<Statement, PolicyError> {
+    let statement = read_statement(&value, index)?;
+    Ok(statement(Arc::new(value)))
+}
+
+/// The statement's elements, read from `value`; given the statement as written, the
+/// statement (the elements are copied out first, so that the value itself can be kept).
+fn read_statement(
+    value: &Value,
+    index: usize,
+) -> Result<impl FnOnce(Arc<Value>) -> Statement, PolicyError> {
     let at = |what: &str| PolicyError::Shape(format!("statement {index}: {what}"));
     let object = value.as_object().ok_or_else(|| at("not a JSON object"))?;
     let effect = match object.get("Effect").and_then(Value::as_str) {
@@ -143,30 +156,37 @@ fn parse_statement(value: &Value, index: usize) -> Result<Statement, PolicyError
             .map(|v| parse_principals(v).ok_or_else(|| at(&format!("`{key}` is malformed"))))
             .transpose()
     };
-    let statement = Statement {
-        sid: object
-            .get("Sid")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        effect,
-        principal: principals("Principal")?,
-        not_principal: principals("NotPrincipal")?,
-        action: strings("Action")?,
-        not_action: strings("NotAction")?,
-        resource: strings("Resource")?,
-        not_resource: strings("NotResource")?,
-        conditions: match object.get("Condition") {
-            None => Vec::new(),
-            Some(condition) => {
-                parse_conditions(condition).ok_or_else(|| at("`Condition` is malformed"))?
-            }
-        },
-        raw: Arc::new(value.clone()),
+    let sid = object
+        .get("Sid")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let principal = principals("Principal")?;
+    let not_principal = principals("NotPrincipal")?;
+    let action = strings("Action")?;
+    let not_action = strings("NotAction")?;
+    let resource = strings("Resource")?;
+    let not_resource = strings("NotResource")?;
+    let conditions = match object.get("Condition") {
+        None => Vec::new(),
+        Some(condition) => {
+            parse_conditions(condition).ok_or_else(|| at("`Condition` is malformed"))?
+        }
     };
-    if statement.action.is_none() && statement.not_action.is_none() {
+    if action.is_none() && not_action.is_none() {
         return Err(at("neither `Action` nor `NotAction`"));
     }
-    Ok(statement)
+    Ok(move |raw| Statement {
+        sid,
+        effect,
+        principal,
+        not_principal,
+        action,
+        not_action,
+        resource,
+        not_resource,
+        conditions,
+        raw,
+    })
 }
 
 /// A scalar condition value as text: policies write `true` and `"true"` interchangeably.
