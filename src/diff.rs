@@ -92,7 +92,7 @@ fn failing(report: &ReportFile) -> BTreeMap<(String, String), &Finding> {
         .findings
         .iter()
         .filter(|f| f.status == Status::Fail)
-        .map(|f| ((f.rule_id.clone(), f.resource.clone()), f))
+        .map(|f| ((f.rule_id.to_string(), f.resource.clone()), f))
         .collect()
 }
 
@@ -162,7 +162,7 @@ impl CommonScope {
         let rule = self
             .rules
             .as_ref()
-            .is_none_or(|rules| rules.contains(&finding.rule_id));
+            .is_none_or(|rules| rules.iter().any(|rule| *rule == finding.rule_id));
         region && rule
     }
 }

@@ -67,7 +67,7 @@ impl Findings {
                 .or_default() += 1;
             *counts
                 .by_rule_status
-                .entry((finding.rule_id.clone(), finding.status))
+                .entry((finding.rule_id.to_string(), finding.status))
                 .or_default() += 1;
             let account = finding.account.clone().unwrap_or_default();
             *counts

@@ -107,8 +107,8 @@ mod tests {
 
     fn finding(rule: &str, resource: &str, status: Status) -> Finding {
         Finding {
-            rule_id: rule.into(),
-            title: String::new(),
+            rule_id: rule.to_string().into(),
+            title: "".into(),
             duty: Duty::CustomerData,
             severity: Severity::High,
             status,

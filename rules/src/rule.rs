@@ -1,5 +1,6 @@
 //! What a rule is, what it reports, and the macro that declares one.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -156,8 +157,11 @@ impl fmt::Display for Status {
 /// What one rule concluded about one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    pub rule_id: String,
-    pub title: String,
+    /// The rule's id and title: borrowed from the rule (a large account has hundreds of
+    /// thousands of findings, each would otherwise copy both), owned when read back from a
+    /// report.
+    pub rule_id: Cow<'static, str>,
+    pub title: Cow<'static, str>,
     pub duty: Duty,
     pub severity: Severity,
     pub status: Status,
@@ -341,8 +345,8 @@ impl Rule {
         message: impl Into<String>,
     ) -> Finding {
         Finding {
-            rule_id: self.id.to_string(),
-            title: self.title.to_string(),
+            rule_id: Cow::Borrowed(self.id),
+            title: Cow::Borrowed(self.title),
             duty: self.duty,
             severity: self.severity,
             status,

@@ -43,8 +43,8 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             f.evidence.to_string()
         };
         write([
-            f.rule_id.as_str(),
-            f.title.as_str(),
+            f.rule_id.as_ref(),
+            f.title.as_ref(),
             f.duty.id(),
             f.severity.id(),
             f.status.id(),

@@ -409,7 +409,7 @@ fn findings(out: &mut String, report: &Report, w: &mut dyn std::io::Write) -> st
     let mut rules = BTreeSet::new();
     for finding in report.findings.iter() {
         regions.insert(finding.region.clone().unwrap_or_else(|| "global".into()));
-        rules.insert(finding.rule_id);
+        rules.insert(finding.rule_id.to_string());
     }
     out.push_str("<h2 id=\"findings\">Findings</h2>");
     filters(out, report, &regions, &rules);
@@ -426,7 +426,7 @@ fn findings(out: &mut String, report: &Report, w: &mut dyn std::io::Write) -> st
     let mut compliance_of: HashMap<String, String> = HashMap::new();
     for (index, finding) in report.findings.iter().enumerate() {
         let ids = compliance_of
-            .entry(finding.rule_id.clone())
+            .entry(finding.rule_id.to_string())
             .or_insert_with(|| compliance::summary_of_rule(&finding.rule_id));
         finding_rows(out, report, index, &finding, ids);
         super::flush_when_full(out, w)?;

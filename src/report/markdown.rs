@@ -215,7 +215,8 @@ fn findings(out: &mut String, report: &Report, display: &Display) {
         };
         let full = rows.len() >= MAX_LISTED;
         let last = rows.last_mut().filter(|row| {
-            !display.expand && (row.0, row.1, &row.2) == (f.status, f.severity, &f.rule_id)
+            !display.expand
+                && (row.0, row.1, row.2.as_str()) == (f.status, f.severity, f.rule_id.as_ref())
         });
         match last {
             Some(row) => {
@@ -228,7 +229,7 @@ fn findings(out: &mut String, report: &Report, display: &Display) {
             None if !full => rows.push((
                 f.status,
                 f.severity,
-                f.rule_id,
+                f.rule_id.to_string(),
                 1,
                 vec![place],
                 cell(&f.message),

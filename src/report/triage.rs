@@ -96,11 +96,11 @@ const ADMINISTRATOR_RULES: &[&str] = &[
 ];
 
 pub fn exposure(finding: &Finding) -> Exposure {
-    if PUBLIC_RULES.contains(&finding.rule_id.as_str()) {
+    if PUBLIC_RULES.contains(&finding.rule_id.as_ref()) {
         return Exposure::Public;
     }
     let evidence = finding.evidence.to_value();
-    if ADMINISTRATOR_RULES.contains(&finding.rule_id.as_str()) {
+    if ADMINISTRATOR_RULES.contains(&finding.rule_id.as_ref()) {
         // An escalation counts when one of its chains ends with every permission, not
         // with one permission more.
         let chains = evidence.get("chains").and_then(|c| c.as_array());
@@ -160,10 +160,10 @@ pub fn fix_first(report: &Report, display: &Display) -> Vec<FixItem> {
         .filter(|f| f.status == Status::Fail && display.shows(f));
     for finding in failing {
         let exposure = exposure(&finding);
-        let key = (finding.rule_id.clone(), finding.severity, exposure);
+        let key = (finding.rule_id.to_string(), finding.severity, exposure);
         let item = groups.entry(key).or_insert_with(|| FixItem {
-            rule_id: finding.rule_id.clone(),
-            title: finding.title.clone(),
+            rule_id: finding.rule_id.to_string(),
+            title: finding.title.to_string(),
             severity: finding.severity,
             exposure,
             count: 0,

@@ -102,8 +102,7 @@ fn an_older_snapshot_leaves_the_newer_parts_unknown() {
         .any(|prefix| rule.id.starts_with(prefix))
     };
     let findings = posture_rules::evaluate(&older, &settings, newer);
-    let judged: std::collections::BTreeSet<&str> =
-        findings.iter().map(|f| f.rule_id.as_str()).collect();
+    let judged: std::collections::BTreeSet<&str> = findings.iter().map(|f| &*f.rule_id).collect();
     assert_eq!(judged.len(), RULES.iter().filter(|r| newer(r)).count());
     for finding in &findings {
         assert_eq!(finding.status, Status::Unknown, "{finding:?}");
