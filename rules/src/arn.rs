@@ -1,12 +1,23 @@
 //! ARNs for resources the APIs describe by id only.
 
 use crate::model::Snapshot;
+use crate::text::concat;
 
+/// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
 pub fn ec2(snapshot: &Snapshot, region: &str, kind: &str, id: &str) -> String {
-    format!(
-        "arn:{}:ec2:{region}:{}:{kind}/{id}",
-        snapshot.account.partition, snapshot.account.id
-    )
+    let account = &snapshot.account;
+    concat(&[
+        "arn:",
+        &account.partition,
+        ":ec2:",
+        region,
+        ":",
+        &account.id,
+        ":",
+        kind,
+        "/",
+        id,
+    ])
 }
 
 /// The account itself, for account-wide settings (password policy, Block Public Access).

@@ -2,7 +2,8 @@
 //! an open group attached to nothing is latent, one on an instance with a public IP is an
 //! open door.
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use std::collections::HashMap;
 
@@ -10,8 +11,9 @@ use crate::model::{Ec2Region, Gap, NetworkInterface};
 use crate::network::is_public_address;
 use crate::rule::Severity;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+/// Serialized as an object with its `state` and the fields of that state, keys sorted as
+/// every evidence object's are.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Exposure {
     /// No network interface uses the group.
     Unattached,
@@ -68,7 +70,44 @@ impl<'a> Attachments<'a> {
     }
 }
 
+impl Serialize for Exposure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Exposure", 4)?;
+        match self {
+            Exposure::Unattached => {}
+            Exposure::AttachedPrivate {
+                network_interfaces,
+                instances,
+            } => {
+                object.serialize_field("instances", instances)?;
+                object.serialize_field("network_interfaces", network_interfaces)?;
+            }
+            Exposure::Reachable {
+                network_interfaces,
+                instances,
+                public_ips,
+            } => {
+                object.serialize_field("instances", instances)?;
+                object.serialize_field("network_interfaces", network_interfaces)?;
+                object.serialize_field("public_ips", public_ips)?;
+            }
+            Exposure::Unknown { gap } => object.serialize_field("gap", &gap.sorted())?,
+        }
+        object.serialize_field("state", self.state())?;
+        object.end()
+    }
+}
+
 impl Exposure {
+    fn state(&self) -> &'static str {
+        match self {
+            Exposure::Unattached => "unattached",
+            Exposure::AttachedPrivate { .. } => "attached_private",
+            Exposure::Reachable { .. } => "reachable",
+            Exposure::Unknown { .. } => "unknown",
+        }
+    }
+
     /// The exposure of one group. For many groups of a region, build [`Attachments`] once.
     pub fn of_security_group(region: &Ec2Region, group_id: &str) -> Exposure {
         Attachments::of(region).exposure(group_id)

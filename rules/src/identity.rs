@@ -8,6 +8,7 @@ use crate::access::eval::Perms;
 use crate::arn;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy, PolicyText};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
+use crate::text::concat;
 
 /// A policy of a principal: parsed, or why it could not be (a parse error, a managed
 /// policy whose document was not in the authorization details).
@@ -119,14 +120,14 @@ impl<'d> ManagedIndex<'d> {
 fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> PolicyOf {
     let document = index.document(&attached.arn);
     PolicyOf {
-        source: format!("{}{via}", attached.arn),
+        source: concat(&[&attached.arn, via]),
         document,
     }
 }
 
 fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
     PolicyOf {
-        source: format!("inline:{}{via}", policy.name),
+        source: concat(&["inline:", &policy.name, via]),
         document: policy.document.document().map_err(|e| e.to_string()),
     }
 }
@@ -255,41 +256,26 @@ pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> 
         .filter(|p| p.attachment_count > 0 && !p.arn.contains(":iam::aws:policy/"))
         .map(|p| CustomerPolicy {
             resource: p.arn.clone(),
-            label: format!("managed policy {}", display_name(p)),
+            label: concat(&["managed policy ", display_name(p)]),
             document: parsed(p.default_document.as_ref()),
         })
         .collect();
-    let inline_of =
-        |owner: &str, owner_arn: &str, inline: &[InlinePolicy]| -> Vec<CustomerPolicy> {
-            inline
-                .iter()
-                .map(|p| CustomerPolicy {
-                    resource: format!("{owner_arn}/inline-policy/{}", p.name),
-                    label: format!("inline policy {} of {owner}", p.name),
-                    document: p.document.document().map_err(|e| e.to_string()),
-                })
-                .collect()
-        };
+    // Every rule that reads policies lists them: the text is made only for what exists.
+    let mut inline_of = |kind: &str, owner: &str, owner_arn: &str, inline: &[InlinePolicy]| {
+        policies.extend(inline.iter().map(|p| CustomerPolicy {
+            resource: concat(&[owner_arn, "/inline-policy/", &p.name]),
+            label: concat(&["inline policy ", &p.name, " of ", kind, " ", owner]),
+            document: p.document.document().map_err(|e| e.to_string()),
+        }));
+    };
     for user in &details.users {
-        policies.extend(inline_of(
-            &format!("user {}", user.name),
-            &user.arn,
-            &user.inline_policies,
-        ));
+        inline_of("user", &user.name, &user.arn, &user.inline_policies);
     }
     for group in &details.groups {
-        policies.extend(inline_of(
-            &format!("group {}", group.name),
-            &group.arn,
-            &group.inline_policies,
-        ));
+        inline_of("group", &group.name, &group.arn, &group.inline_policies);
     }
     for role in &details.roles {
-        policies.extend(inline_of(
-            &format!("role {}", role.name),
-            &role.arn,
-            &role.inline_policies,
-        ));
+        inline_of("role", &role.name, &role.arn, &role.inline_policies);
     }
     policies
 }

@@ -62,18 +62,52 @@ pub struct Gap {
     pub account: Option<String>,
 }
 
+/// A gap's fields in alphabetical order, as evidence prints them.
+#[derive(Serialize)]
+pub struct SortedGap<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account: Option<&'a str>,
+    error_code: &'a str,
+    message: &'a str,
+    operation: &'a str,
+    region: Option<&'a str>,
+    resource: Option<&'a str>,
+    service: &'a str,
+}
+
 impl Gap {
+    /// The gap as evidence prints it: its fields sorted.
+    pub fn sorted(&self) -> SortedGap<'_> {
+        SortedGap {
+            account: self.account.as_deref(),
+            error_code: &self.error_code,
+            message: &self.message,
+            operation: &self.operation,
+            region: self.region.as_deref(),
+            resource: self.resource.as_deref(),
+            service: &self.service,
+        }
+    }
+
     /// The call and its error code, without the endpoint's message: what a finding that
     /// depends on the call says (the message is in its evidence and in the report's list
     /// of what could not be checked, once).
     /// "s3:GetBucketPolicy in eu-west-1 failed (AccessDenied)".
     pub fn short(&self) -> String {
-        let mut line = format!("{}:{}", self.service, self.operation);
-        if let Some(region) = &self.region {
-            line.push_str(&format!(" in {region}"));
-        }
-        line.push_str(&format!(" failed ({})", self.error_code));
-        line
+        let (in_, region) = match &self.region {
+            Some(region) => (" in ", region.as_str()),
+            None => ("", ""),
+        };
+        crate::text::concat(&[
+            &self.service,
+            ":",
+            &self.operation,
+            in_,
+            region,
+            " failed (",
+            &self.error_code,
+            ")",
+        ])
     }
 
     /// One line for a finding's message: "s3:GetBucketPolicy in eu-west-1 failed: AccessDenied (...)".

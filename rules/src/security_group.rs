@@ -1,19 +1,36 @@
 //! What the security-group rules share: finding the ingress permissions that admit the
 //! internet, and reporting a group with its exposure.
 
-use serde_json::json;
-
 use crate::arn;
 use crate::exposure::Attachments;
 use crate::model::PermissionRule;
 use crate::network::{source_reach, SourceReach};
 use crate::rule::{Context, Finding, Rule};
+use crate::text::concat;
+use crate::{evidence, evidence_object};
 
 /// One source of one ingress permission that admits the internet, and what it opens.
 struct OpenIngress<'a> {
     opens: Vec<String>,
     source: &'a str,
     permission: &'a PermissionRule,
+}
+
+/// The internet-wide sources of a permission, and the reasons some could not be read.
+fn internet_sources<'a>(
+    permission: &'a PermissionRule,
+    cx: &Context<'_>,
+) -> (Vec<&'a str>, Vec<String>) {
+    let mut internet = Vec::new();
+    let mut errors = Vec::new();
+    for source in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
+        match source_reach(source, cx.settings) {
+            Ok(SourceReach::Internet) => internet.push(source.as_str()),
+            Ok(SourceReach::Limited) => {}
+            Err(error) => errors.push(error),
+        }
+    }
+    (internet, errors)
 }
 
 /// Checks every security group of every region: a group fails when an ingress permission
@@ -45,22 +62,23 @@ pub fn check_ingress(
             let mut open = Vec::new();
             let mut unparsable = Vec::new();
             for permission in &group.ingress {
+                let (internet, errors) = internet_sources(permission, cx);
+                if internet.is_empty() && errors.is_empty() {
+                    // Nothing to report whatever the permission opens: its labels, which
+                    // are text, are not worth making.
+                    continue;
+                }
                 let Some(labels) = opens(permission).filter(|l| !l.is_empty()) else {
                     continue;
                 };
-                for source in permission.ipv4_ranges.iter().chain(&permission.ipv6_ranges) {
-                    match source_reach(source, cx.settings) {
-                        Ok(SourceReach::Internet) => open.push(OpenIngress {
-                            opens: labels.clone(),
-                            source,
-                            permission,
-                        }),
-                        Ok(SourceReach::Limited) => {}
-                        Err(error) => unparsable.push(error),
-                    }
-                }
+                open.extend(internet.into_iter().map(|source| OpenIngress {
+                    opens: labels.clone(),
+                    source,
+                    permission,
+                }));
+                unparsable.extend(errors);
             }
-            let label = format!("{} ({})", group.id, group.name);
+            let label = concat(&[&group.id, " (", &group.name, ")"]);
             if !open.is_empty() {
                 let exposure = attachments.exposure(&group.id);
                 let mut opened: Vec<&str> = Vec::new();
@@ -72,7 +90,7 @@ pub fn check_ingress(
                 let evidence: Vec<_> = open
                     .iter()
                     .map(|o| {
-                        json!({
+                        evidence_object!({
                             "opens": o.opens,
                             "source": o.source,
                             "protocol": o.permission.protocol,
@@ -92,7 +110,7 @@ pub fn check_ingress(
                         ),
                     )
                     .with_severity(exposure.adjust(rule.severity))
-                    .with_evidence(json!({ "open_ingress": evidence, "exposure": exposure })),
+                    .with_evidence(evidence!({ "open_ingress": evidence, "exposure": exposure })),
                 );
             } else if !unparsable.is_empty() {
                 findings.push(rule.unknown(
@@ -101,7 +119,8 @@ pub fn check_ingress(
                     format!("could not be checked: {}", unparsable.join("; ")),
                 ));
             } else {
-                findings.push(rule.pass(resource, Some(name), format!("{label} {nothing_open}")));
+                let message = concat(&[&label, " ", nothing_open]);
+                findings.push(rule.pass(resource, Some(name), message));
             }
         }
     }

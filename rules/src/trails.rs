@@ -61,10 +61,19 @@ pub fn management_events(selectors: &EventSelectors) -> Records {
 /// The S3 object-level events the selectors record for every object of `bucket` (a bucket
 /// name), in `partition`.
 pub fn s3_object_events(selectors: &EventSelectors, partition: &str, bucket: &str) -> Records {
-    let all_buckets = format!("arn:{partition}:s3");
-    let whole_bucket = format!("arn:{partition}:s3:::{bucket}/");
+    // `arn:PARTITION:s3`, `arn:PARTITION:s3:::` (every bucket) or
+    // `arn:PARTITION:s3:::BUCKET/` (every object of the bucket), compared without writing
+    // them out: this runs for every bucket of every trail.
     let covers = |value: &str| {
-        value == all_buckets || value == format!("{all_buckets}:::") || value == whole_bucket
+        let Some(rest) = value
+            .strip_prefix("arn:")
+            .and_then(|rest| rest.strip_prefix(partition))
+            .and_then(|rest| rest.strip_prefix(":s3"))
+        else {
+            return false;
+        };
+        let objects_of = |rest: &str| rest.strip_prefix(bucket) == Some("/");
+        rest.is_empty() || rest == ":::" || rest.strip_prefix(":::").is_some_and(objects_of)
     };
     let basic = selectors
         .basic
@@ -75,6 +84,11 @@ pub fn s3_object_events(selectors: &EventSelectors, partition: &str, bucket: &st
                 .any(|r| r.resource_type == "AWS::S3::Object" && r.values.iter().any(|v| covers(v)))
         })
         .map(|s| Records::of_read_write_type(&s.read_write_type));
+    // Written out only for a trail with advanced selectors, which match it by prefix.
+    let whole_bucket = match selectors.advanced.is_empty() {
+        true => String::new(),
+        false => crate::text::concat(&["arn:", partition, ":s3:::", bucket, "/"]),
+    };
     let advanced = selectors
         .advanced
         .iter()

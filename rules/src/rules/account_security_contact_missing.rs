@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::evidence;
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 
 declare_rule! {
     /// ## What it checks
@@ -45,5 +44,5 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         Some("") => rule.fail(resource, None, "the security contact has no email address"),
         Some(email) => rule.pass(resource, None, format!("security contact: {email}")),
     };
-    vec![finding.with_evidence(json!({ "security_contact": contact }))]
+    vec![finding.with_evidence(evidence!({ "security_contact": Tree(&contact) }))]
 }

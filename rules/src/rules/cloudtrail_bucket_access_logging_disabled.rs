@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_own_trail;
 
@@ -69,6 +68,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
             Err(gap) => return rule.unknown_gap(&trail.arn, region, gap),
         }
-        .with_evidence(json!({ "bucket": name, "logging_target": bucket.logging_target }))
+        .with_evidence(evidence!({ "bucket": name, "logging_target": bucket.logging_target }))
     })
 }

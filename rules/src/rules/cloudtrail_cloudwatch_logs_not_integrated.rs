@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_own_trail;
 
@@ -38,7 +37,7 @@ declare_rule! {
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     each_own_trail(rule, cx, |trail, region| {
         let group = &trail.cloudwatch_logs_group_arn;
-        let evidence = json!({ "cloudwatch_logs_log_group_arn": group });
+        let evidence = evidence!({ "cloudwatch_logs_log_group_arn": group });
         match group {
             Some(group) => {
                 let message = format!("trail {} delivers to log group {group}", trail.name);

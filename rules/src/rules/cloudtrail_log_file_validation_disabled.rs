@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_own_trail;
 
@@ -34,7 +33,7 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     each_own_trail(rule, cx, |trail, region| {
-        let evidence = json!({ "log_file_validation": trail.log_file_validation });
+        let evidence = evidence!({ "log_file_validation": trail.log_file_validation });
         if trail.log_file_validation {
             let message = format!("trail {} validates its log files", trail.name);
             rule.pass(&trail.arn, region, message)

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_own_trail;
 
@@ -34,7 +33,7 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     each_own_trail(rule, cx, |trail, region| {
-        let evidence = json!({ "kms_key_id": trail.kms_key_id });
+        let evidence = evidence!({ "kms_key_id": trail.kms_key_id });
         match &trail.kms_key_id {
             Some(key) => {
                 let message = format!("trail {} encrypts its log files with {key}", trail.name);

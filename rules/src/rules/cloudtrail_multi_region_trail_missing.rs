@@ -2,6 +2,7 @@ use serde_json::json;
 
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::Trail;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::trails::management_events;
@@ -55,7 +56,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     };
     let judged: Vec<(&Trail, Option<bool>)> =
         trails.iter().map(|t| (t, covers_account(t))).collect();
-    let evidence = json!({ "trails": trails.iter().map(trail_evidence).collect::<Vec<_>>() });
+    let evidence = evidence!({ "trails": trails.iter().map(trail_evidence).collect::<Vec<_>>() });
     if let Some((trail, _)) = judged.iter().find(|(_, covers)| *covers == Some(true)) {
         let message = format!(
             "trail {} logs every region and records every management event",

@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::ConfigRecorder;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::{regional_scope, PerRegion};
 
 declare_rule! {
@@ -53,7 +52,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     let scope = regional_scope(cx, "config", "configuration-recorder");
     config.judge(rule, cx, scope, |recorders, name, resource| {
         let region = Some(name);
-        let evidence = json!({ "recorders": recorders });
+        let evidence = evidence!({ "recorders": Tree(&recorders) });
         let finding = match recorders.iter().find(|r| complete(r)) {
             Some(recorder) => {
                 let message = format!(

@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::{Ec2Region, Observed};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{
@@ -49,7 +48,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     };
     let judge = |resource: &str, kind: &str, region: &str| -> Finding {
-        let evidence = json!({ "region": region, "allowed_regions": allowed });
+        let evidence = evidence!({ "region": region, "allowed_regions": allowed });
         if allowed.iter().any(|a| a == region) {
             let message = format!("{kind} is in {region}, an allowed region");
             rule.pass(resource, Some(region), message)

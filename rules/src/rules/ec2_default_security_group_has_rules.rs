@@ -1,9 +1,8 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::exposure::Exposure;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::each_in_region;
 
 declare_rule! {
@@ -75,10 +74,10 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     exposure.summary()
                 ),
             )
-            .with_evidence(json!({
+            .with_evidence(evidence!({
                 "vpc_id": vpc,
-                "ingress": group.ingress,
-                "egress": group.egress,
+                "ingress": Tree(&group.ingress),
+                "egress": Tree(&group.egress),
                 "exposure": exposure,
             })),
         )

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
 declare_rule! {
@@ -59,7 +58,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                         format!("EBS encryption by default is off in {name}"),
                     )
                 }
-                .with_evidence(json!({ "ebs_encryption_by_default": enabled })),
+                .with_evidence(evidence!({ "ebs_encryption_by_default": enabled })),
                 Err(gap) => rule.unknown_gap(resource, Some(name), gap),
             }
         })

@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_in_region;
 
@@ -52,7 +51,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             } else {
                 rule.fail(resource, name, format!("{} is not encrypted", volume.id))
             };
-            Some(finding.with_evidence(json!({
+            Some(finding.with_evidence(evidence!({
                 "encrypted": volume.encrypted,
                 "kms_key_id": volume.kms_key_id,
                 "attached_to": volume.attached_instance_ids,

@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_in_region;
 
@@ -55,7 +54,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             } else {
                 rule.pass(resource, name, format!("{label} is private"))
             };
-            Some(finding.with_evidence(json!({ "public": image.public, "name": image.name })))
+            Some(finding.with_evidence(evidence!({ "public": image.public, "name": image.name })))
         },
     )
 }

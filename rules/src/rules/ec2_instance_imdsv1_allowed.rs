@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_instance;
 
@@ -52,7 +51,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 ),
             );
         };
-        let evidence = json!({
+        let evidence = evidence!({
             "http_tokens": metadata.http_tokens,
             "http_endpoint": metadata.http_endpoint,
             "public_ip": instance.public_ip,

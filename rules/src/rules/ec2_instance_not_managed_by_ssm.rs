@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::patching::each_running_instance;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
@@ -47,7 +48,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             match managed.node {
                 Some(node) => {
                     let message = format!("{label} is managed by Systems Manager");
-                    let evidence = json!({ "ping_status": node.ping_status, "agent_version": node.agent_version });
+                    let evidence = evidence!({ "ping_status": node.ping_status, "agent_version": node.agent_version });
                     rule.pass(&managed.arn, region, message)
                         .with_evidence(evidence)
                 }

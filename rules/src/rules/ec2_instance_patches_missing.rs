@@ -1,7 +1,7 @@
 use chrono::Duration;
-use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::PatchState;
 use crate::patching::{each_running_instance, Managed};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -72,7 +72,7 @@ fn instance(rule: &Rule, cx: &Context<'_>, managed: &Managed<'_>) -> Finding {
 fn judge(rule: &Rule, cx: &Context<'_>, managed: &Managed<'_>, state: &PatchState) -> Finding {
     let label = managed.label();
     let region = Some(managed.region);
-    let evidence = json!({
+    let evidence = evidence!({
         "missing": state.missing,
         "failed": state.failed,
         "critical_missing": state.critical_non_compliant,

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::instance::{internet_ingress, GroupsById};
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -79,7 +78,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             format!("{} has public IP {ip}; {reach}", instance.id),
         )
         .with_severity(severity)
-        .with_evidence(json!({
+        .with_evidence(evidence!({
             "public_ip": ip,
             "security_groups": instance.security_group_ids,
             "security_groups_open_to_internet": ingress.as_ref().ok(),

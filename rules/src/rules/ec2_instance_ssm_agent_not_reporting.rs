@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::patching::each_running_instance;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
@@ -40,7 +39,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         let region = Some(managed.region);
         // An instance with no agent registered is the not-managed rule's.
         let node = managed.node?;
-        let evidence = json!({ "ping_status": node.ping_status, "last_ping": node.last_ping });
+        let evidence = evidence!({ "ping_status": node.ping_status, "last_ping": node.last_ping });
         let finding = if node.ping_status == "Online" {
             rule.pass(&managed.arn, region, format!("{label}'s agent is online"))
         } else {

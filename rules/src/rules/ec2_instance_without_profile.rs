@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_instance;
@@ -63,7 +62,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 )
             }
         };
-        finding.with_evidence(json!({
+        finding.with_evidence(evidence!({
             "instance_profile": instance.instance_profile_arn,
             "public_ip": public_ip,
             "name": instance.name,

@@ -3,6 +3,7 @@ use serde_json::json;
 
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::{NetworkAcl, NetworkAclEntry};
 use crate::network::{covers, source_reach, ServicePort, SourceReach, ADMIN_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -160,5 +161,5 @@ fn check_acl(rule: &Rule, cx: &Context<'_>, region: &str, acl: &NetworkAcl) -> F
         Some(region),
         format!("{} allows {} from the internet ({subnets})", acl.id, ports.join(", ")),
     )
-    .with_evidence(json!({ "open": evidence, "vpc_id": acl.vpc_id, "subnet_ids": acl.subnet_ids, "is_default": acl.is_default }))
+    .with_evidence(evidence!({ "open": evidence, "vpc_id": acl.vpc_id, "subnet_ids": acl.subnet_ids, "is_default": acl.is_default }))
 }

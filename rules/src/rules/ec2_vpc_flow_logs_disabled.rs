@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::arn;
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::FlowLog;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
@@ -72,7 +73,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 })
                 .map(|log| log.id.as_str())
                 .collect();
-            let evidence = json!({
+            let evidence = evidence!({
                 "vpc_id": vpc.id,
                 "is_default": vpc.is_default,
                 "flow_logs": logs.iter().map(|l| json!({"id": l.id, "status": l.status})).collect::<Vec<_>>(),

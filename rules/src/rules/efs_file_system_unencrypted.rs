@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_efs_file_system_list;
 
@@ -43,7 +42,8 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     Some(n) => format!("{} ({n})", fs.id),
                     None => fs.id.clone(),
                 };
-                let evidence = json!({ "encrypted": fs.encrypted, "kms_key_id": fs.kms_key_id });
+                let evidence =
+                    evidence!({ "encrypted": fs.encrypted, "kms_key_id": fs.kms_key_id });
                 let finding = if fs.encrypted {
                     rule.pass(&fs.arn, region, format!("{label} is encrypted at rest"))
                 } else {

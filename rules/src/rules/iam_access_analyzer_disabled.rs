@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::Analyzer;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::{regional_scope, PerRegion};
 
 declare_rule! {
@@ -49,7 +48,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     let scope = regional_scope(cx, "access-analyzer", "analyzer/*");
     access_analyzer.judge(rule, cx, scope, |analyzers, name, resource| {
         let region = Some(name);
-        let evidence = json!({ "analyzers": analyzers });
+        let evidence = evidence!({ "analyzers": Tree(&analyzers) });
         let finding = match analyzers.iter().find(|a| external_and_active(a)) {
             Some(analyzer) => {
                 let message = format!(

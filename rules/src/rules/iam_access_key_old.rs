@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_user_credentials;
 
@@ -75,7 +76,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 .map(|k| format!("key {} is {} days old", k["key"], k["age_days"]))
                 .collect();
             rule.fail(&row.arn, None, format!("{}: {}", row.user, ages.join(", ")))
-                .with_evidence(json!({ "old_keys": old }))
+                .with_evidence(evidence!({ "old_keys": old }))
         })
     })
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_user_credentials;
 
@@ -60,7 +59,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     keys.join(" and ")
                 ),
             )
-            .with_evidence(json!({ "never_used_keys": never_used }))
+            .with_evidence(evidence!({ "never_used_keys": never_used }))
         })
     })
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{authorization_details, iam_scope};
 
@@ -74,7 +73,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         .into_iter()
         .map(|(arn, label)| {
             rule.fail(arn, None, format!("{label} has AWSCloudShellFullAccess"))
-                .with_evidence(json!({ "policy": format!("arn:aws{CLOUDSHELL_POLICY}") }))
+                .with_evidence(evidence!({ "policy": format!("arn:aws{CLOUDSHELL_POLICY}") }))
         })
         .collect()
 }

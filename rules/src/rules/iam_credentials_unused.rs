@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_user_credentials;
 
@@ -90,7 +91,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     what.join(", ")
                 ),
             )
-            .with_evidence(json!({ "unused": stale }))
+            .with_evidence(evidence!({ "unused": stale }))
         })
     })
 }

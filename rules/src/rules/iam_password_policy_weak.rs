@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::evidence;
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 
 declare_rule! {
     /// ## What it checks
@@ -60,7 +59,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             settings.password_reuse_prevention
         ));
     }
-    let evidence = json!({ "password_policy": policy });
+    let evidence = evidence!({ "password_policy": Tree(&policy) });
     let finding = if shortfalls.is_empty() {
         rule.pass(
             resource,

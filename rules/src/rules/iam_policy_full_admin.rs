@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::identity::grants_full_admin;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_customer_policy;
@@ -60,7 +59,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 None,
                 format!("{} grants every action on every resource", policy.label),
             )
-            .with_evidence(json!({ "statements": admin }))
+            .with_evidence(evidence!({ "statements": admin }))
         }
     })
 }

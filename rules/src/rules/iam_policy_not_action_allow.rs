@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_customer_policy;
@@ -68,6 +67,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         );
         let statements: Vec<_> = broad.iter().map(|s| &s.raw).collect();
         rule.fail(&policy.resource, None, message)
-            .with_evidence(json!({ "statements": statements }))
+            .with_evidence(evidence!({ "statements": statements }))
     })
 }

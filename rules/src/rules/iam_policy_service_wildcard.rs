@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_customer_policy;
@@ -81,6 +80,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 services.join(", ")
             ),
         )
-        .with_evidence(json!({ "statements": statements }))
+        .with_evidence(evidence!({ "statements": statements }))
     })
 }

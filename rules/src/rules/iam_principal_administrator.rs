@@ -1,10 +1,9 @@
-use serde_json::json;
-
 use crate::access::eval::{administrator, Decision};
 use crate::declare_rule;
 use crate::identity::principals;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::authorization_details;
+use crate::{evidence, evidence_object};
 
 declare_rule! {
     /// ## What it checks
@@ -76,10 +75,10 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
             let granted_by: Vec<_> = by
                 .iter()
-                .map(|g| json!({ "policy": g.policy, "statement": g.statement }))
+                .map(|g| evidence_object!({ "policy": g.policy, "statement": g.statement }))
                 .collect();
             rule.fail(&principal.arn, None, message)
-                .with_evidence(json!({ "granted_by": granted_by, "depends_on": depends_on }))
+                .with_evidence(evidence!({ "granted_by": granted_by, "depends_on": depends_on }))
         })
         .collect()
 }

@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::bucket_policy::foreign_accounts;
 use crate::declare_rule;
+use crate::evidence;
 use crate::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_role_trust;
@@ -91,6 +90,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 accounts.join(", ")
             ),
         )
-        .with_evidence(json!({ "accounts": accounts, "statements": unprotected }))
+        .with_evidence(evidence!({ "accounts": accounts, "statements": unprotected }))
     })
 }

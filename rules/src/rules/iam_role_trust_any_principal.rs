@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::bucket_policy::{reach, Reach};
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_role_trust;
 
@@ -62,7 +61,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 None,
                 format!("{} can be assumed by any AWS principal", role.name),
             )
-            .with_evidence(json!({ "statements": open }))
+            .with_evidence(evidence!({ "statements": open }))
         }
     })
 }

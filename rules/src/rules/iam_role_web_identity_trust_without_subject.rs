@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::policy::{Condition, Effect, Principals, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_role_trust;
@@ -154,6 +153,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             ),
         )
         .with_severity(severity)
-        .with_evidence(json!({ "providers": providers, "statements": statements }))
+        .with_evidence(evidence!({ "providers": providers, "statements": statements }))
     })
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::root::{neither_source, root_row, summary_value};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
@@ -49,5 +48,5 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     } else {
         rule.pass(resource, None, "the root user has no access keys")
     };
-    vec![finding.with_evidence(json!({ "root_access_keys": keys, "source": source }))]
+    vec![finding.with_evidence(evidence!({ "root_access_keys": keys, "source": source }))]
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::root::{neither_source, root_mfa_enabled};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
@@ -70,5 +69,5 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             ),
         )
     };
-    vec![finding.with_evidence(json!({ "virtual_mfa_devices_of_root": virtual_root }))]
+    vec![finding.with_evidence(evidence!({ "virtual_mfa_devices_of_root": virtual_root }))]
 }

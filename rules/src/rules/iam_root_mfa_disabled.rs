@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::root::{neither_source, root_mfa_enabled};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
@@ -43,5 +42,5 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     } else {
         rule.fail(resource, None, "the root user has no MFA")
     };
-    vec![finding.with_evidence(json!({ "root_mfa_enabled": enabled }))]
+    vec![finding.with_evidence(evidence!({ "root_mfa_enabled": enabled }))]
 }

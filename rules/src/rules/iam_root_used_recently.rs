@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
-use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::root::root_row;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
@@ -51,7 +51,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         .flatten()
         .max();
     let days = cx.settings.root_recent_use_days;
-    let evidence = json!({ "last_used": last_used, "window_days": days });
+    let evidence = evidence!({ "last_used": last_used, "window_days": days });
     let finding = match last_used {
         Some(when) if (cx.settings.now - when).num_days() < days => rule.fail(
             resource,

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::iam_scope;
 
@@ -43,7 +42,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     certificates
         .iter()
         .map(|certificate| {
-            let evidence = json!({ "expires": certificate.expires });
+            let evidence = evidence!({ "expires": certificate.expires });
             match certificate.expires {
                 Some(expires) if expires <= cx.settings.now => rule
                     .fail(

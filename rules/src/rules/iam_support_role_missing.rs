@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{authorization_details, iam_scope};
 
@@ -77,6 +76,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             None,
             format!("AWSSupportAccess is held by {}", holders.join(", ")),
         )
-        .with_evidence(json!({ "holders": holders }))
+        .with_evidence(evidence!({ "holders": holders }))
     }]
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_user_credentials;
 
@@ -39,7 +38,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         if !row.password_enabled {
             return None;
         }
-        let evidence = json!({ "password_enabled": true, "mfa_active": row.mfa_active, "password_last_used": row.password_last_used });
+        let evidence = evidence!({ "password_enabled": true, "mfa_active": row.mfa_active, "password_last_used": row.password_last_used });
         Some(
             if row.mfa_active {
                 rule.pass(&row.arn, None, format!("{} signs in with MFA", row.user))

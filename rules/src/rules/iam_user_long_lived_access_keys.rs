@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::declare_rule;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::evidence;
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::each_user_credentials;
 
 declare_rule! {
@@ -68,7 +67,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     uses.join("; ")
                 ),
             )
-            .with_evidence(json!({ "access_keys": active })),
+            .with_evidence(evidence!({ "access_keys": Tree(&active) })),
         )
     })
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_user_credentials;
 
@@ -37,7 +36,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         if active == 0 {
             return None;
         }
-        let evidence = json!({ "active_keys": active });
+        let evidence = evidence!({ "active_keys": active });
         Some(
             if active > 1 {
                 rule.fail(

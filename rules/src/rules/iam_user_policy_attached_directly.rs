@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::authorization_details;
 
@@ -79,7 +78,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     parts.join("; ")
                 ),
             )
-            .with_evidence(json!({ "attached_policies": attached, "inline_policies": inline }))
+            .with_evidence(evidence!({ "attached_policies": attached, "inline_policies": inline }))
         })
         .collect()
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_customer_key;
 
@@ -35,7 +34,7 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     each_customer_key(rule, cx, |key, region| {
-        let evidence = json!({ "state": key.state, "deletion_date": key.deletion_date });
+        let evidence = evidence!({ "state": key.state, "deletion_date": key.deletion_date });
         let finding = if key.state == "PendingDeletion" {
             let when = key.deletion_date.map_or("soon".to_string(), |d| {
                 format!("on {}", d.format("%Y-%m-%d"))

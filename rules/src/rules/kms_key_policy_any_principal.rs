@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::bucket_policy;
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::KmsKey;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{each_customer_key, key_policy};
@@ -62,5 +61,5 @@ fn judge(rule: &Rule, cx: &Context<'_>, key: &KmsKey, region: &str) -> Finding {
         open.len()
     );
     rule.fail(&key.arn, Some(region), message)
-        .with_evidence(json!({ "any_principal_statements": open }))
+        .with_evidence(evidence!({ "any_principal_statements": open }))
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_customer_key;
 
@@ -47,6 +46,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
             Err(gap) => return Some(rule.unknown_gap(&key.arn, Some(region), gap)),
         };
-        Some(finding.with_evidence(json!({ "rotation": rotation, "spec": key.spec })))
+        Some(finding.with_evidence(evidence!({ "rotation": rotation, "spec": key.spec })))
     })
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::organization::{account_arn, standing, Standing};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
@@ -65,7 +64,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         .map(|account| {
             let resource = account_arn(cx, organization, &account.id);
             let label = format!("account {} ({})", account.id, account.name);
-            let evidence = json!({ "guardrails": account.guardrails });
+            let evidence = evidence!({ "guardrails": account.guardrails });
             if account.guardrails.is_empty() {
                 let message = format!(
                     "{label} has no guardrail: only the AWS-managed full-access policies are \

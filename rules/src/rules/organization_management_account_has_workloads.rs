@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::Observed;
 use crate::organization::{organization_arn, standing, Standing};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
@@ -59,7 +58,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
         }
     }
-    let evidence = json!({ "workloads": found });
+    let evidence = evidence!({ "workloads": found });
     let finding = if found.is_empty() {
         let message = "the management account runs no EC2 instance, RDS database or EFS file \
                        system in the scanned regions";

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::organization::{organization_arn, standing, Standing};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
@@ -57,7 +56,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         Err(gap) => return vec![rule.unknown_gap(resource, None, gap)],
     };
     let on = |feature: &str| features.iter().any(|f| f == feature);
-    let evidence = json!({ "enabled_features": features });
+    let evidence = evidence!({ "enabled_features": features });
     let finding = if on("RootCredentialsManagement") {
         let sessions = if on("RootSessions") {
             "privileged root sessions are on"

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_rds_databases;
 
@@ -66,5 +65,5 @@ fn judge(rule: &Rule, arn: &str, region: &str, label: String, multi_az: bool) ->
         let message = format!("{label} runs in one Availability Zone, with no standby elsewhere");
         rule.fail(arn, Some(region), message)
     };
-    finding.with_evidence(json!({ "multi_az": multi_az }))
+    finding.with_evidence(evidence!({ "multi_az": multi_az }))
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_rds_databases;
 
@@ -50,7 +49,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     );
                     rule.fail(&instance.arn, Some(region), message)
                 };
-                finding.with_evidence(json!({ "auto_minor_version_upgrade": upgrades }))
+                finding.with_evidence(evidence!({ "auto_minor_version_upgrade": upgrades }))
             })
             .collect()
     })

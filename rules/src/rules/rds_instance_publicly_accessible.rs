@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_rds_databases;
 
@@ -37,7 +36,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         (databases.instances.iter())
             .map(|instance| {
                 let label = format!("instance {} ({})", instance.id, instance.engine);
-                let evidence = json!({
+                let evidence = evidence!({
                     "publicly_accessible": instance.publicly_accessible,
                     "security_group_ids": instance.security_group_ids,
                 });

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::DbSnapshot;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_rds_snapshots;
@@ -51,7 +50,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
 
 fn judge(rule: &Rule, snapshot: &DbSnapshot, accounts: &[String], region: &str) -> Finding {
     let label = label(snapshot);
-    let evidence = json!({ "restore": accounts, "encrypted": snapshot.encrypted });
+    let evidence = evidence!({ "restore": accounts, "encrypted": snapshot.encrypted });
     let finding = if accounts.iter().any(|a| a == "all") {
         let message = format!("{label} can be restored by any AWS account");
         rule.fail(&snapshot.arn, Some(region), message)

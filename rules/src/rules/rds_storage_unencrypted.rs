@@ -1,6 +1,7 @@
 use serde_json::json;
 
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::{DbCluster, DbInstance};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_rds_databases;
@@ -56,7 +57,7 @@ fn cluster(rule: &Rule, cluster: &DbCluster, region: &str) -> Finding {
 fn instance(rule: &Rule, instance: &DbInstance, region: &str) -> Finding {
     let label = format!("instance {} ({})", instance.id, instance.engine);
     judge(rule, &instance.arn, region, label, instance.storage_encrypted)
-        .with_evidence(json!({ "storage_encrypted": instance.storage_encrypted, "kms_key_id": instance.kms_key_id }))
+        .with_evidence(evidence!({ "storage_encrypted": instance.storage_encrypted, "kms_key_id": instance.kms_key_id }))
 }
 
 fn judge(rule: &Rule, arn: &str, region: &str, label: String, encrypted: bool) -> Finding {

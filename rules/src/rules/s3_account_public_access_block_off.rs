@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::arn;
 use crate::declare_rule;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::evidence;
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 
 declare_rule! {
     /// ## What it checks
@@ -56,5 +55,5 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             "the account has no account-level Block Public Access configuration",
         ),
     };
-    vec![finding.with_evidence(json!({ "account_public_access_block": block }))]
+    vec![finding.with_evidence(evidence!({ "account_public_access_block": Tree(&block) }))]
 }

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket;
 
@@ -51,6 +50,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!("{} has no server access logging", bucket.name),
             ),
         };
-        finding.with_evidence(json!({ "target_bucket": target }))
+        finding.with_evidence(evidence!({ "target_bucket": target }))
     })
 }

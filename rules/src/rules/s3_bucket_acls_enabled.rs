@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket;
 
@@ -61,6 +60,6 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!("{} has ACLs enabled (no ownership controls)", bucket.name),
             ),
         };
-        finding.with_evidence(json!({ "object_ownership": ownership }))
+        finding.with_evidence(evidence!({ "object_ownership": ownership }))
     })
 }

@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::bucket_policy;
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
 
@@ -79,7 +78,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             } else {
                 rule.severity
             })
-            .with_evidence(json!({ "grants": found.grants }))
+            .with_evidence(evidence!({ "grants": found.grants }))
         },
     )
 }

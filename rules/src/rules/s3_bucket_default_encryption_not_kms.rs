@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket;
+use crate::{evidence, evidence_object};
 
 declare_rule! {
     /// ## What it checks
@@ -73,6 +72,18 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 ),
             )
         };
-        finding.with_evidence(json!({ "encryption": rules }))
+        let rules: Option<Vec<_>> = rules.as_ref().map(|rules| {
+            rules
+                .iter()
+                .map(|rule| {
+                    evidence_object!({
+                        "algorithm": rule.algorithm,
+                        "bucket_key_enabled": rule.bucket_key_enabled,
+                        "kms_key_id": rule.kms_key_id,
+                    })
+                })
+                .collect()
+        });
+        finding.with_evidence(evidence!({ "encryption": rules }))
     })
 }

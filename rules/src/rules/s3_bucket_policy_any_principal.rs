@@ -1,7 +1,6 @@
-use serde_json::json;
-
 use crate::bucket_policy;
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
 
@@ -92,5 +91,5 @@ fn judge(
             open.len()
         ),
     )
-    .with_evidence(json!({ "any_principal_statements": open }))
+    .with_evidence(evidence!({ "any_principal_statements": open }))
 }

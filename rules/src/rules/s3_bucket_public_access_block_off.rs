@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::Observed;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::each_bucket;
 
 declare_rule! {
@@ -50,7 +49,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             }
             Err(_) => &None,
         };
-        let evidence = json!({ "bucket": block, "account_all_on": account_all_on });
+        let evidence = evidence!({ "bucket": Tree(&block), "account_all_on": account_all_on });
         let finding = if block.is_some_and(|b| b.all_on()) {
             rule.pass(
                 &bucket.arn,

@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::model::{AclGrant, Observed, PublicAccessBlock};
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::scope::each_bucket;
 
 declare_rule! {
@@ -87,7 +86,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             );
         }
         let bucket_ignores = ignores_public_acls(&bucket.public_access_block);
-        let evidence = json!({ "public_grants": public });
+        let evidence = evidence!({ "public_grants": Tree(&public) });
         let neutralised_by = match (bucket_ignores, account_ignores) {
             (Some(true), _) => Some("the bucket's"),
             (_, Some(true)) => Some("the account's"),
@@ -100,7 +99,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                         region,
                         format!("{} has public ACL grants, but {level} IgnorePublicAcls makes S3 ignore them", bucket.name),
                     )
-                    .with_evidence(json!({ "public_grants": public, "neutralised_by": format!("{level} IgnorePublicAcls") }));
+                    .with_evidence(evidence!({ "public_grants": Tree(&public), "neutralised_by": format!("{level} IgnorePublicAcls") }));
         }
         if bucket_ignores.is_none() || account_ignores.is_none() {
             return rule

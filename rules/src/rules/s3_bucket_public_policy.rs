@@ -2,6 +2,7 @@ use serde_json::json;
 
 use crate::bucket_policy::{self, PolicyBlock, Reach};
 use crate::declare_rule;
+use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
 
@@ -92,7 +93,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 return if restricted.is_empty() {
                     finding
                 } else {
-                    finding.with_evidence(json!({ "restricted_statements": restricted }))
+                    finding.with_evidence(evidence!({ "restricted_statements": restricted }))
                 };
             }
             let statements: Vec<_> = public.iter().map(|s| bucket_policy::evidence(s)).collect();
@@ -104,14 +105,14 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     region,
                     format!("{}'s policy is public, but {level} stops it from taking effect", bucket.name),
                 )
-                .with_evidence(json!({ "public_statements": statements, "neutralised_by": level })),
+                .with_evidence(evidence!({ "public_statements": statements, "neutralised_by": level })),
             PolicyBlock::Unknown => rule
                 .unknown(
                     &bucket.arn,
                     region,
                     format!("{}'s policy is public; whether Block Public Access restricts it could not be read", bucket.name),
                 )
-                .with_evidence(json!({ "public_statements": statements })),
+                .with_evidence(evidence!({ "public_statements": statements })),
             PolicyBlock::No => rule
                 .fail(
                     &bucket.arn,
@@ -123,7 +124,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     ),
                 )
                 .with_severity(if writes { Severity::Critical } else { rule.severity })
-                .with_evidence(json!({ "public_statements": statements })),
+                .with_evidence(evidence!({ "public_statements": statements })),
         }
         },
     )

@@ -1,6 +1,5 @@
-use serde_json::json;
-
 use crate::declare_rule;
+use crate::evidence;
 use crate::policy::{self, Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
@@ -96,7 +95,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 .collect();
             let covers_bucket = denies.iter().any(|s| s.covers_resource(&bucket.arn));
             let covers_objects = denies.iter().any(|s| s.covers_resource(&objects));
-            let evidence = json!({
+            let evidence = evidence!({
                 "tls_deny_statements": denies.iter().map(|s| &s.raw).collect::<Vec<_>>(),
                 "covers_bucket": covers_bucket,
                 "covers_objects": covers_objects,

@@ -1,8 +1,7 @@
-use serde_json::json;
-
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket;
+use crate::{evidence, evidence_object};
 
 declare_rule! {
     /// ## What it checks
@@ -54,6 +53,11 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!("{} has never had versioning enabled", bucket.name),
             ),
         };
-        finding.with_evidence(json!({ "versioning": versioning }))
+        finding.with_evidence(evidence!({
+            "versioning": evidence_object!({
+                "mfa_delete": versioning.mfa_delete,
+                "status": versioning.status,
+            })
+        }))
     })
 }
