@@ -6,7 +6,7 @@
 //! does not list one by one (a function the attacker will create: `function:*`). How a
 //! statement's patterns must meet the request's is the request's [`Fit`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -386,6 +386,8 @@ impl Actions {
         let mut all: Vec<&'static str> = actions.into_iter().collect();
         all.sort_unstable();
         all.dedup();
+        // One bit each, and one spare, so that no set of them is every bit (`set_of`).
+        assert!(all.len() < 128, "more actions than bits in a set of them");
         let mut by_lowercase = HashMap::new();
         let mut by_service: HashMap<String, Vec<&'static str>> = HashMap::new();
         for &action in &all {
@@ -410,40 +412,73 @@ impl Actions {
     }
 
     /// The actions that some `Allow` of `perms` names, as the statement would be judged
-    /// for a request for the action on some resource.
-    pub fn mentioned(&self, perms: &Perms<'_>) -> HashSet<&'static str> {
-        let mut found = HashSet::new();
-        let allows = perms
-            .policies
+    /// for a request for the action on some resource. What each document names is kept in
+    /// `memo`: principals share managed policies (some of thousands of actions), and each
+    /// is read once for all of them.
+    pub fn mentioned(&self, perms: &Perms<'_>, memo: &mut MentionedMemo) -> Mentioned<'_> {
+        let mut bits = 0;
+        for policy in &perms.policies {
+            let key = std::ptr::from_ref::<PolicyDocument>(policy.document) as usize;
+            bits |= *memo
+                .by_document
+                .entry(key)
+                .or_insert_with(|| self.mentioned_by(policy.document));
+        }
+        Mentioned {
+            actions: self,
+            bits,
+        }
+    }
+
+    /// The actions the `Allow` statements of one document name, one bit each.
+    fn mentioned_by(&self, document: &PolicyDocument) -> u128 {
+        let mut bits = 0;
+        let allows = document
+            .statements
             .iter()
-            .flat_map(|p| &p.document.statements)
             .filter(|s| s.effect == Effect::Allow);
         for statement in allows {
             match (&statement.action, &statement.not_action) {
                 (Some(patterns), _) => {
                     for pattern in patterns {
-                        self.add_matching(pattern, &mut found);
+                        bits |= self.matching(pattern);
                     }
                 }
-                (None, Some(not)) => found.extend(
-                    self.all
-                        .iter()
-                        .filter(|&&action| !excluded(not, action, Fit::Some, true)),
-                ),
+                (None, Some(not)) => {
+                    for (index, &action) in self.all.iter().enumerate() {
+                        if !excluded(not, action, Fit::Some, true) {
+                            bits |= 1 << index;
+                        }
+                    }
+                }
                 (None, None) => {}
             }
         }
-        found
+        bits
     }
 
-    /// Adds the actions one `Action` pattern reaches (as `overlaps` judges a literal one).
-    fn add_matching(&self, pattern: &str, found: &mut HashSet<&'static str>) {
+    fn bit(&self, action: &str) -> Option<u128> {
+        let index = self.all.binary_search(&action).ok()?;
+        Some(1 << index)
+    }
+
+    /// Some of the actions as a set, for [`Mentioned::contains_all`]; an action not in
+    /// the list is in no set [`Actions::mentioned`] returns, so its set is never contained.
+    pub fn set_of(&self, actions: &[&str]) -> u128 {
+        let bits: Option<Vec<u128>> = actions.iter().map(|action| self.bit(action)).collect();
+        bits.map_or(u128::MAX, |bits| {
+            bits.into_iter().fold(0, |set, bit| set | bit)
+        })
+    }
+
+    /// The actions one `Action` pattern reaches (as `overlaps` judges a literal one).
+    fn matching(&self, pattern: &str) -> u128 {
         let candidates: &[&'static str] = if !pattern.is_ascii() {
             // Unicode case folding can turn some characters into ASCII letters.
             &self.all
         } else if !is_pattern(pattern) {
-            found.extend(self.by_lowercase.get(&pattern.to_ascii_lowercase()));
-            return;
+            let action = self.by_lowercase.get(&pattern.to_ascii_lowercase());
+            return action.and_then(|action| self.bit(action)).unwrap_or(0);
         } else {
             // Text before the first wildcard is literal: when it holds the whole service
             // prefix, only that service's actions can match.
@@ -456,9 +491,38 @@ impl Actions {
                 None => &self.all,
             }
         };
-        let reached = candidates.iter().filter(|a| overlaps(pattern, a, true));
-        found.extend(reached);
+        candidates
+            .iter()
+            .filter(|action| overlaps(pattern, action, true))
+            .filter_map(|action| self.bit(action))
+            .fold(0, |bits, bit| bits | bit)
     }
+}
+
+/// What [`Actions::mentioned`] found: which of the actions some `Allow` names.
+pub struct Mentioned<'t> {
+    actions: &'t Actions,
+    bits: u128,
+}
+
+impl Mentioned<'_> {
+    pub fn contains(&self, action: &str) -> bool {
+        self.actions
+            .bit(action)
+            .is_some_and(|bit| self.bits & bit != 0)
+    }
+
+    /// Whether every action of a set from [`Actions::set_of`] is named.
+    pub fn contains_all(&self, set: u128) -> bool {
+        self.bits & set == set
+    }
+}
+
+/// What each policy document names of an [`Actions`] list, by document, for the documents
+/// of one account (they outlive it: the key is the document's address).
+#[derive(Default)]
+pub struct MentionedMemo {
+    by_document: foldhash::HashMap<usize, u128>,
 }
 
 fn is_pattern(text: &str) -> bool {
@@ -808,7 +872,8 @@ mod tests {
                 policies: vec![SourcedPolicy { source: "p".into(), document: &document }],
                 boundary: None,
             };
-            let mentioned = Actions::new(ASKED.iter().copied()).mentioned(&perms);
+            let actions = Actions::new(ASKED.iter().copied());
+            let mentioned = actions.mentioned(&perms, &mut MentionedMemo::default());
             for action in ASKED {
                 proptest::prop_assert_eq!(
                     mentioned.contains(action),
@@ -816,6 +881,12 @@ mod tests {
                     "{} in {}", action, text
                 );
             }
+            let both = [ASKED[0], ASKED[3]];
+            proptest::prop_assert_eq!(
+                mentioned.contains_all(actions.set_of(&both)),
+                both.iter().all(|action| mentions(&perms, action))
+            );
+            proptest::prop_assert!(!mentioned.contains_all(actions.set_of(&["s3:GetObject"])));
         }
     }
 

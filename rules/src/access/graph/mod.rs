@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use super::eval::{administrator, decide, Decision, Fit, Grant, Perms, Request};
+use super::eval::{administrator, decide, Decision, Fit, Grant, MentionedMemo, Perms, Request};
 use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
 use crate::model::{AuthorizationDetails, CredentialReportRow, Role};
 use crate::policy::{self, Effect, PolicyDocument};
@@ -367,7 +367,10 @@ impl<'a> Graph<'a> {
             admin_with: RefCell::new(HashMap::new()),
             links: RefCell::new(Links::default()),
         };
-        graph.moves = (0..principals.len()).map(|i| graph.moves_of(i)).collect();
+        let mut memo = MentionedMemo::default();
+        graph.moves = (0..principals.len())
+            .map(|i| graph.moves_of(i, &mut memo))
+            .collect();
         graph.split_hubs();
         graph
     }

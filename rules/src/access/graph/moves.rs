@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use super::{ActionGrant, Extra, Graph, Modification, Moves, Step, Targets};
 use crate::access::condition::Truth;
 use crate::access::eval::{
-    conditions_hold, decide, resource_blind, scope, Actions, Decision, Fit, Grant, Perms, Request,
-    Scope,
+    conditions_hold, decide, resource_blind, scope, Actions, Decision, Fit, Grant, MentionedMemo,
+    Perms, Request, Scope,
 };
 use crate::access::paths::{resource_pattern, EscalationPath, How, Needs, Target, PATHS};
 use crate::identity::{Principal, PrincipalKind};
@@ -17,17 +17,32 @@ use crate::policy::{Effect, PolicyDocument, Principals};
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 
-/// Every action of the table, and `sts:AssumeRole`: what each principal is asked about.
-fn table_actions() -> &'static Actions {
-    static ACTIONS: OnceLock<Actions> = OnceLock::new();
+/// Every action of the table, and `sts:AssumeRole`: what each principal is asked about;
+/// and the actions of each path, as a set of them (looked up once, not per principal).
+struct TableActions {
+    actions: Actions,
+    of_path: Vec<u128>,
+    assume_role: u128,
+}
+
+fn table_actions() -> &'static TableActions {
+    static ACTIONS: OnceLock<TableActions> = OnceLock::new();
     ACTIONS.get_or_init(|| {
         let table = PATHS.iter().flat_map(|path| path.actions.iter().copied());
-        Actions::new(table.chain([ASSUME_ROLE]))
+        let actions = Actions::new(table.chain([ASSUME_ROLE]));
+        TableActions {
+            of_path: PATHS
+                .iter()
+                .map(|path| actions.set_of(path.actions))
+                .collect(),
+            assume_role: actions.set_of(&[ASSUME_ROLE]),
+            actions,
+        }
     })
 }
 
 impl<'a> Graph<'a> {
-    pub(super) fn moves_of(&self, actor: usize) -> Moves {
+    pub(super) fn moves_of(&self, actor: usize, memo: &mut MentionedMemo) -> Moves {
         let mut moves = Moves::default();
         let Ok(perms) = &self.perms[actor] else {
             return moves;
@@ -36,11 +51,12 @@ impl<'a> Graph<'a> {
         if self.admin[actor].is_some() {
             return moves;
         }
-        let mentioned = table_actions().mentioned(perms);
-        let may_assume = mentioned.contains(ASSUME_ROLE);
+        let table = table_actions();
+        let mentioned = table.actions.mentioned(perms, memo);
+        let may_assume = mentioned.contains_all(table.assume_role);
         self.assume_role_moves(actor, perms, may_assume, &mut moves);
-        for path in PATHS {
-            if !path.actions.iter().all(|a| mentioned.contains(a)) {
+        for (path, actions) in PATHS.iter().zip(&table.of_path) {
+            if !mentioned.contains_all(*actions) {
                 continue;
             }
             match path.how {
