@@ -9,9 +9,38 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// The binary's allocator, so that the figures are what `posture check` sees.
+/// The binary's allocator, so that the figures are what `posture check` sees, counting
+/// the allocations made on each thread (a thread-local count: nothing shared is touched).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn allocations() -> u64 {
+    ALLOCATIONS.with(std::cell::Cell::get)
+}
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, size: usize) -> *mut u8 {
+        ALLOCATIONS.with(|count| count.set(count.get() + 1));
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, size) }
+    }
+}
 
 use chrono::{TimeZone, Utc};
 use posture_rules::model::{Observed, Snapshot};
@@ -103,7 +132,8 @@ fn main() {
         }
         let mut per_rule: Vec<_> = best.per_rule.iter().map(|(id, s)| (*s, *id)).collect();
         per_rule.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let slowest: Vec<String> = per_rule[..3]
+        let shown: usize = std::env::var("BENCH_SLOWEST").map_or(3, |v| v.parse().unwrap_or(3));
+        let slowest: Vec<String> = per_rule[..shown.min(per_rule.len())]
             .iter()
             .map(|(seconds, id)| format!("{id} {seconds:.2}"))
             .collect();
@@ -173,14 +203,25 @@ fn parsed(bytes: &[u8], path: &str) -> Snapshot {
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path} is not a snapshot: {e}"))
 }
 
-/// Every rule on one core, one after another: the findings and each rule's time.
+/// Every rule on one core, one after another: the findings and each rule's time. Never
+/// inlined, so that a profiler can count this phase alone
+/// (`valgrind --tool=callgrind --toggle-collect='*one_by_one*'`).
+#[inline(never)]
 fn one_by_one(cx: &Context<'_>) -> (usize, Vec<(&'static str, f64)>) {
     let mut findings = 0;
     let per_rule = RULES
         .iter()
         .map(|rule| {
+            let before = allocations();
             let (found, seconds) = timed(|| (rule.check)(rule, cx).len());
             findings += found;
+            if std::env::var_os("BENCH_ALLOCATIONS").is_some() {
+                let made = allocations() - before;
+                eprintln!(
+                    "{:>10} allocations {:>8} findings  {}",
+                    made, found, rule.id
+                );
+            }
             (rule.id, seconds)
         })
         .collect();
