@@ -551,3 +551,50 @@ macro_rules! declare_rule {
         Some($crate::rule::Appendix { heading: $heading, generate: $appendix })
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+    use serde_json::json;
+
+    use super::{Evidence, Tree};
+
+    #[derive(Serialize)]
+    struct Unsorted {
+        zone: &'static str,
+        account: u32,
+    }
+
+    #[test]
+    fn evidence_prints_what_a_json_tree_of_the_same_object_prints() {
+        let nested = json!({ "z": [1, 2], "a": { "y": null, "b": "\u{7}" } });
+        let quoted = "a \"quoted\" \\ line\nwith\ttabs and \u{2028}";
+        let written = evidence!({
+            "zeta": nested,
+            "alpha": quoted,
+            "none": None::<String>,
+            "number": 1.5,
+            "list": ["x", "y"],
+            "tree": Tree(&Unsorted { zone: "z", account: 7 }),
+        });
+        let tree = Evidence::from(json!({
+            "zeta": nested,
+            "alpha": quoted,
+            "none": null,
+            "number": 1.5,
+            "list": ["x", "y"],
+            "tree": { "zone": "z", "account": 7 },
+        }));
+        assert_eq!(written, tree);
+        assert!(written
+            .to_string()
+            .starts_with(r#"{"alpha":"a \"quoted\" \\ line\nwith\t"#));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "evidence that a JSON tree prints in another order")]
+    fn a_struct_printing_its_fields_out_of_order_is_caught() {
+        let _ = evidence!({ "unsorted": Unsorted { zone: "z", account: 7 } });
+    }
+}
