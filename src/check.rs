@@ -312,13 +312,13 @@ impl Evaluator<'_> {
     ) -> anyhow::Result<()> {
         let account = &snapshot.account.id;
         let mut stored = Ok(());
-        posture_rules::evaluate_each(snapshot, self.settings, self.selected, |mut of_rule| {
+        posture_rules::evaluate_each(snapshot, self.settings, self.selected, |of_rule| {
             of_rule
                 .iter_mut()
                 .for_each(|f| f.account = Some(account.clone()));
-            waivers::mark(self.waivers, &mut of_rule, self.today, &mut self.matches);
+            waivers::mark(self.waivers, of_rule, self.today, &mut self.matches);
             if stored.is_ok() {
-                stored = self.findings.extend_kept(of_rule, self.keep);
+                stored = self.findings.extend_kept(of_rule.iter(), self.keep);
             }
         });
         stored?;
@@ -350,7 +350,7 @@ impl Evaluator<'_> {
                 finding
             })
             .collect();
-        self.findings.extend_kept(findings, self.keep)?;
+        self.findings.extend_kept(&findings, self.keep)?;
         self.scans.push(report::Scan {
             account: report::ScannedAccount {
                 id: org.id,

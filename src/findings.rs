@@ -3,6 +3,7 @@
 //! lines to an unnamed temporary file (nothing is left behind, whatever ends the run) in
 //! report order, counted as they go, and read back one at a time by each report format.
 
+use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -54,10 +55,11 @@ impl Findings {
     /// whole scan.
     pub fn extend_kept(
         &mut self,
-        findings: impl IntoIterator<Item = Finding>,
+        findings: impl IntoIterator<Item = impl Borrow<Finding>>,
         keep: impl Fn(&Finding) -> bool,
     ) -> anyhow::Result<()> {
         for finding in findings {
+            let finding = finding.borrow();
             let counts = &mut self.counts;
             counts.total += 1;
             *counts.by_status.entry(finding.status).or_default() += 1;
@@ -88,11 +90,11 @@ impl Findings {
                     .entry((finding.duty, finding.severity))
                     .or_default() += 1;
             }
-            if !keep(&finding) {
+            if !keep(finding) {
                 continue;
             }
             self.stored += 1;
-            serde_json::to_writer(&mut self.file, &finding)
+            serde_json::to_writer(&mut self.file, finding)
                 .map_err(std::io::Error::from)
                 .and_then(|()| self.file.write_all(b"\n"))
                 .context("cannot write findings to a temporary file")?;
@@ -227,7 +229,7 @@ mod tests {
             rule.fail("arn:c", None, "also bad"),
         ];
         let mut store = Findings::new().unwrap();
-        store.extend_kept(findings.clone(), |_| true).unwrap();
+        store.extend_kept(&findings, |_| true).unwrap();
         store.finish().unwrap();
         assert_eq!(store.iter().collect::<Vec<_>>(), findings);
         let failing_first: Vec<_> = store

@@ -122,7 +122,7 @@ fn main() {
                     &snapshot,
                     &settings,
                     |_| true,
-                    |of_rule| handed_over += of_rule.len(),
+                    |of_rule: &mut Vec<_>| handed_over += of_rule.len(),
                 );
                 handed_over
             });
