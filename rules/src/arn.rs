@@ -1,12 +1,11 @@
 //! ARNs for resources the APIs describe by id only.
 
 use crate::model::Snapshot;
-use crate::text::concat;
 
 /// `arn:PARTITION:ec2:REGION:ACCOUNT:KIND/ID`.
 pub fn ec2(snapshot: &Snapshot, region: &str, kind: &str, id: &str) -> String {
     let account = &snapshot.account;
-    concat(&[
+    [
         "arn:",
         &account.partition,
         ":ec2:",
@@ -17,7 +16,8 @@ pub fn ec2(snapshot: &Snapshot, region: &str, kind: &str, id: &str) -> String {
         kind,
         "/",
         id,
-    ])
+    ]
+    .concat()
 }
 
 /// The account itself, for account-wide settings (password policy, Block Public Access).

@@ -8,7 +8,6 @@ use crate::access::eval::Perms;
 use crate::arn;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy, PolicyText};
 use crate::policy::{self, PolicyDocument, SourcedPolicy};
-use crate::text::concat;
 
 /// A policy of a principal: parsed, or why it could not be (a parse error, a managed
 /// policy whose document was not in the authorization details).
@@ -120,14 +119,14 @@ impl<'d> ManagedIndex<'d> {
 fn managed(index: &ManagedIndex<'_>, attached: &AttachedPolicy, via: &str) -> PolicyOf {
     let document = index.document(&attached.arn);
     PolicyOf {
-        source: concat(&[&attached.arn, via]),
+        source: [&attached.arn, via].concat(),
         document,
     }
 }
 
 fn inline(policy: &InlinePolicy, via: &str) -> PolicyOf {
     PolicyOf {
-        source: concat(&["inline:", &policy.name, via]),
+        source: ["inline:", &policy.name, via].concat(),
         document: policy.document.document().map_err(|e| e.to_string()),
     }
 }
@@ -256,15 +255,15 @@ pub fn customer_policies(details: &AuthorizationDetails) -> Vec<CustomerPolicy> 
         .filter(|p| p.attachment_count > 0 && !p.arn.contains(":iam::aws:policy/"))
         .map(|p| CustomerPolicy {
             resource: p.arn.clone(),
-            label: concat(&["managed policy ", display_name(p)]),
+            label: ["managed policy ", display_name(p)].concat(),
             document: parsed(p.default_document.as_ref()),
         })
         .collect();
     // Every rule that reads policies lists them: the text is made only for what exists.
     let mut inline_of = |kind: &str, owner: &str, owner_arn: &str, inline: &[InlinePolicy]| {
         policies.extend(inline.iter().map(|p| CustomerPolicy {
-            resource: concat(&[owner_arn, "/inline-policy/", &p.name]),
-            label: concat(&["inline policy ", &p.name, " of ", kind, " ", owner]),
+            resource: [owner_arn, "/inline-policy/", &p.name].concat(),
+            label: ["inline policy ", &p.name, " of ", kind, " ", owner].concat(),
             document: p.document.document().map_err(|e| e.to_string()),
         }));
     };

@@ -26,7 +26,6 @@ pub mod rules;
 pub mod scope;
 pub mod security_group;
 pub mod settings;
-pub mod text;
 pub mod trails;
 
 pub use evaluate::{evaluate, evaluate_each};

@@ -98,7 +98,7 @@ impl Gap {
             Some(region) => (" in ", region.as_str()),
             None => ("", ""),
         };
-        crate::text::concat(&[
+        [
             &self.service,
             ":",
             &self.operation,
@@ -107,7 +107,8 @@ impl Gap {
             " failed (",
             &self.error_code,
             ")",
-        ])
+        ]
+        .concat()
     }
 
     /// One line for a finding's message: "s3:GetBucketPolicy in eu-west-1 failed: AccessDenied (...)".

@@ -205,20 +205,6 @@ impl Evidence {
         Evidence(raw.ok().filter(|raw| raw.get() != "null"))
     }
 
-    pub fn is_null(&self) -> bool {
-        self.0.is_none()
-    }
-
-    /// The evidence as a JSON tree, for formats that nest or reformat it.
-    pub fn to_value(&self) -> serde_json::Value {
-        self.0
-            .as_ref()
-            .and_then(|raw| serde_json::from_str(raw.get()).ok())
-            .unwrap_or(serde_json::Value::Null)
-    }
-}
-
-impl Evidence {
     /// Evidence from an object built by [`evidence!`]. Its fields print sorted, and so do
     /// the fields of the JSON trees it holds, but a struct among its values prints in
     /// declaration order: builds with debug assertions (every test) check that the text is
@@ -236,6 +222,18 @@ impl Evidence {
             );
         }
         evidence
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The evidence as a JSON tree, for formats that nest or reformat it.
+    pub fn to_value(&self) -> serde_json::Value {
+        self.0
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -482,7 +480,7 @@ impl Rule {
             Status::Unknown,
             resource,
             region,
-            crate::text::concat(&["could not be checked: ", &gap.short()]),
+            ["could not be checked: ", &gap.short()].concat(),
         )
         .with_evidence(crate::evidence!({ "gap": gap.sorted() }))
     }

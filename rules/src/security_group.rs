@@ -6,7 +6,6 @@ use crate::exposure::Attachments;
 use crate::model::PermissionRule;
 use crate::network::{source_reach, SourceReach};
 use crate::rule::{Context, Finding, Rule};
-use crate::text::concat;
 use crate::{evidence, evidence_object};
 
 /// One source of one ingress permission that admits the internet, and what it opens.
@@ -78,7 +77,7 @@ pub fn check_ingress(
                 }));
                 unparsable.extend(errors);
             }
-            let label = concat(&[&group.id, " (", &group.name, ")"]);
+            let label = [&group.id, " (", &group.name, ")"].concat();
             if !open.is_empty() {
                 let exposure = attachments.exposure(&group.id);
                 let mut opened: Vec<&str> = Vec::new();
@@ -119,7 +118,7 @@ pub fn check_ingress(
                     format!("could not be checked: {}", unparsable.join("; ")),
                 ));
             } else {
-                let message = concat(&[&label, " ", nothing_open]);
+                let message = [&label, " ", nothing_open].concat();
                 findings.push(rule.pass(resource, Some(name), message));
             }
         }

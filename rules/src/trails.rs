@@ -85,9 +85,10 @@ pub fn s3_object_events(selectors: &EventSelectors, partition: &str, bucket: &st
         })
         .map(|s| Records::of_read_write_type(&s.read_write_type));
     // Written out only for a trail with advanced selectors, which match it by prefix.
-    let whole_bucket = match selectors.advanced.is_empty() {
-        true => String::new(),
-        false => crate::text::concat(&["arn:", partition, ":s3:::", bucket, "/"]),
+    let whole_bucket = if selectors.advanced.is_empty() {
+        String::new()
+    } else {
+        ["arn:", partition, ":s3:::", bucket, "/"].concat()
     };
     let advanced = selectors
         .advanced
