@@ -4,7 +4,8 @@
 //! evaluate every rule one after another on one core and as `posture check` does (every
 //! core, `evaluate_each`), the ratio of the latter to parsing, the microseconds per resource,
 //! and the three slowest rules, so that a rule that grows faster than the account shows at
-//! once. Each figure is the best of `BENCH_RUNS` runs (3). Asserts nothing.
+//! once. Each figure is the best of `BENCH_RUNS` runs (3). `BENCH_RULES=ID,ID` runs only
+//! those rules (to profile one). Asserts nothing.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -121,7 +122,7 @@ fn main() {
                 evaluate_each(
                     &snapshot,
                     &settings,
-                    |_| true,
+                    |rule| chosen(rule.id),
                     |of_rule: &mut Vec<_>| handed_over += of_rule.len(),
                 );
                 handed_over
@@ -199,6 +200,12 @@ fn timed<T>(work: impl FnOnce() -> T) -> (T, f64) {
     (result, start.elapsed().as_secs_f64())
 }
 
+/// Whether `BENCH_RULES` (a comma-separated list of rule ids) includes the rule; every rule
+/// when it is unset.
+fn chosen(id: &str) -> bool {
+    std::env::var("BENCH_RULES").map_or(true, |ids| ids.split(',').any(|chosen| chosen == id))
+}
+
 fn parsed(bytes: &[u8], path: &str) -> Snapshot {
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path} is not a snapshot: {e}"))
 }
@@ -211,6 +218,7 @@ fn one_by_one(cx: &Context<'_>) -> (usize, Vec<(&'static str, f64)>) {
     let mut findings = 0;
     let per_rule = RULES
         .iter()
+        .filter(|rule| chosen(rule.id))
         .map(|rule| {
             let before = allocations();
             let (found, seconds) = timed(|| (rule.check)(rule, cx).len());

@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use percent_encoding::percent_decode_str;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,7 +69,49 @@ pub struct Statement {
     pub not_resource: Option<Vec<String>>,
     pub conditions: Vec<Condition>,
     /// The statement as written, for evidence (shared: analyses cite it many times).
-    pub raw: Arc<Value>,
+    pub raw: StatementText,
+}
+
+/// A statement as written, as compact JSON text with its keys sorted: what a JSON tree of
+/// it prints, made once when the document is parsed. The tree itself is not kept: a large
+/// account has hundreds of thousands of statements, and their trees were most of the
+/// memory evaluation took; a finding quoting a statement copies its text.
+#[derive(Clone)]
+pub struct StatementText(Arc<RawValue>);
+
+impl StatementText {
+    fn of(statement: &Value) -> StatementText {
+        // A JSON tree always serializes.
+        let text = serde_json::value::to_raw_value(statement)
+            .unwrap_or_else(|_| RawValue::NULL.to_owned());
+        StatementText(Arc::from(text))
+    }
+
+    /// The compact JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+/// Serializes as the JSON it holds.
+impl Serialize for StatementText {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RawValue::serialize(&self.0, serializer)
+    }
+}
+
+impl PartialEq for StatementText {
+    fn eq(&self, other: &StatementText) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for StatementText {}
+
+impl std::fmt::Debug for StatementText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.get())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +168,7 @@ pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
 
 fn parse_statement(value: Value, index: usize) -> Result<Statement, PolicyError> {
     let statement = read_statement(&value, index)?;
-    Ok(statement(Arc::new(value)))
+    Ok(statement(StatementText::of(&value)))
 }
 
 /// The statement's elements, read from `value`; given the statement as written, the
@@ -132,7 +176,7 @@ fn parse_statement(value: Value, index: usize) -> Result<Statement, PolicyError>
 fn read_statement(
     value: &Value,
     index: usize,
-) -> Result<impl FnOnce(Arc<Value>) -> Statement, PolicyError> {
+) -> Result<impl FnOnce(StatementText) -> Statement, PolicyError> {
     let at = |what: &str| PolicyError::Shape(format!("statement {index}: {what}"));
     let object = value.as_object().ok_or_else(|| at("not a JSON object"))?;
     let effect = match object.get("Effect").and_then(Value::as_str) {
@@ -380,6 +424,21 @@ mod tests {
             parse(r#"{"Statement":[{"Effect":"Allow","Action":5}]}"#),
             Err(PolicyError::Shape(_))
         ));
+    }
+
+    #[test]
+    fn statements_are_kept_as_a_json_tree_prints_them() {
+        let text = r#"{"Statement": [ {"Sid": "s", "Effect": "Allow",
+            "Resource": "*", "Action": ["s3:Get*", "s3:List*"],
+            "Condition": {"Bool": {"aws:SecureTransport": false}}} ]}"#;
+        let document = parse(text).unwrap();
+        let raw = &document.statements[0].raw;
+        let tree: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(raw.get(), tree["Statement"][0].to_string());
+        // Quoted verbatim inside other JSON, and a JSON tree of it is the statement's.
+        let quoted = serde_json::to_string(&[raw]).unwrap();
+        assert_eq!(quoted, ["[", raw.get(), "]"].concat());
+        assert_eq!(serde_json::to_value(raw).unwrap(), tree["Statement"][0]);
     }
 
     #[test]

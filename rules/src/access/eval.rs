@@ -7,16 +7,14 @@
 //! statement's patterns must meet the request's is the request's [`Fit`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde_json::Value;
 
 use super::condition::{evaluate_all, KeyLookup, KeyValue, Truth};
 use super::pattern::{covers, overlaps};
 use super::variables::{substitute, Substituted};
 use crate::identity::{Principal, PrincipalKind};
-use crate::policy::{Effect, PolicyDocument, SourcedPolicy, Statement};
+use crate::policy::{Effect, PolicyDocument, SourcedPolicy, Statement, StatementText};
 
 /// How far a statement must reach into a request's action and resource patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +84,7 @@ impl<'a> Perms<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
     pub policy: String,
-    pub statement: Arc<Value>,
+    pub statement: StatementText,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -858,7 +856,7 @@ mod tests {
                 1..4,
             ),
         ) {
-            let statements: Vec<Value> = statements
+            let statements: Vec<serde_json::Value> = statements
                 .into_iter()
                 .map(|(patterns, negated, deny)| {
                     let key = if negated { "NotAction" } else { "Action" };

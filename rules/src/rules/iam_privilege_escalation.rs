@@ -1,13 +1,13 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
 use crate::access::paths::{self, EscalationPath};
 use crate::arn;
 use crate::declare_rule;
 use crate::identity::principals;
+use crate::policy::StatementText;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::authorization_details;
 
@@ -190,7 +190,7 @@ struct ActionEvidence<'a> {
 #[derive(Serialize)]
 struct GrantEvidence<'a> {
     policy: &'a str,
-    statement: &'a Value,
+    statement: &'a StatementText,
 }
 
 impl<'a> ChainEvidence<'a> {
