@@ -35,6 +35,7 @@ pub(crate) mod exit {
 }
 
 fn main() -> ExitCode {
+    posture_rules::allocator::keep_freed_memory();
     let cli = Cli::parse();
     if let Err(error) = output::clean_up_on_interrupt() {
         eprintln!("posture: error: {error:#}");

@@ -85,6 +85,7 @@ fn count_resources(snapshot: &Snapshot) -> usize {
 }
 
 fn main() {
+    posture_rules::allocator::keep_freed_memory();
     let paths: Vec<String> = std::env::args()
         .skip(1)
         .filter(|arg| !arg.starts_with("--"))

@@ -4,6 +4,7 @@
 //! return [`rule::Finding`]s, so they are tested with fixtures and re-run offline.
 
 pub mod access;
+pub mod allocator;
 pub mod arn;
 pub mod bucket_policy;
 pub mod compliance;
