@@ -62,10 +62,16 @@ pub fn flush_when_full(buffer: &mut String, out: &mut dyn std::io::Write) -> std
     Ok(())
 }
 
-/// Writes `value` as pretty JSON and a final newline, straight to `out`.
+/// Writes `value` as pretty JSON and a final newline to `out`, through a buffer of its
+/// own: the serializer writes each key, quote and indent on its own, and through `dyn
+/// Write` each of those tens of millions of writes on a large report was a call through a
+/// pointer.
 pub fn write_json(out: &mut dyn std::io::Write, value: &impl Serialize) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, value)?;
-    out.write_all(b"\n")
+    use std::io::Write as _;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// Identifies the JSON report format; bumped on any incompatible change
