@@ -628,7 +628,7 @@ fn rules(out: &mut String, report: &Report) {
         .counts()
         .by_rule_status
         .keys()
-        .map(|(rule, _)| rule.as_str())
+        .map(|(rule, _)| rule.as_ref())
         .collect();
     for rule in RULES.iter().filter(|r| used.contains(r.id)) {
         let mut brief = String::new();

@@ -2,6 +2,7 @@
 //! ranked list of what to fix, findings that repeat on many resources collapsed into one
 //! line, failed calls grouped by cause with what to do, and the display filters.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use posture_rules::model::Gap;
@@ -395,10 +396,10 @@ pub fn controls(
     framework: &posture_rules::compliance::Framework,
 ) -> Vec<ControlRow> {
     let counts = report.findings.counts();
-    let of = |rules: &[&str], status: Status| -> usize {
+    let of = |rules: &[&'static str], status: Status| -> usize {
         rules
             .iter()
-            .filter_map(|r| counts.by_rule_status.get(&(r.to_string(), status)))
+            .filter_map(|&r| counts.by_rule_status.get(&(Cow::Borrowed(r), status)))
             .sum()
     };
     framework
