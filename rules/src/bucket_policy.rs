@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::arn;
 use crate::model::{Bucket, Observed, PublicAccessBlock};
 use crate::network::{source_reach, SourceReach};
-use crate::policy::{Condition, Effect, PolicyDocument, Principals, Statement};
+use crate::policy::{Condition, Effect, PolicyDocument, Principals, Statement, StatementText};
 use crate::rule::{Finding, Rule};
 use crate::settings::Settings;
 
@@ -179,12 +179,15 @@ pub fn foreign_accounts(statement: &Statement, own: &str, trusted: &[String]) ->
 
 /// The `Allow` statements of a resource policy that reach anyone on the internet (any
 /// principal, no restricting condition), as evidence.
-pub fn public_statements(document: &PolicyDocument, settings: &Settings) -> Vec<Value> {
+pub fn public_statements<'d>(
+    document: &'d PolicyDocument,
+    settings: &Settings,
+) -> Vec<&'d StatementText> {
     document
         .statements
         .iter()
         .filter(|s| matches!(reach(s, settings), Some(Reach::Public)))
-        .map(evidence)
+        .map(|s| &s.raw)
         .collect()
 }
 
@@ -216,7 +219,7 @@ pub fn foreign_grants(document: &PolicyDocument, own: &str, trusted: &[String]) 
         found.writes |= grants_write(statement);
         found
             .grants
-            .push(json!({ "accounts": foreign, "statement": evidence(statement) }));
+            .push(json!({ "accounts": foreign, "statement": &statement.raw }));
         found.accounts.extend(foreign);
     }
     found.accounts.sort();
@@ -247,9 +250,4 @@ pub fn restrict_public_buckets(
         (Some(false), Some(false)) => PolicyBlock::No,
         _ => PolicyBlock::Unknown,
     }
-}
-
-/// A statement for evidence, with its `Sid` when it has one.
-pub fn evidence(statement: &Statement) -> Value {
-    json!(statement.raw)
 }

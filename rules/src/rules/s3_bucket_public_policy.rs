@@ -77,7 +77,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 match bucket_policy::reach(statement, cx.settings) {
                 Some(Reach::Public) => public.push(statement),
                 Some(Reach::Restricted { condition, own_organization }) => restricted.push(json!({
-                    "statement": bucket_policy::evidence(statement),
+                    "statement": &statement.raw,
                     "limited_by": condition,
                     "callers": if own_organization { "your own organization or account: not the public" } else { "specific callers" },
                 })),
@@ -96,7 +96,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     finding.with_evidence(evidence!({ "restricted_statements": restricted }))
                 };
             }
-            let statements: Vec<_> = public.iter().map(|s| bucket_policy::evidence(s)).collect();
+            let statements: Vec<_> = public.iter().map(|s| &s.raw).collect();
             let writes = public.iter().any(|s| bucket_policy::grants_write(s));
             match bucket_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
             PolicyBlock::By(level) => rule
