@@ -63,10 +63,10 @@ pub fn mark(waivers: &[Waiver], findings: &mut [Finding], today: NaiveDate, matc
             .filter(|f| f.status == Status::Fail && waiver.matches(f))
         {
             finding.status = Status::Waived;
-            finding.waiver = Some(WaiverNote {
+            finding.waiver = Some(Box::new(WaiverNote {
                 reason: waiver.reason.clone(),
                 expires: expires.to_string(),
-            });
+            }));
         }
     }
 }

@@ -172,9 +172,11 @@ pub struct Finding {
     pub message: String,
     /// What the conclusion rests on: the security group rule, the policy statement...
     pub evidence: Evidence,
-    /// Why a failing finding is accepted, when a waiver applies (status `waived`).
+    /// Why a failing finding is accepted, when a waiver applies (status `waived`). Boxed:
+    /// few findings have one, and every finding is moved several times on its way to the
+    /// report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverNote>,
+    pub waiver: Option<Box<WaiverNote>>,
     /// The account of the resource: set by the run for every finding (rules leave it to
     /// the run, which knows which account's snapshot it evaluated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
