@@ -621,7 +621,11 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
         ),
         None => bail!("{} is not a posture snapshot (no `schema_version`)", path.display()),
     }
-    parsed.with_context(|| format!("snapshot {} is malformed", path.display()))
+    let mut snapshot =
+        parsed.with_context(|| format!("snapshot {} is malformed", path.display()))?;
+    // Snapshots of older versions, or made by hand, may list resources in any order.
+    posture_rules::order::arrange(&mut snapshot);
+    Ok(snapshot)
 }
 
 /// Reads the account: the `parts` of the snapshot that the selected rules read, or all.

@@ -5,6 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use crate::model::Snapshot;
+use crate::order;
 use crate::registry::RULES;
 use crate::rule::{Context, Finding, Rule};
 use crate::settings::Settings;
@@ -55,147 +56,13 @@ fn run(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
 }
 
 /// One rule's findings (the rule id is the same in all of them) by region and resource,
-/// in a stable order. The findings are sorted by keys of their own (see [`report_order`])
-/// and then moved into place by swapping, in the vector they are in: findings are large,
-/// and sorting them, or gathering them into a new vector, moved each several times and
-/// took as long as the rules on a large account.
+/// in a stable order. On an arranged snapshot ([`order::arrange`]) most rules' findings
+/// come in that order, and are only checked.
 fn in_report_order(mut findings: Vec<Finding>) -> Vec<Finding> {
-    fn key(finding: &Finding) -> (Option<&str>, &str) {
+    order::sort_by_place(&mut findings, |finding| {
         (finding.region.as_deref(), finding.resource.as_str())
-    }
-    if findings.is_sorted_by(|a, b| key(a) <= key(b)) {
-        return findings;
-    }
-    let mut order = report_order(&findings);
-    // `order[place]` is the position of the finding that goes to `place`. Following each
-    // cycle of the permutation, every swap puts one finding where it belongs; a place
-    // done points at itself, so a cycle already followed ends at once.
-    for start in 0..order.len() {
-        let mut place = start;
-        loop {
-            let from = order[place];
-            order[place] = place;
-            if from == start {
-                break;
-            }
-            findings.swap(place, from);
-            place = from;
-        }
-    }
+    });
     findings
-}
-
-/// Where a finding goes, as far as one piece of its resource tells: its region's rank,
-/// then the piece (see [`piece`]), then its position (findings of one resource keep the
-/// order the rule made them in).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
-struct SortKey {
-    region: u32,
-    piece: u128,
-    left: u8,
-    position: u32,
-}
-
-/// Sixteen bytes of a string from `offset`, as a big-endian integer padded with zeros,
-/// and how many bytes are left from there (17 standing for more than sixteen). Two strings
-/// order as their pieces do, unless both pieces tie with more than sixteen bytes left:
-/// then their next pieces decide.
-fn piece(string: &[u8], offset: usize) -> (u128, u8) {
-    let rest = string.get(offset..).unwrap_or_default();
-    let mut first = [0_u8; 16];
-    let taken = rest.len().min(16);
-    first[..taken].copy_from_slice(&rest[..taken]);
-    (u128::from_be_bytes(first), rest.len().min(17) as u8)
-}
-
-/// The positions of the findings in report order: by region, then by resource (strings
-/// order as their bytes), findings of one resource in the order the rule made them. Keys
-/// are integers in one array, sixteen bytes of the resource at a time, more only where
-/// they tie: comparing the strings, each behind two pointers, was most of the time it
-/// took to order a large account's findings.
-fn report_order(findings: &[Finding]) -> Vec<usize> {
-    let regions = region_ranks(findings);
-    // The resources of one region share a long prefix (`arn:aws:ec2:REGION:ACCOUNT:...`):
-    // pieces start past it.
-    let mut shared: Vec<Option<&[u8]>> = vec![None; regions.len()];
-    for (finding, &region) in findings.iter().zip(&regions) {
-        let resource = finding.resource.as_bytes();
-        let prefix = &mut shared[region as usize];
-        *prefix = Some(prefix.map_or(resource, |p| &p[..common_prefix(p, resource)]));
-    }
-    let shared: Vec<usize> = shared
-        .into_iter()
-        .map(|p| p.map_or(0, <[u8]>::len))
-        .collect();
-    let resource = |key: &SortKey| {
-        &findings[key.position as usize].resource.as_bytes()[shared[key.region as usize]..]
-    };
-    let mut keys: Vec<SortKey> = (0..findings.len())
-        .map(|position| {
-            let mut key = SortKey {
-                region: regions[position],
-                piece: 0,
-                left: 0,
-                position: position as u32,
-            };
-            (key.piece, key.left) = piece(resource(&key), 0);
-            key
-        })
-        .collect();
-    sort_from(&mut keys, 0, &resource);
-    keys.into_iter().map(|key| key.position as usize).collect()
-}
-
-/// Each finding's region as its rank among the regions of the findings (no region first).
-fn region_ranks(findings: &[Finding]) -> Vec<u32> {
-    let mut regions: Vec<Option<&str>> = Vec::new();
-    let mut first_seen: Vec<u32> = Vec::with_capacity(findings.len());
-    for finding in findings {
-        let region = finding.region.as_deref();
-        // Findings of one region mostly come together.
-        let seen = match first_seen.last() {
-            Some(&last) if regions[last as usize] == region => last,
-            _ => match regions.iter().position(|r| *r == region) {
-                Some(seen) => seen as u32,
-                None => {
-                    regions.push(region);
-                    (regions.len() - 1) as u32
-                }
-            },
-        };
-        first_seen.push(seen);
-    }
-    let mut sorted: Vec<u32> = (0..regions.len() as u32).collect();
-    sorted.sort_by_key(|&seen| regions[seen as usize]);
-    let mut rank = vec![0; regions.len()];
-    for (place, seen) in sorted.into_iter().enumerate() {
-        rank[seen as usize] = place as u32;
-    }
-    first_seen
-        .into_iter()
-        .map(|seen| rank[seen as usize])
-        .collect()
-}
-
-/// Sorts keys whose pieces start at `offset` of their resources, then each run that ties
-/// on a piece with more to come by the next pieces.
-fn sort_from<'a>(keys: &mut [SortKey], offset: usize, resource: &impl Fn(&SortKey) -> &'a [u8]) {
-    keys.sort_unstable();
-    let next = offset + 16;
-    let tie = |a: &SortKey, b: &SortKey| (a.region, a.piece, a.left) == (b.region, b.piece, b.left);
-    for run in keys.chunk_by_mut(tie) {
-        if run.len() > 1 && run[0].left > 16 {
-            for key in run.iter_mut() {
-                (key.piece, key.left) = piece(resource(key), next);
-            }
-            sort_from(run, next, resource);
-        }
-    }
-}
-
-/// The length of the prefix two byte strings share.
-fn common_prefix(a: &[u8], b: &[u8]) -> usize {
-    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// How many findings of rules run ahead may wait to be handed over before workers stop

@@ -16,6 +16,7 @@ pub mod instance;
 pub mod model;
 pub mod monitoring;
 pub mod network;
+pub mod order;
 pub mod organization;
 pub mod parts;
 pub mod patching;

@@ -339,8 +339,7 @@ pub async fn collect(
         )
     };
     let ((iam, s3, security_contact, organization), regional) = tokio::join!(global, regional);
-    let (mut ec2, logging, kms, access_analyzers, efs, rds, ssm) = regional;
-    ec2.sort_by(|a, b| a.region.cmp(&b.region));
+    let (ec2, logging, kms, access_analyzers, efs, rds, ssm) = regional;
     let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
     gaps.sort_by(|a, b| {
         (&a.service, &a.region, &a.operation, &a.resource).cmp(&(
@@ -351,7 +350,7 @@ pub async fn collect(
         ))
     });
     tracker.progress.finish_and_clear();
-    Ok(Snapshot {
+    let mut snapshot = Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
         collector_version: env!("CARGO_PKG_VERSION").to_string(),
         collected_at: Utc::now(),
@@ -371,7 +370,10 @@ pub async fn collect(
         rds,
         ssm,
         organization,
-    })
+    };
+    // Whatever order AWS listed resources in, the snapshot (and a file of it) is the same.
+    posture_rules::order::arrange(&mut snapshot);
+    Ok(snapshot)
 }
 
 /// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means
