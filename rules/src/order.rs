@@ -127,7 +127,7 @@ struct SortKey {
     region: u32,
     piece: u128,
     left: u8,
-    position: u32,
+    position: usize,
 }
 
 /// Sixteen bytes of a string from `offset`, as a big-endian integer padded with zeros,
@@ -160,21 +160,21 @@ fn order(places: &[(Option<&str>, &str)]) -> Vec<usize> {
         .map(|p| p.map_or(0, <[u8]>::len))
         .collect();
     let resource =
-        |key: &SortKey| &places[key.position as usize].1.as_bytes()[shared[key.region as usize]..];
+        |key: &SortKey| &places[key.position].1.as_bytes()[shared[key.region as usize]..];
     let mut keys: Vec<SortKey> = (0..places.len())
         .map(|position| {
             let mut key = SortKey {
                 region: regions[position],
                 piece: 0,
                 left: 0,
-                position: position as u32,
+                position,
             };
             (key.piece, key.left) = piece(resource(&key), 0);
             key
         })
         .collect();
     sort_from(&mut keys, 0, &resource);
-    keys.into_iter().map(|key| key.position as usize).collect()
+    keys.into_iter().map(|key| key.position).collect()
 }
 
 /// Each item's region as its rank among the regions of the items (no region first).
@@ -207,6 +207,11 @@ fn region_ranks(places: &[(Option<&str>, &str)]) -> Vec<u32> {
         .collect()
 }
 
+/// How far into the resources pieces go: past it, ties are settled by comparing the rest
+/// of the strings, so that a snapshot of long look-alike ids (a file can hold anything)
+/// cannot make the recursion as deep as the ids are long.
+const PIECES_UP_TO: usize = 512;
+
 /// Sorts keys whose pieces start at `offset` of their resources, then each run that ties
 /// on a piece with more to come by the next pieces.
 fn sort_from<'a>(keys: &mut [SortKey], offset: usize, resource: &dyn Fn(&SortKey) -> &'a [u8]) {
@@ -214,12 +219,19 @@ fn sort_from<'a>(keys: &mut [SortKey], offset: usize, resource: &dyn Fn(&SortKey
     let next = offset + 16;
     let tie = |a: &SortKey, b: &SortKey| (a.region, a.piece, a.left) == (b.region, b.piece, b.left);
     for run in keys.chunk_by_mut(tie) {
-        if run.len() > 1 && run[0].left > 16 {
-            for key in run.iter_mut() {
-                (key.piece, key.left) = piece(resource(key), next);
-            }
-            sort_from(run, next, resource);
+        if run.len() < 2 || run[0].left <= 16 {
+            continue;
         }
+        if next >= PIECES_UP_TO {
+            run.sort_unstable_by(|a, b| {
+                (resource(a)[next..].cmp(&resource(b)[next..])).then(a.position.cmp(&b.position))
+            });
+            continue;
+        }
+        for key in run.iter_mut() {
+            (key.piece, key.left) = piece(resource(key), next);
+        }
+        sort_from(run, next, resource);
     }
 }
 
@@ -280,6 +292,27 @@ mod tests {
         }
         snapshot.kms.reverse();
         snapshot
+    }
+
+    #[test]
+    fn look_alike_resources_a_megabyte_long_sort_as_their_bytes() {
+        // Pieces of sixteen bytes all the way would recurse 65,000 deep and overflow.
+        let long = "x".repeat(1 << 20);
+        let resources = [
+            format!("{long}b"),
+            format!("{long}a{long}"),
+            long.clone(),
+            format!("{long}a"),
+            "y".to_string(),
+            format!("{}c", &long[..600]),
+            format!("{long}a"),
+        ];
+        let mut items: Vec<(usize, &str)> =
+            resources.iter().map(String::as_str).enumerate().collect();
+        let mut expected = items.clone();
+        expected.sort_by_key(|&(_, resource)| resource);
+        sort_by_place(&mut items, |&(_, resource)| (None, resource));
+        assert_eq!(items, expected);
     }
 
     #[test]
