@@ -3,10 +3,10 @@
 //! snapshot it prints the resources it holds, the time to read and parse it, the time to
 //! evaluate every rule one after another on one core and as `posture check` does (every
 //! core, `evaluate_each`), both after arranging the snapshot (`order::arrange`, timed with
-//! them, as `check` does it after loading), the ratio of the latter to parsing, the microseconds per resource,
-//! and the three slowest rules, so that a rule that grows faster than the account shows at
-//! once. Each figure is the best of `BENCH_RUNS` runs (3). `BENCH_RULES=ID,ID` runs only
-//! those rules (to profile one). Asserts nothing.
+//! them, as `check` does it after loading), the ratio of the latter to parsing, the
+//! microseconds per resource, and the three slowest rules, so that a rule that grows
+//! faster than the account shows at once. Each figure is the best of `BENCH_RUNS` runs
+//! (3). `BENCH_RULES=ID,ID` runs only those rules (to profile one). Asserts nothing.
 
 use std::collections::BTreeMap;
 use std::time::Instant;

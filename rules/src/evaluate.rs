@@ -297,7 +297,10 @@ mod tests {
                     // Long shared runs and NUL bytes: resources that tie on one or more
                     // sixteen-byte pieces, shorter ones that are prefixes of longer, and
                     // ties past the depth where pieces stop.
-                    "arn:aws:ec2:[ab]{0,2}:[ab]{0,3}|x{0,3}[a\\x00]{0,40}|y{14,18}[ab]?|z{500,530}[ab]{0,2}",
+                    concat!(
+                        "arn:aws:ec2:[ab]{0,2}:[ab]{0,3}|x{0,3}[a\\x00]{0,40}",
+                        "|y{14,18}[ab]?|z{500,530}[ab]{0,2}",
+                    ),
                 ),
                 0..40,
             ),
