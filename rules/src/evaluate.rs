@@ -205,17 +205,19 @@ fn update(progress: &(Mutex<Progress>, Condvar), change: impl FnOnce(&mut Progre
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
     use crate::rule::{CheckFn, Duty, Severity};
 
-    fn demo() -> Snapshot {
+    /// The example account, as the order tests also read it.
+    pub(crate) fn demo() -> Snapshot {
         serde_json::from_str(include_str!("../../examples/demo-account.json")).unwrap()
     }
 
-    fn settings() -> Settings {
+    /// A fixed clock, so that age-based rules judge the same on every day.
+    pub(crate) fn settings() -> Settings {
         Settings::at(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
     }
 

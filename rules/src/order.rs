@@ -242,21 +242,11 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{TimeZone, Utc};
-
     use super::*;
     use crate::evaluate::evaluate;
+    use crate::evaluate::tests::{demo, settings};
     use crate::registry::RULES;
     use crate::rule::{Context, Status};
-    use crate::settings::Settings;
-
-    fn demo() -> Snapshot {
-        serde_json::from_str(include_str!("../../examples/demo-account.json")).unwrap()
-    }
-
-    fn settings() -> Settings {
-        Settings::at(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap())
-    }
 
     /// The demo account as AWS might have listed it: every list `arrange` sorts, reversed.
     fn reversed() -> Snapshot {
