@@ -44,15 +44,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         Some(path) => config::Config::load(path)?,
         None => config::Config::default(),
     };
-    let mut formats: Vec<ReportFormat> = Vec::new();
-    for format in &args.formats {
-        if !formats.contains(format) {
-            formats.push(*format);
-        }
-    }
-    if formats.is_empty() {
-        formats.push(ReportFormat::Terminal);
-    }
+    let formats = output::plan_formats(&args.formats, args.output.as_deref())?;
     let destination = output::Destination::plan(args.output.as_deref(), formats.len())?;
 
     let selected = |rule: &Rule| {
@@ -143,6 +135,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         display: &display,
         compliance,
         color: args.color,
+        sarif_all_results: args.sarif_all_results,
     };
     write_reports(&report, &formats, &destination, &rendering, quiet)?;
     if !report.complete && !quiet {
@@ -166,6 +159,8 @@ pub struct Rendering<'a> {
     pub display: &'a report::triage::Display,
     pub compliance: Option<&'a posture_rules::compliance::Framework>,
     pub color: crate::cli::ColorChoice,
+    /// One SARIF result per finding, past what GitHub code scanning keeps.
+    pub sarif_all_results: bool,
 }
 
 /// Writes `report` in every format asked for, to standard output, one file, or a
@@ -177,13 +172,14 @@ pub fn write_reports(
     rendering: &Rendering<'_>,
     quiet: bool,
 ) -> anyhow::Result<()> {
+    let sarif = sarif_plan(report, formats, rendering.sarif_all_results, quiet);
     // Every format reads the findings back from disk as it writes; the two small ones are
     // rendered first. A finding that cannot be read back fails the file, which then does
     // not replace the old one.
     let write = |format: ReportFormat, to_terminal: bool, out: &mut dyn std::io::Write| {
         match format {
             ReportFormat::Json => report::json::write(report, out),
-            ReportFormat::Sarif => report::sarif::write(report, out),
+            ReportFormat::Sarif => report::sarif::write(report, &sarif, out),
             ReportFormat::Ocsf => report::ocsf::write(report, out),
             ReportFormat::Junit => report::junit::write(report, out),
             ReportFormat::Csv => report::csv::write(report, out),
@@ -258,6 +254,24 @@ pub fn write_reports(
         }
     }
     Ok(())
+}
+
+/// Which findings a SARIF file groups to stay within GitHub code scanning's limits (none
+/// with `--sarif-all-results`), said on standard error when some are.
+fn sarif_plan(
+    report: &Report,
+    formats: &[ReportFormat],
+    all_results: bool,
+    quiet: bool,
+) -> report::sarif::Plan {
+    if all_results || !formats.contains(&ReportFormat::Sarif) {
+        return report::sarif::Plan::every_finding();
+    }
+    let plan = report::sarif::Plan::within(report, report::sarif::GITHUB_RESULTS_SHOWN);
+    if let (Some(summary), false) = (plan.summary(), quiet) {
+        eprintln!("posture: warning: {summary}");
+    }
+    plan
 }
 
 /// The display filters of the human formats, from `--min-severity`, `--status` and `-v`.

@@ -237,10 +237,17 @@ pub struct CheckArgs {
     /// Report format; repeat for several (with --output DIR).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<ReportFormat>,
-    /// Write the report to this file (atomically) instead of standard output; with several
-    /// formats, the directory to write posture.json, posture.sarif... into.
+    /// Write the report to this file (atomically) instead of standard output; without
+    /// --format, its ending says the format (.json, .sarif, .junit.xml, .ocsf.json, .md,
+    /// .csv, .html). With several formats, the directory to write posture.json,
+    /// posture.sarif... into.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Write every finding as its own SARIF result. By default a SARIF file stays within
+    /// what GitHub code scanning keeps (5,000 results): past that, the rules with the most
+    /// findings among the least severe are grouped, one result listing their resources.
+    #[arg(long)]
+    pub sarif_all_results: bool,
     /// Thresholds and trusted accounts (see examples/posture.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -322,10 +329,16 @@ pub struct MergeArgs {
     /// Report format; repeat for several (with --output DIR).
     #[arg(long = "format", value_enum, value_name = "FORMAT")]
     pub formats: Vec<ReportFormat>,
-    /// Write the report to this file (atomically) instead of standard output; with several
-    /// formats, the directory to write them into.
+    /// Write the report to this file (atomically) instead of standard output; without
+    /// --format, its ending says the format (as for `check`). With several formats, the
+    /// directory to write them into.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
+    /// Write every finding as its own SARIF result. By default a SARIF file stays within
+    /// what GitHub code scanning keeps (5,000 results): past that, the rules with the most
+    /// findings among the least severe are grouped, one result listing their resources.
+    #[arg(long)]
+    pub sarif_all_results: bool,
     /// Exit 1 when a failing finding has this severity or higher.
     #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
     pub fail_on: String,

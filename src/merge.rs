@@ -17,7 +17,7 @@ use posture_rules::{Finding, Rule, Severity};
 use serde::Deserialize;
 
 use crate::check::{write_reports, Rendering};
-use crate::cli::{MergeArgs, ReportFormat};
+use crate::cli::MergeArgs;
 use crate::exit;
 use crate::findings::Findings;
 use crate::output::Destination;
@@ -71,15 +71,7 @@ impl ReportFile {
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let fail_on = Severity::from_id(&args.fail_on)
         .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
-    let mut formats: Vec<ReportFormat> = Vec::new();
-    for format in &args.formats {
-        if !formats.contains(format) {
-            formats.push(*format);
-        }
-    }
-    if formats.is_empty() {
-        formats.push(ReportFormat::Terminal);
-    }
+    let formats = crate::output::plan_formats(&args.formats, args.output.as_deref())?;
     let destination = Destination::plan(args.output.as_deref(), formats.len())?;
     let files: Vec<(PathBuf, ReportFile)> = args
         .reports
@@ -184,6 +176,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
         display: &display,
         compliance: None,
         color: args.color,
+        sarif_all_results: args.sarif_all_results,
     };
     write_reports(&report, &formats, &destination, &rendering, args.quiet)?;
     Ok(if report.fails_at(fail_on) {

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::Context;
+use clap::ValueEnum as _;
+
+use crate::cli::ReportFormat;
 
 /// Exit status after an interrupt, as shells report SIGINT.
 const INTERRUPTED: i32 = 130;
@@ -189,6 +192,43 @@ mod tests {
     }
 
     #[test]
+    fn without_format_the_output_file_name_says_the_format() {
+        let plan = |name: &str| plan_formats(&[], Some(Path::new(name))).unwrap();
+        assert_eq!(plan("out/report.json"), [ReportFormat::Json]);
+        assert_eq!(plan("report.ocsf.json"), [ReportFormat::Ocsf]);
+        assert_eq!(plan("report.SARIF"), [ReportFormat::Sarif]);
+        assert_eq!(plan("report.sarif.json"), [ReportFormat::Sarif]);
+        assert_eq!(plan("tests.junit.xml"), [ReportFormat::Junit]);
+        assert_eq!(plan("tests.xml"), [ReportFormat::Junit]);
+        assert_eq!(plan("summary.md"), [ReportFormat::Markdown]);
+        assert_eq!(plan("findings.csv"), [ReportFormat::Csv]);
+        assert_eq!(plan("review.html"), [ReportFormat::Html]);
+        assert_eq!(plan("report"), [ReportFormat::Terminal]);
+        assert_eq!(plan("-"), [ReportFormat::Terminal]);
+        assert_eq!(plan_formats(&[], None).unwrap(), [ReportFormat::Terminal]);
+    }
+
+    #[test]
+    fn a_file_name_that_contradicts_the_format_is_refused() {
+        let plan = |format: ReportFormat, name: &str| plan_formats(&[format], Some(Path::new(name)));
+        let error = plan(ReportFormat::Json, "report.html").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "--output report.html: a `.html` file holds html, not --format json"
+        );
+        assert!(plan(ReportFormat::Sarif, "report.ocsf.json").is_err());
+        assert!(plan(ReportFormat::Csv, "report.json").is_err());
+        // OCSF and SARIF are JSON; a file name the table does not know says nothing.
+        assert_eq!(plan(ReportFormat::Ocsf, "events.json").unwrap(), [ReportFormat::Ocsf]);
+        assert_eq!(plan(ReportFormat::Sarif, "x.json").unwrap(), [ReportFormat::Sarif]);
+        assert_eq!(plan(ReportFormat::Csv, "report.out").unwrap(), [ReportFormat::Csv]);
+        // Several formats go to a directory, whatever its name; repeats count once.
+        let asked = [ReportFormat::Json, ReportFormat::Html, ReportFormat::Json];
+        let planned = plan_formats(&asked, Some(Path::new("reports.json"))).unwrap();
+        assert_eq!(planned, [ReportFormat::Json, ReportFormat::Html]);
+    }
+
+    #[test]
     fn a_failed_set_replaces_nothing_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let kept = dir.path().join("kept.json");
@@ -203,6 +243,63 @@ mod tests {
         assert_eq!(std::fs::read(&kept).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
+}
+
+/// The file-name endings that say a report's format, longest first, each with the formats
+/// a file so named may hold (the first is the one inferred): OCSF and SARIF are JSON too,
+/// so a `.json` file may hold either when `--format` says so.
+const FORMAT_ENDINGS: &[(&str, &[ReportFormat])] = &[
+    (".ocsf.json", &[ReportFormat::Ocsf]),
+    (".sarif.json", &[ReportFormat::Sarif]),
+    (".junit.xml", &[ReportFormat::Junit]),
+    (".sarif", &[ReportFormat::Sarif]),
+    (
+        ".json",
+        &[ReportFormat::Json, ReportFormat::Ocsf, ReportFormat::Sarif],
+    ),
+    (".xml", &[ReportFormat::Junit]),
+    (".markdown", &[ReportFormat::Markdown]),
+    (".md", &[ReportFormat::Markdown]),
+    (".csv", &[ReportFormat::Csv]),
+    (".html", &[ReportFormat::Html]),
+    (".htm", &[ReportFormat::Html]),
+    (".txt", &[ReportFormat::Terminal]),
+];
+
+/// The formats a command writes: those asked for, once each in the order given; with none,
+/// the one the `--output` file's name ends in (`report.sarif`), else the terminal's. A file
+/// whose ending names another format than the one asked for is refused, before any work.
+pub fn plan_formats(
+    asked: &[ReportFormat],
+    output: Option<&Path>,
+) -> anyhow::Result<Vec<ReportFormat>> {
+    let mut formats: Vec<ReportFormat> = Vec::new();
+    for format in asked {
+        if !formats.contains(format) {
+            formats.push(*format);
+        }
+    }
+    let file = output.filter(|path| *path != Path::new("-") && !path.is_dir());
+    let named = file.and_then(|path| {
+        let name = path.file_name()?.to_string_lossy().to_lowercase();
+        let (ending, holds) = FORMAT_ENDINGS.iter().find(|(e, _)| name.ends_with(e))?;
+        Some((path, *ending, *holds))
+    });
+    match (formats.as_slice(), named) {
+        ([], Some((_, _, holds))) => formats.push(holds[0]),
+        ([], None) => formats.push(ReportFormat::Terminal),
+        ([format], Some((path, ending, holds))) if !holds.contains(format) => {
+            let name = |f: ReportFormat| f.to_possible_value().map(|v| v.get_name().to_owned());
+            anyhow::bail!(
+                "--output {}: a `{ending}` file holds {}, not --format {}",
+                path.display(),
+                holds.iter().filter_map(|f| name(*f)).collect::<Vec<_>>().join(" or "),
+                name(*format).unwrap_or_default()
+            )
+        }
+        _ => {}
+    }
+    Ok(formats)
 }
 
 /// Where a command's report goes, decided (and checked) before any slow work, so that a

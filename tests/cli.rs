@@ -657,6 +657,60 @@ fn output_mistakes_fail_before_any_work_and_dash_means_standard_output() {
 }
 
 #[test]
+fn the_output_file_name_says_the_format_and_may_not_contradict_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+    for command in ["check", "merge"] {
+        let report = file("report.json");
+        let args: Vec<&str> = match command {
+            "check" => vec!["check", "--snapshot", "EXAMPLE", "-q", "-o"],
+            _ => vec!["merge", "REPORT", "-q", "-o"],
+        };
+        let example = example();
+        let source = file("source.json");
+        if command == "merge" {
+            let made = posture(&["check", "--snapshot", &example, "-q", "-o", &source], &[]);
+            assert_eq!(made.status.code(), Some(1), "{}", stderr(&made));
+        }
+        let run = |output: &str, extra: &[&str]| {
+            let mut all: Vec<&str> = args
+                .iter()
+                .map(|a| match *a {
+                    "EXAMPLE" => example.as_str(),
+                    "REPORT" => source.as_str(),
+                    other => other,
+                })
+                .collect();
+            all.push(output);
+            all.extend(extra);
+            posture(&all, &[])
+        };
+        let written = run(&report, &[]);
+        assert_eq!(written.status.code(), Some(1), "{}", stderr(&written));
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+        assert_eq!(json["schema"], "posture.report/v1", "{command}");
+        let sarif = file("report.sarif");
+        assert_eq!(run(&sarif, &[]).status.code(), Some(1));
+        let sarif: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+        assert_eq!(sarif["version"], "2.1.0", "{command}");
+        let html = file("review.html");
+        assert_eq!(run(&html, &[]).status.code(), Some(1));
+        assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+
+        let refused = run(&file("report.html"), &["--format", "json"]);
+        assert_eq!(refused.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&refused).contains("a `.html` file holds html, not --format json"),
+            "{}",
+            stderr(&refused)
+        );
+        assert!(!dir.path().join("report.html").exists());
+    }
+}
+
+#[test]
 fn credential_problems_are_one_line_with_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");

@@ -60,11 +60,10 @@ fn python(script: &str, file: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-#[test]
-fn sarif_passes_the_official_validator() {
-    let (dir, report) = all_reports();
-    let sarif_path = dir.path().join("posture.sarif");
-    let validation = dir.path().join("validation.sarif");
+/// Validates a SARIF file with the official multitool: no error, and no warning but the
+/// one about the tool's missing informationUri.
+fn assert_valid_sarif(sarif_path: &Path) {
+    let validation = sarif_path.with_extension("validation.sarif");
     let multitool = tool("POSTURE_SARIF_MULTITOOL", "@microsoft/sarif-multitool");
     let output = Command::new(multitool)
         .arg("validate")
@@ -93,6 +92,13 @@ fn sarif_passes_the_official_validator() {
         .filter(|id| *id != "SARIF2005")
         .collect();
     assert!(warnings.is_empty(), "SARIF warnings: {warnings:?}");
+}
+
+#[test]
+fn sarif_passes_the_official_validator() {
+    let (dir, report) = all_reports();
+    let sarif_path = dir.path().join("posture.sarif");
+    assert_valid_sarif(&sarif_path);
 
     let sarif: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&sarif_path).unwrap()).unwrap();
@@ -128,6 +134,104 @@ fn sarif_passes_the_official_validator() {
                 .starts_with("arn:")
         );
     }
+}
+
+/// The example with each security group copied `copies` times under new ids: thousands
+/// of failing findings of a few network rules.
+fn many_security_groups(dir: &Path, copies: usize) -> PathBuf {
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    for region in snapshot["ec2"].as_array_mut().unwrap() {
+        let groups = region["security_groups"]["collected"]
+            .as_array_mut()
+            .unwrap();
+        let originals = groups.clone();
+        for copy in 0..copies {
+            for group in &originals {
+                let mut group = group.clone();
+                let id = format!("{}-copy{copy}", group["id"].as_str().unwrap());
+                group["id"] = id.into();
+                groups.push(group);
+            }
+        }
+    }
+    let path = dir.join("many-security-groups.json");
+    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn sarif_stays_within_what_github_code_scanning_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = many_security_groups(dir.path(), 1000);
+    let snapshot = snapshot.to_str().unwrap();
+    let json = json_report(&posture(
+        &["check", "--snapshot", snapshot, "--format", "json"],
+        &[],
+    ));
+    let findings = json["findings"].as_array().unwrap();
+    let not_passing = findings.iter().filter(|f| f["status"] != "pass").count();
+    assert!(not_passing > 5_000, "{not_passing}");
+
+    let sarif_path = dir.path().join("github.sarif");
+    let output = posture(
+        &["check", "--snapshot", snapshot, "-o", sarif_path.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let warning = stderr(&output);
+    assert!(warning.contains("posture: warning: SARIF: "), "{warning}");
+    assert!(warning.contains("--sarif-all-results"), "{warning}");
+    assert_valid_sarif(&sarif_path);
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif_path).unwrap()).unwrap();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert!(results.len() <= 5_000, "{}", results.len());
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        assert!(rule["properties"]["tags"].as_array().unwrap().len() <= 10);
+    }
+    // Every finding that is not a pass is a result or counted in a grouped one, the most
+    // severe ones their own result.
+    let mut represented = 0;
+    let mut grouped_severities = Vec::new();
+    for result in results {
+        let locations = result["locations"].as_array().unwrap().len();
+        assert!((1..=100).contains(&locations), "{locations}");
+        match result["properties"]["grouped"]["findings"].as_u64() {
+            Some(count) => {
+                represented += count as usize;
+                assert_eq!(result["properties"]["grouped"]["listed"], locations);
+                grouped_severities.push(result["properties"]["severity"].clone());
+            }
+            None => represented += 1,
+        }
+    }
+    assert_eq!(represented, not_passing);
+    assert!(!grouped_severities.is_empty());
+    let individual_critical = results.iter().any(|r| {
+        r["properties"]["severity"] == "critical" && r["properties"]["grouped"].is_null()
+    });
+    assert!(individual_critical || !grouped_severities.contains(&"critical".into()));
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    assert!(notes.iter().any(|n| n["message"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("SARIF: ")));
+
+    // For other consumers, one result per finding.
+    let output = posture(
+        &["check", "--snapshot", snapshot, "--format", "sarif", "--sarif-all-results"],
+        &[],
+    );
+    assert!(!stderr(&output).contains("SARIF"), "{}", stderr(&output));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        not_passing
+    );
 }
 
 #[test]
