@@ -101,10 +101,12 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
                 concurrency: usize::from(args.accounts_concurrency),
                 shard,
             };
-            scan_organization(&args.aws, &organization, parts, quiet, &mut evaluator)?
+            scan_organization(&args.aws, &organization, parts, quiet, &mut evaluator)
+                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?
         }
         None => {
-            let snapshot = collect_snapshot(&args.aws, Some(parts), quiet)?;
+            let snapshot = collect_snapshot(&args.aws, Some(parts), quiet)
+                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?;
             evaluator.snapshot(&snapshot, None)?;
             snapshot.account
         }
@@ -643,6 +645,29 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
 }
 
 /// Reads the account: the `parts` of the snapshot that the selected rules read, or all.
+/// With `-v`, after the credential chain found nothing: each source it tried and its
+/// answer, on standard error before the error itself.
+pub fn list_credential_sources(
+    error: anyhow::Error,
+    verbose: bool,
+    aws: &AwsArgs,
+) -> anyhow::Error {
+    if !verbose || error.downcast_ref::<collect::NoCredentials>().is_none() {
+        return error;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
+    if let Ok(runtime) = runtime {
+        let sources = runtime.block_on(collect::sdk::credential_sources(aws.profile.as_deref()));
+        for (source, answer) in sources {
+            let answer = report::inert::visible(&answer);
+            eprintln!("posture: credential source {source}: {answer}");
+        }
+    }
+    error
+}
+
 pub fn collect_snapshot(
     aws: &AwsArgs,
     parts: Option<Vec<posture_rules::parts::Part>>,

@@ -176,7 +176,8 @@ pub struct CheckArgs {
     /// Print nothing but the report (no progress, no warnings, no "wrote").
     #[arg(short, long)]
     pub quiet: bool,
-    /// List every finding in the human formats, passing ones too, none collapsed.
+    /// List every finding in the human formats, passing ones too, none collapsed; when no
+    /// credentials are found, each source of the credential chain and its answer.
     #[arg(short, long)]
     pub verbose: bool,
     /// List only findings of this severity or higher in the human formats (terminal,
@@ -283,6 +284,10 @@ pub struct CollectArgs {
     /// No progress, no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+    /// When no credentials are found, list each source of the credential chain and its
+    /// answer.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Where to write the snapshot (atomically); `-` for standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,

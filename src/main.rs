@@ -61,7 +61,8 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(args) => {
             check::check_role_options(&args.aws, false)?;
             let destination = output::Destination::plan(Some(&args.output), 1)?;
-            let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)?;
+            let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)
+                .map_err(|e| check::list_credential_sources(e, args.verbose, &args.aws))?;
             let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
             match destination {
                 output::Destination::File(path) => {

@@ -808,6 +808,98 @@ fn completions_and_the_manual_page_come_from_the_command_definitions() {
     assert_eq!(unknown.status.code(), Some(2));
 }
 
+/// A metadata service that is not AWS's, as a CI runner of another cloud or a container
+/// without a route to it has: every request is answered 404. Counts the requests.
+fn foreign_metadata_service() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read as _, Write as _};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let requests = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            if stream.read(&mut request).unwrap_or(0) > 0 {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+            let body = "Not Found";
+            let answer = format!(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (endpoint, requests)
+}
+
+#[test]
+fn a_foreign_metadata_service_means_no_credentials_found() {
+    let (endpoint, requests) = foreign_metadata_service();
+    let env: Vec<(String, String)> = [
+        ("AWS_EC2_METADATA_DISABLED", "false"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", endpoint.as_str()),
+        // Nothing listens on port 1: no request could reach AWS anyway.
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:1"),
+        ("AWS_REGION", "us-east-1"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for command in ["check", "collect"] {
+        let mut args = vec![command];
+        if command == "collect" {
+            args.extend(["-o", "-"]);
+        }
+        let output = posture(&args, &env);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        let message = stderr(&output);
+        assert_eq!(message.lines().count(), 1, "{command}: {message}");
+        assert!(
+            message.starts_with("posture: error: no AWS credentials found: set AWS_PROFILE"),
+            "{command}: {message}"
+        );
+        assert!(!message.contains("IMDS"), "{command}: {message}");
+    }
+    assert!(
+        requests.load(std::sync::atomic::Ordering::SeqCst) > 0,
+        "the metadata service was asked"
+    );
+
+    // -v: each source of the chain, in its order, and what it answered.
+    let output = posture(&["check", "-v"], &env);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    let sources: Vec<&str> = message
+        .lines()
+        .filter_map(|l| l.strip_prefix("posture: credential source "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "environment variables",
+            "profile (AWS config and credentials files)",
+            "web identity token",
+            "container credentials",
+            "instance metadata (IMDS)"
+        ],
+        "{message}"
+    );
+    let metadata = message
+        .lines()
+        .find(|l| l.contains("source instance metadata"))
+        .unwrap();
+    assert!(metadata.contains("404"), "{metadata}");
+    let last = message.lines().last().unwrap();
+    assert!(
+        last.starts_with("posture: error: no AWS credentials found"),
+        "{message}"
+    );
+}
+
 #[test]
 fn expired_credentials_say_how_to_renew_them() {
     use std::io::{Read as _, Write as _};

@@ -455,6 +455,51 @@ where
     }
 }
 
+/// The credential chain found no credentials: every source said it had none, or the only
+/// one that answered otherwise was the instance metadata service, the chain's last resort
+/// (a machine outside AWS whose own metadata service answers with an error, a container
+/// without a route to it).
+#[derive(Debug)]
+pub struct NoCredentials {
+    /// The named profile in use, which then holds none.
+    pub profile: Option<String>,
+}
+
+impl std::fmt::Display for NoCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.profile {
+            Some(profile) => write!(
+                f,
+                "profile `{profile}` gives no credentials: it has no access keys, SSO session, \
+                 role or credential process"
+            ),
+            None => f.write_str(
+                "no AWS credentials found: set AWS_PROFILE or --profile, run `aws sso login`, \
+                 or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (-v lists each source \
+                 tried and its answer)",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NoCredentials {}
+
+/// Whether the error came from the instance metadata service, which the chain asks only
+/// when every other source has found nothing.
+fn from_instance_metadata(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(error);
+    while let Some(current) = source {
+        if current
+            .downcast_ref::<aws_config::imds::client::error::ImdsError>()
+            .is_some()
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
 /// The credential chain's failure, said with what to do about it.
 fn credentials_problem(
     error: &(dyn std::error::Error + 'static),
@@ -470,16 +515,12 @@ fn credentials_problem(
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| failure.to_string());
             let cause = cause.split_whitespace().collect::<Vec<_>>().join(" ");
+            let found_nothing = matches!(failure, CredentialsError::CredentialsNotLoaded(_))
+                || from_instance_metadata(failure);
             return Some(match failure {
-                CredentialsError::CredentialsNotLoaded(_) if profile.is_some() => anyhow::anyhow!(
-                    "profile `{}` gives no credentials: it has no access keys, SSO session, \
-                     role or credential process",
-                    profile.unwrap_or_default()
-                ),
-                CredentialsError::CredentialsNotLoaded(_) => anyhow::anyhow!(
-                    "no AWS credentials found: set AWS_PROFILE or --profile, run `aws sso login`, \
-                     or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                ),
+                _ if found_nothing => anyhow::Error::new(NoCredentials {
+                    profile: profile.map(str::to_string),
+                }),
                 _ if cause.contains("expired") => anyhow::anyhow!(
                     "the AWS credentials have expired ({cause}); for SSO, run `aws sso login`"
                 ),

@@ -168,6 +168,70 @@ async fn assume_with_mfa(
     ))
 }
 
+/// Each source of the SDK's default credential chain, in the chain's order (environment,
+/// profile, web identity, container, instance metadata), with what it answers: `-v`'s
+/// account of a chain that found no credentials. Only called then, as the chain itself
+/// says no more than its last source's error.
+pub async fn credential_sources(profile: Option<&str>) -> Vec<(&'static str, String)> {
+    use aws_config::provider_config::ProviderConfig;
+    use aws_credential_types::provider::ProvideCredentials;
+    use aws_smithy_types::error::display::DisplayErrorContext;
+    let config = ProviderConfig::default();
+    let mut profile_source =
+        aws_config::profile::ProfileFileCredentialsProvider::builder().configure(&config);
+    if let Some(profile) = profile {
+        profile_source = profile_source.profile_name(profile);
+    }
+    let sources: [(&'static str, SharedCredentialsProvider); 5] = [
+        (
+            "environment variables",
+            SharedCredentialsProvider::new(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            ),
+        ),
+        (
+            "profile (AWS config and credentials files)",
+            SharedCredentialsProvider::new(profile_source.build()),
+        ),
+        (
+            "web identity token",
+            SharedCredentialsProvider::new(
+                aws_config::web_identity_token::WebIdentityTokenCredentialsProvider::builder()
+                    .configure(&config)
+                    .build(),
+            ),
+        ),
+        (
+            "container credentials",
+            SharedCredentialsProvider::new(
+                aws_config::ecs::EcsCredentialsProvider::builder()
+                    .configure(&config)
+                    .build(),
+            ),
+        ),
+        (
+            "instance metadata (IMDS)",
+            SharedCredentialsProvider::new(
+                aws_config::imds::credentials::ImdsCredentialsProvider::builder()
+                    .configure(&config)
+                    .build(),
+            ),
+        ),
+    ];
+    let mut answers = Vec::with_capacity(sources.len());
+    for (name, source) in sources {
+        let answer = match source.provide_credentials().await {
+            Ok(_) => "has credentials".to_string(),
+            Err(error) => DisplayErrorContext(&error).to_string(),
+        };
+        answers.push((
+            name,
+            answer.split_whitespace().collect::<Vec<_>>().join(" "),
+        ));
+    }
+    answers
+}
+
 /// The client the SDK would build by default (hyper 1, rustls with aws-lc, the proxy
 /// from the environment), built here so that pacing can wrap it.
 fn https_client() -> SharedHttpClient {
