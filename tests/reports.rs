@@ -744,6 +744,8 @@ const HOSTILE_SUFFIX: &str = concat!(
     "\n  FAIL    critical forged-rule  arn:aws:iam::1:root\r\n",
     "![t](https://evil.example/t.png)[x](https://evil.example) *b* _i_ `c` ~s~ # h > q",
     "<img src=x onerror=alert(1)><script>alert(1)</script>|cell|&amp;",
+    " http://evil.example/a\\<img src=x onerror=alert(2)> (www.evil.example) ",
+    "ops@evil.example mailto:a@evil.example xmpp:a@evil.example/r",
 );
 /// Spreadsheet formulas, placed where a cell starts.
 const FORMULA_PREFIX: &str = "=HYPERLINK(\"https://evil.example\")+";
@@ -838,6 +840,8 @@ fn account_text_is_inert_in_every_format() {
     let mut columns = 0;
     for event in Parser::new_ext(&markdown, Options::all()) {
         match &event {
+            // The empty comment that keeps an `@` from starting an e-mail autolink.
+            Event::InlineHtml(html) if html.as_ref() == "<!-- -->" => {}
             Event::Start(Tag::Link { .. } | Tag::Image { .. })
             | Event::Html(_)
             | Event::InlineHtml(_)
@@ -857,6 +861,36 @@ fn account_text_is_inert_in_every_format() {
             .all(|&(cells, columns)| cells == columns),
         "{cells_per_row:?}"
     );
+
+    // GitHub renders Markdown with cmark-gfm and its autolink extension: rendered by it
+    // (raw HTML let through, to show any that escaped), the account text makes no link
+    // and no tag that the example's own report does not have.
+    let gfm = |path: &Path| {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gfm.py");
+        let python = tool("POSTURE_PYTHON", "the test venv's Python with cmarkgfm");
+        let output = Command::new(python).arg(script).arg(path).output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let html = String::from_utf8(output.stdout).unwrap();
+        // Each tag's inside: its name and attributes (text has no raw `<`).
+        let tags: Vec<String> = html
+            .split('<')
+            .skip(1)
+            .map(|t| t[..t.find('>').unwrap_or(t.len())].to_string())
+            .collect();
+        (html, tags)
+    };
+    let name = |tag: &str| tag.split_whitespace().next().unwrap_or("").to_string();
+    let (clean_dir, _) = all_reports();
+    let (_, own_tags) = gfm(&clean_dir.path().join("posture.md"));
+    let own_names: std::collections::BTreeSet<String> = own_tags.iter().map(|t| name(t)).collect();
+    assert!(!own_names.contains("a") && !own_names.contains("img"));
+    let (html, tags) = gfm(&dir.path().join("posture.md"));
+    assert!(html.contains("evil.example"), "the text is shown");
+    for tag in &tags {
+        let allowed = own_names.contains(&name(tag)) || tag == "!-- --";
+        assert!(allowed, "account text became <{tag}>");
+        assert!(!tag.contains("on") || !tag.contains('='), "<{tag}>");
+    }
 
     // CSV: no cell a spreadsheet would evaluate, and the formula is still there as text.
     let csv = read("posture.csv");

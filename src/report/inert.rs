@@ -48,33 +48,43 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Text for a Markdown paragraph or table cell: unsafe characters shown escaped, and every
-/// character that could start a link, an image, emphasis, code, raw HTML, a heading, a
-/// quote or a table column backslash-escaped (CommonMark lets any ASCII punctuation be).
+/// Text for a Markdown paragraph or table cell that renders as the same characters and
+/// nothing else under CommonMark and GitHub's Markdown (cmark-gfm with its extensions):
+///
+/// - unsafe characters are shown escaped ([`visible`]), so the text stays on its line;
+/// - every ASCII punctuation character that could start a link, an image, emphasis,
+///   strikethrough, code, raw HTML, an entity, a heading, a quote or a table cell is
+///   backslash-escaped (CommonMark lets any ASCII punctuation be);
+/// - so is every `:`: GFM's URL autolink starts at a `:` that is followed by `//` and
+///   preceded by `http`, `https` or `ftp` in any case, and an escaped `:` is never looked
+///   at. Without this the link runs on over the escapes after it, takes the `\` of a `\<`
+///   and leaves a live `<img …>` behind it;
+/// - so is the `.` of `www.` (in any case; cmark-gfm matches it lower-case): GFM's `www.`
+///   autolink matches those four characters as written, and a `\` between them breaks it;
+/// - every `@` is followed by an empty HTML comment, `<!-- -->`. GFM finds e-mail links
+///   (`a@b.c`, `mailto:a@b.c`, `xmpp:a@b.c/r`) after parsing, in the text with escapes and
+///   entities resolved, so no escape can hide an `@`; it needs the address's domain in the
+///   same run of text as the `@`, and the comment ends that run. The comment shows nothing
+///   and is not text: a reader, or a copy from the rendered page, gets the characters of
+///   the account text and no invisible one. It never starts a line, so it cannot open an
+///   HTML block.
 pub fn markdown(text: &str) -> String {
     let shown = visible(text);
     let mut out = String::with_capacity(shown.len() + 8);
-    for c in shown.chars() {
-        if matches!(
-            c,
-            '\\' | '['
-                | ']'
-                | '('
-                | ')'
-                | '!'
-                | '`'
-                | '*'
-                | '_'
-                | '<'
-                | '>'
-                | '|'
-                | '~'
-                | '#'
-                | '&'
-        ) {
+    for (i, c) in shown.char_indices() {
+        let escape = match c {
+            '\\' | '[' | ']' | '(' | ')' | '!' | '`' | '*' | '_' | '<' | '>' | '|' | '~' | '#'
+            | '&' | ':' => true,
+            '.' => i >= 3 && shown.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www"),
+            _ => false,
+        };
+        if escape {
             out.push('\\');
         }
         out.push(c);
+        if c == '@' {
+            out.push_str("<!-- -->");
+        }
     }
     out
 }
@@ -112,10 +122,45 @@ mod tests {
     fn markdown_syntax_is_escaped() {
         assert_eq!(
             markdown("![t](https://evil.example/t.png)"),
-            "\\!\\[t\\]\\(https://evil.example/t.png\\)"
+            "\\!\\[t\\]\\(https\\://evil.example/t.png\\)"
         );
         assert_eq!(markdown("a|b\n# c"), "a\\|b\\\\n\\# c");
         assert_eq!(markdown("<img src=x>"), "\\<img src=x\\>");
+        assert_eq!(markdown("~~s~~ *e* _e_"), "\\~\\~s\\~\\~ \\*e\\* \\_e\\_");
+        assert_eq!(
+            markdown("sg-0123 web (eu-west-1)"),
+            "sg-0123 web \\(eu-west-1\\)"
+        );
+    }
+
+    #[test]
+    fn nothing_can_become_an_autolink() {
+        // URL: the `:` of the scheme is escaped, wherever the scheme is and in any case.
+        assert_eq!(
+            markdown("http://evil.example/x<img src=x onerror=alert(1)>"),
+            "http\\://evil.example/x\\<img src=x onerror=alert\\(1\\)\\>"
+        );
+        assert_eq!(
+            markdown("role/HTTPS://x.example"),
+            "role/HTTPS\\://x.example"
+        );
+        assert_eq!(
+            markdown("arn:aws:iam::1:role/a"),
+            "arn\\:aws\\:iam\\:\\:1\\:role/a"
+        );
+        // www: the `.` after `www`, in any case, and no other `.`.
+        assert_eq!(
+            markdown("(www.evil.example) WWW.x.y wwww.z"),
+            "\\(www\\.evil.example\\) WWW\\.x.y wwww\\.z"
+        );
+        assert_eq!(markdown("ww.x.www"), "ww.x.www");
+        // E-mail, with or without `mailto:` / `xmpp:`: the `@` ends a run of text.
+        assert_eq!(markdown("a@evil.example"), "a@<!-- -->evil.example");
+        assert_eq!(markdown("mailto:a@b.c"), "mailto\\:a@<!-- -->b.c");
+        assert_eq!(markdown("xmpp:a@b.c/r"), "xmpp\\:a@<!-- -->b.c/r");
+        assert_eq!(markdown("@@"), "@<!-- -->@<!-- -->");
+        // The look-back reads bytes: a multi-byte character just before is no `www`.
+        assert_eq!(markdown("€ww. é.€www."), "€ww. é.€www\\.");
     }
 
     #[test]
