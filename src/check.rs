@@ -64,7 +64,12 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         }
     }
     let now = chrono::Utc::now();
-    let settings = config.settings(now);
+    let saved = args.snapshot.as_deref().map(load_snapshot).transpose()?;
+    // A saved snapshot is judged as of its collection, as the live run that made it was:
+    // the ages of keys, passwords and certificates are those it recorded, whenever it is
+    // read again. Waivers expire by today's date.
+    let clock = saved.as_ref().map_or(now, |snapshot| snapshot.collected_at);
+    let settings = config.settings(clock);
     // Waivers of rules that did not run this time are neither applied nor reported.
     let waivers: Vec<waivers::Waiver> = config
         .waivers()
@@ -86,9 +91,8 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
     };
     // Only what the selected rules read.
     let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
-    let identity = match &args.snapshot {
-        Some(path) => {
-            let snapshot = load_snapshot(path)?;
+    let identity = match saved {
+        Some(snapshot) => {
             evaluator.snapshot(&snapshot, None)?;
             snapshot.account
         }

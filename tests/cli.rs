@@ -15,6 +15,41 @@ fn example() -> String {
         .into_owned()
 }
 
+/// The README's first screen of the main job is what the demo account prints: the lines
+/// before its "…" line are the first lines of the output, and its last line is the
+/// output's summary line. On a mismatch, the test prints the block to paste.
+#[test]
+fn the_readme_shows_what_the_main_job_prints() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("Its first screen")
+        .expect("the README's sample");
+    let block = &readme[start..];
+    let block = &block[block.find("```text\n").unwrap() + 8..];
+    let block = &block[..block.find("```").unwrap()];
+    let (screen, elided) = block.split_once("\n…").expect("an elided part");
+    let summary = elided.lines().last().unwrap();
+
+    let output = posture(
+        &["check", "--snapshot", &example()],
+        &[("NO_COLOR".to_string(), "1".to_string())],
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let lines = screen.lines().count();
+    let printed: Vec<&str> = text.lines().take(lines).collect();
+    let printed_summary = text.lines().find(|l| l.starts_with("Summary: ")).unwrap();
+    let expected = format!(
+        "{}\n…the findings of each duty (repeats of one rule collapsed), what could not be \
+         checked, then:\n{printed_summary}\n",
+        printed.join("\n")
+    );
+    assert!(
+        printed.join("\n") == screen && printed_summary == summary,
+        "the README's sample is stale; its block should read:\n{expected}"
+    );
+}
+
 #[test]
 fn the_example_snapshot_runs_the_main_job() {
     let output = posture(&["check", "--snapshot", &example()], &[]);
