@@ -5,13 +5,16 @@
 //! Reports of different posture versions, schemas or rule selections are refused: their
 //! findings do not mean the same thing. An account in two reports is kept once, from the
 //! first, and said so; a shard missing from a set is a gap, so the merged report is
-//! incomplete rather than silently smaller.
+//! incomplete rather than silently smaller. Every account of the merged reports is the
+//! customer's own: a finding on grants to other accounts that names some of them is
+//! judged again from its evidence (`own_accounts::rejudge`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 use posture_rules::model::{Account, Gap, RequestCounts};
+use posture_rules::own_accounts;
 use posture_rules::registry::RULES;
 use posture_rules::{Finding, Rule, Severity};
 use serde::Deserialize;
@@ -90,6 +93,12 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
         .filter(|rule| files[0].1.rules.iter().any(|id| id == rule.id))
         .collect();
 
+    // Every account of the merged reports is the customer's own: a finding that names
+    // some of them as other accounts is judged again from its evidence.
+    let own: BTreeSet<String> = (files.iter())
+        .flat_map(|(_, file)| file.covered())
+        .map(|account| account.id)
+        .collect();
     let mut warnings = Vec::new();
     let mut findings = Findings::new()?;
     let mut scans = Vec::new();
@@ -120,7 +129,8 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
                 .collect();
             let of_account = file.findings.iter().filter(|f| belongs(f.account.as_ref()));
             findings.extend_kept(
-                of_account.cloned().map(|mut f| {
+                of_account.map(|f| {
+                    let mut f = own_accounts::rejudge(f, &own).unwrap_or_else(|| f.clone());
                     f.account = Some(account.id.clone());
                     f
                 }),

@@ -159,9 +159,9 @@ pub fn grants_write(statement: &Statement) -> bool {
         .any(|action| statement.covers_action(action))
 }
 
-/// The AWS accounts other than `own` (and `trusted`) that the statement's principal names:
-/// account ids, or the account of principal ARNs.
-pub fn foreign_accounts(statement: &Statement, own: &str, trusted: &[String]) -> Vec<String> {
+/// The AWS accounts that are not the customer's `own` (`own_accounts.rs`) that the
+/// statement's principal names: account ids, or the account of principal ARNs.
+pub fn foreign_accounts(statement: &Statement, own: &impl Fn(&str) -> bool) -> Vec<String> {
     let Some(Principals::Map(map)) = &statement.principal else {
         return Vec::new();
     };
@@ -170,7 +170,7 @@ pub fn foreign_accounts(statement: &Statement, own: &str, trusted: &[String]) ->
         .into_iter()
         .flatten()
         .filter_map(|principal| arn::account_of(principal))
-        .filter(|account| account != own && !trusted.contains(account))
+        .filter(|account| !own(account))
         .collect();
     accounts.sort();
     accounts.dedup();
@@ -191,7 +191,7 @@ pub fn public_statements<'d>(
         .collect()
 }
 
-/// What a resource policy grants accounts other than `own` and `trusted`.
+/// What a resource policy grants accounts that are not the customer's `own`.
 pub struct ForeignGrants {
     /// The accounts, sorted, once each.
     pub accounts: Vec<String>,
@@ -201,7 +201,7 @@ pub struct ForeignGrants {
     pub writes: bool,
 }
 
-pub fn foreign_grants(document: &PolicyDocument, own: &str, trusted: &[String]) -> ForeignGrants {
+pub fn foreign_grants(document: &PolicyDocument, own: &impl Fn(&str) -> bool) -> ForeignGrants {
     let mut found = ForeignGrants {
         accounts: Vec::new(),
         grants: Vec::new(),
@@ -212,7 +212,7 @@ pub fn foreign_grants(document: &PolicyDocument, own: &str, trusted: &[String]) 
         .iter()
         .filter(|s| s.effect == Effect::Allow)
     {
-        let foreign = foreign_accounts(statement, own, trusted);
+        let foreign = foreign_accounts(statement, own);
         if foreign.is_empty() {
             continue;
         }

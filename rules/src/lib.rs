@@ -18,6 +18,7 @@ pub mod monitoring;
 pub mod network;
 pub mod order;
 pub mod organization;
+pub mod own_accounts;
 pub mod parts;
 pub mod patching;
 pub mod policy;

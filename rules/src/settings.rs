@@ -1,5 +1,7 @@
 //! Tunable thresholds and the evaluation clock.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 
 /// Everything a user may tune about how rules judge, with the defaults of the benchmarks.
@@ -24,6 +26,10 @@ pub struct Settings {
     /// Account ids of the customer's own other accounts: access granted to them is not
     /// reported as cross-account.
     pub trusted_accounts: Vec<String>,
+    /// Every ACTIVE account of the organization `check --org` scans, as it listed them
+    /// (whether or not this run reads them): the customer's own too (`own_accounts.rs`).
+    /// Empty outside `--org`.
+    pub organization_accounts: BTreeSet<String>,
     /// The regions customer data may be stored in (`[residency] allowed_regions`); `None`:
     /// no residency requirement, and the residency rule judges nothing.
     pub allowed_regions: Option<Vec<String>>,
@@ -41,6 +47,7 @@ impl Settings {
             access_key_max_age_days: 90,
             root_recent_use_days: 90,
             trusted_accounts: Vec::new(),
+            organization_accounts: BTreeSet::new(),
             allowed_regions: None,
         }
     }

@@ -1,16 +1,24 @@
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
 use crate::bucket_policy::foreign_accounts;
 use crate::declare_rule;
 use crate::evidence;
-use crate::policy::Effect;
+use crate::own_accounts::{self, OwnAccounts};
+use crate::policy::{Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_role_trust;
 
 declare_rule! {
     /// ## What it checks
     /// Roles whose trust policy lets principals of another AWS account assume them without
-    /// an `sts:ExternalId` condition (with `StringEquals`). Accounts listed as the
-    /// customer's own in the configuration are not reported; AWS service principals and
-    /// federated (SAML, OIDC) principals are not cross-account grants.
+    /// an `sts:ExternalId` condition (with `StringEquals`). The customer's own accounts are
+    /// not reported: those listed in the configuration (`trusted_accounts`), the accounts
+    /// of the organization (every account `check --org` lists; in a scan of one account,
+    /// its organization's management account, and from the management account every
+    /// member), and in `posture merge` the accounts of the merged reports. AWS service
+    /// principals and federated (SAML, OIDC) principals are not cross-account grants.
     ///
     /// ## Why it matters
     /// A third party that assumes roles in many customers' accounts can be tricked into
@@ -37,59 +45,84 @@ declare_rule! {
         title: "Cross-account role trust has no external id",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::High,
-        reads: [IamAuthorizationDetails],
+        reads: [IamAuthorizationDetails, Organization],
         check: check,
     };
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let own = cx.snapshot.account.id.as_str();
+    let own = OwnAccounts::of(cx);
+    let own = |account: &str| own.contains(account);
     each_role_trust(rule, cx, |role, document| {
-        let mut unprotected = Vec::new();
-        let mut accounts: Vec<String> = Vec::new();
-        for statement in document
-            .statements
-            .iter()
-            .filter(|s| s.effect == Effect::Allow)
-        {
-            let foreign = foreign_accounts(statement, own, &cx.settings.trusted_accounts);
-            if foreign.is_empty() {
-                continue;
-            }
-            let has_external_id = statement.conditions.iter().any(|c| {
-                c.key.eq_ignore_ascii_case("sts:ExternalId")
-                    && matches!(
-                        c.operator.as_str(),
-                        "StringEquals" | "StringEqualsIgnoreCase"
-                    )
-                    && !c.values.is_empty()
-            });
-            if !has_external_id {
-                accounts.extend(foreign);
-                unprotected.push(&statement.raw);
-            }
-        }
-        if unprotected.is_empty() {
-            return rule.pass(
-                &role.arn,
-                None,
-                format!(
-                    "{} has no cross-account trust without an external id",
-                    role.name
-                ),
-            );
-        }
-        accounts.sort();
-        accounts.dedup();
-        rule.fail(
-            &role.arn,
-            None,
-            format!(
-                "{} can be assumed from account(s) {} without an external id",
-                role.name,
-                accounts.join(", ")
-            ),
-        )
-        .with_evidence(evidence!({ "accounts": accounts, "statements": unprotected }))
+        judge(rule, &role.arn, &role.name, &document.statements, &own)
     })
+}
+
+/// The role's finding from the statements of its trust policy.
+fn judge(
+    rule: &Rule,
+    arn: &str,
+    name: &str,
+    statements: &[Statement],
+    own: &impl Fn(&str) -> bool,
+) -> Finding {
+    let mut unprotected = Vec::new();
+    let mut accounts: Vec<String> = Vec::new();
+    for statement in statements.iter().filter(|s| s.effect == Effect::Allow) {
+        let foreign = foreign_accounts(statement, own);
+        if foreign.is_empty() {
+            continue;
+        }
+        let has_external_id = statement.conditions.iter().any(|c| {
+            c.key.eq_ignore_ascii_case("sts:ExternalId")
+                && matches!(
+                    c.operator.as_str(),
+                    "StringEquals" | "StringEqualsIgnoreCase"
+                )
+                && !c.values.is_empty()
+        });
+        if !has_external_id {
+            accounts.extend(foreign);
+            unprotected.push(&statement.raw);
+        }
+    }
+    if unprotected.is_empty() {
+        return rule.pass(
+            arn,
+            None,
+            format!("{name} has no cross-account trust without an external id"),
+        );
+    }
+    accounts.sort();
+    accounts.dedup();
+    rule.fail(
+        arn,
+        None,
+        format!(
+            "{name} can be assumed from account(s) {} without an external id",
+            accounts.join(", ")
+        ),
+    )
+    .with_evidence(evidence!({ "accounts": accounts, "statements": unprotected }))
+}
+
+/// `own_accounts::rejudge` for this rule: the statements the evidence quotes, judged again
+/// with the accounts it names in `also_own` no longer foreign.
+pub(crate) fn rejudge(
+    finding: &Finding,
+    evidence: &Value,
+    also_own: &BTreeSet<String>,
+) -> Option<Finding> {
+    let named = own_accounts::named_accounts([&evidence["accounts"]], also_own)?;
+    let statements = own_accounts::quoted(evidence["statements"].as_array()?)?;
+    let own = |account: &str| !named.contains(account) || also_own.contains(account);
+    // Role names hold no `/`: the ARN's last segment is the name.
+    let name = finding.resource.rsplit('/').next()?;
+    Some(judge(
+        &RULE,
+        &finding.resource,
+        name,
+        &statements.statements,
+        &own,
+    ))
 }

@@ -1,14 +1,23 @@
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
 use crate::bucket_policy;
 use crate::declare_rule;
 use crate::evidence;
-use crate::model::KmsKey;
+use crate::own_accounts::{self, OwnAccounts};
+use crate::policy::PolicyDocument;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::{each_customer_key, key_policy};
 
 declare_rule! {
     /// ## What it checks
     /// Customer-managed KMS keys whose key policy allows principals of other AWS accounts
-    /// than this one and those listed in `trusted_accounts` (`posture.toml`).
+    /// than the customer's own: this one, those listed in `trusted_accounts`
+    /// (`posture.toml`), the accounts of the organization (every account `check --org`
+    /// lists; in a scan of one account, its organization's management account, and from
+    /// the management account every member), and in `posture merge` the accounts of the
+    /// merged reports.
     ///
     /// ## Why it matters
     /// Another account allowed on the key can decrypt whatever the key protects that it can
@@ -29,31 +38,64 @@ declare_rule! {
         title: "A KMS key policy allows other accounts",
         duty: Duty::IdentityAndAccessManagement,
         severity: Severity::Medium,
-        reads: [KmsKeys],
+        reads: [KmsKeys, Organization],
         check: check,
     };
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    each_customer_key(rule, cx, |key, region| Some(judge(rule, cx, key, region)))
+    let own = OwnAccounts::of(cx);
+    let own = |account: &str| own.contains(account);
+    each_customer_key(rule, cx, |key, region| {
+        Some(match key_policy(rule, key, region) {
+            Ok(document) => judge(rule, &key.arn, &key.id, region, &document, &own),
+            Err(unknown) => *unknown,
+        })
+    })
 }
 
-fn judge(rule: &Rule, cx: &Context<'_>, key: &KmsKey, region: &str) -> Finding {
-    let document = match key_policy(rule, key, region) {
-        Ok(document) => document,
-        Err(unknown) => return *unknown,
-    };
-    let own = cx.snapshot.account.id.as_str();
-    let found = bucket_policy::foreign_grants(&document, own, &cx.settings.trusted_accounts);
+/// The key's finding from its policy.
+fn judge(
+    rule: &Rule,
+    arn: &str,
+    id: &str,
+    region: &str,
+    document: &PolicyDocument,
+    own: &impl Fn(&str) -> bool,
+) -> Finding {
+    let found = bucket_policy::foreign_grants(document, own);
     if found.accounts.is_empty() {
-        let message = format!("the policy of key {} allows no other account", key.id);
-        return rule.pass(&key.arn, Some(region), message);
+        let message = format!("the policy of key {id} allows no other account");
+        return rule.pass(arn, Some(region), message);
     }
     let message = format!(
-        "the policy of key {} allows account(s) {}",
-        key.id,
+        "the policy of key {id} allows account(s) {}",
         found.accounts.join(", ")
     );
-    rule.fail(&key.arn, Some(region), message)
+    rule.fail(arn, Some(region), message)
         .with_evidence(evidence!({ "grants": found.grants }))
+}
+
+/// `own_accounts::rejudge` for this rule: the statements the evidence quotes, judged again
+/// with the accounts it names in `also_own` no longer foreign.
+pub(crate) fn rejudge(
+    finding: &Finding,
+    evidence: &Value,
+    also_own: &BTreeSet<String>,
+) -> Option<Finding> {
+    let grants = evidence["grants"].as_array()?;
+    let named = own_accounts::named_accounts(grants.iter().map(|g| &g["accounts"]), also_own)?;
+    let statements = own_accounts::quoted(grants.iter().map(|g| &g["statement"]))?;
+    let own = |account: &str| !named.contains(account) || also_own.contains(account);
+    // `arn:aws:kms:REGION:ACCOUNT:key/ID`.
+    let id = finding.resource.rsplit('/').next()?;
+    let region = finding.region.as_deref()?;
+    Some(judge(
+        &RULE,
+        &finding.resource,
+        id,
+        region,
+        &statements,
+        &own,
+    ))
 }

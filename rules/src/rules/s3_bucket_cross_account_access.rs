@@ -1,15 +1,24 @@
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
 use crate::bucket_policy;
 use crate::declare_rule;
 use crate::evidence;
+use crate::own_accounts::{self, OwnAccounts};
+use crate::policy::PolicyDocument;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::scope::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
     /// S3 bucket policies with `Allow` statements for principals of other AWS accounts
-    /// (an account id, or a user, role or `root` ARN of another account). Accounts listed as
-    /// the customer's own in the configuration are not reported. Public statements
-    /// (principal `*`) are the business of `s3-bucket-public-policy`.
+    /// (an account id, or a user, role or `root` ARN of another account). The customer's own
+    /// accounts are not reported: those listed in the configuration (`trusted_accounts`),
+    /// the accounts of the organization (every account `check --org` lists; in a scan of
+    /// one account, its organization's management account, and from the management
+    /// account every member), and in `posture merge` the accounts of the merged reports.
+    /// Public statements (principal `*`) are the business of `s3-bucket-public-policy`.
     ///
     /// Severity: high when another account may write data or change the bucket's
     /// permissions (`s3:PutObject`, `s3:DeleteObject`, `s3:PutBucketPolicy`,
@@ -37,13 +46,14 @@ declare_rule! {
         title: "S3 bucket policy grants access to other AWS accounts",
         duty: Duty::CustomerData,
         severity: Severity::Medium,
-        reads: [Buckets, BucketPolicy],
+        reads: [Buckets, BucketPolicy, Organization],
         check: check,
     };
 }
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let own = cx.snapshot.account.id.as_str();
+    let own = OwnAccounts::of(cx);
+    let own = |account: &str| own.contains(account);
     each_bucket_policy(
         rule,
         cx,
@@ -54,31 +64,64 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 format!("{} has no bucket policy", bucket.name),
             )
         },
-        |bucket, region, document| {
-            let found = bucket_policy::foreign_grants(document, own, &cx.settings.trusted_accounts);
-            if found.accounts.is_empty() {
-                return rule.pass(
-                    &bucket.arn,
-                    region,
-                    format!("{}'s policy grants no other account", bucket.name),
-                );
-            }
-            rule.fail(
-                &bucket.arn,
-                region,
-                format!(
-                    "{}'s policy grants {} access to account(s) {}",
-                    bucket.name,
-                    if found.writes { "write" } else { "read" },
-                    found.accounts.join(", ")
-                ),
-            )
-            .with_severity(if found.writes {
-                Severity::High
-            } else {
-                rule.severity
-            })
-            .with_evidence(evidence!({ "grants": found.grants }))
-        },
+        |bucket, region, document| judge(rule, &bucket.arn, &bucket.name, region, document, &own),
     )
+}
+
+/// The bucket's finding from its policy.
+fn judge(
+    rule: &Rule,
+    arn: &str,
+    name: &str,
+    region: Option<&str>,
+    document: &PolicyDocument,
+    own: &impl Fn(&str) -> bool,
+) -> Finding {
+    let found = bucket_policy::foreign_grants(document, own);
+    if found.accounts.is_empty() {
+        return rule.pass(
+            arn,
+            region,
+            format!("{name}'s policy grants no other account"),
+        );
+    }
+    rule.fail(
+        arn,
+        region,
+        format!(
+            "{name}'s policy grants {} access to account(s) {}",
+            if found.writes { "write" } else { "read" },
+            found.accounts.join(", ")
+        ),
+    )
+    .with_severity(if found.writes {
+        Severity::High
+    } else {
+        rule.severity
+    })
+    .with_evidence(evidence!({ "grants": found.grants }))
+}
+
+/// `own_accounts::rejudge` for this rule: the statements the evidence quotes, judged again
+/// with the accounts it names in `also_own` no longer foreign.
+pub(crate) fn rejudge(
+    finding: &Finding,
+    evidence: &Value,
+    also_own: &BTreeSet<String>,
+) -> Option<Finding> {
+    let grants = evidence["grants"].as_array()?;
+    let named = own_accounts::named_accounts(grants.iter().map(|g| &g["accounts"]), also_own)?;
+    let statements = own_accounts::quoted(grants.iter().map(|g| &g["statement"]))?;
+    let own = |account: &str| !named.contains(account) || also_own.contains(account);
+    // `arn:aws:s3:::NAME`: bucket names hold no `:`.
+    let name = finding.resource.rsplit(':').next()?;
+    let region = finding.region.as_deref();
+    Some(judge(
+        &RULE,
+        &finding.resource,
+        name,
+        region,
+        &statements,
+        &own,
+    ))
 }

@@ -24,6 +24,7 @@ mod iam_privilege_escalation;
 mod kms;
 mod monitoring;
 mod organization;
+mod own_accounts;
 mod patching;
 mod rds;
 mod registry;
