@@ -291,6 +291,23 @@ print(len(events))
         parsed.trim(),
         report["findings"].as_array().unwrap().len().to_string()
     );
+    // One event per finding, in report order, each on a line of its own, with the
+    // finding's resource, message and evidence as the JSON report has them.
+    let text = std::fs::read_to_string(dir.path().join("posture.ocsf.json")).unwrap();
+    let events: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(text.lines().count(), events.len() + 2, "a line an event");
+    for (event, finding) in events.iter().zip(findings) {
+        assert_eq!(event["resources"][0]["uid"], finding["resource"]);
+        assert_eq!(event["message"], finding["message"]);
+        assert_eq!(
+            event["resources"][0]["data"]["evidence"],
+            finding["evidence"]
+        );
+        assert_eq!(event["unmapped"]["rule_id"], finding["rule_id"]);
+        let duty = format!("duty/{}", finding["duty"].as_str().unwrap());
+        assert_eq!(event["finding_info"]["types"][0], duty.as_str());
+    }
 }
 
 #[test]
