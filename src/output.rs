@@ -210,8 +210,11 @@ mod tests {
 
     #[test]
     fn a_file_name_that_contradicts_the_format_is_refused() {
-        let plan = |format: ReportFormat, name: &str| plan_formats(&[format], Some(Path::new(name)));
-        let error = plan(ReportFormat::Json, "report.html").unwrap_err().to_string();
+        let plan =
+            |format: ReportFormat, name: &str| plan_formats(&[format], Some(Path::new(name)));
+        let error = plan(ReportFormat::Json, "report.html")
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             error,
             "--output report.html: a `.html` file holds html, not --format json"
@@ -219,9 +222,18 @@ mod tests {
         assert!(plan(ReportFormat::Sarif, "report.ocsf.json").is_err());
         assert!(plan(ReportFormat::Csv, "report.json").is_err());
         // OCSF and SARIF are JSON; a file name the table does not know says nothing.
-        assert_eq!(plan(ReportFormat::Ocsf, "events.json").unwrap(), [ReportFormat::Ocsf]);
-        assert_eq!(plan(ReportFormat::Sarif, "x.json").unwrap(), [ReportFormat::Sarif]);
-        assert_eq!(plan(ReportFormat::Csv, "report.out").unwrap(), [ReportFormat::Csv]);
+        assert_eq!(
+            plan(ReportFormat::Ocsf, "events.json").unwrap(),
+            [ReportFormat::Ocsf]
+        );
+        assert_eq!(
+            plan(ReportFormat::Sarif, "x.json").unwrap(),
+            [ReportFormat::Sarif]
+        );
+        assert_eq!(
+            plan(ReportFormat::Csv, "report.out").unwrap(),
+            [ReportFormat::Csv]
+        );
         // Several formats go to a directory, whatever its name; repeats count once.
         let asked = [ReportFormat::Json, ReportFormat::Html, ReportFormat::Json];
         let planned = plan_formats(&asked, Some(Path::new("reports.json"))).unwrap();
@@ -293,7 +305,11 @@ pub fn plan_formats(
             anyhow::bail!(
                 "--output {}: a `{ending}` file holds {}, not --format {}",
                 path.display(),
-                holds.iter().filter_map(|f| name(*f)).collect::<Vec<_>>().join(" or "),
+                holds
+                    .iter()
+                    .filter_map(|f| name(*f))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
                 name(*format).unwrap_or_default()
             )
         }

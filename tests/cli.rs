@@ -732,7 +732,9 @@ fn the_output_file_name_says_the_format_and_may_not_contradict_it() {
         assert_eq!(sarif["version"], "2.1.0", "{command}");
         let html = file("review.html");
         assert_eq!(run(&html, &[]).status.code(), Some(1));
-        assert!(std::fs::read_to_string(&html).unwrap().starts_with("<!DOCTYPE html>"));
+        assert!(std::fs::read_to_string(&html)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>"));
 
         let refused = run(&file("report.html"), &["--format", "json"]);
         assert_eq!(refused.status.code(), Some(2), "{command}");
@@ -810,37 +812,6 @@ fn credential_problems_are_one_line_with_what_to_do() {
         assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
         assert!(message.contains(expected), "{args:?}: {message}");
     }
-}
-
-#[test]
-fn completions_and_the_manual_page_come_from_the_command_definitions() {
-    let script = posture(&["completions", "bash"], &[]);
-    assert_eq!(script.status.code(), Some(0));
-    let text = String::from_utf8(script.stdout).unwrap();
-    assert!(text.contains("--fail-on") && text.contains("check"));
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("posture.bash");
-    std::fs::write(&file, &text).unwrap();
-    let syntax = Command::new("bash").arg("-n").arg(&file).output().unwrap();
-    assert!(
-        syntax.status.success(),
-        "{}",
-        String::from_utf8_lossy(&syntax.stderr)
-    );
-    for shell in ["zsh", "fish", "elvish", "powershell"] {
-        let output = posture(&["completions", shell], &[]);
-        assert_eq!(output.status.code(), Some(0), "{shell}");
-        assert!(!output.stdout.is_empty(), "{shell}");
-    }
-    let page = posture(&["man"], &[]);
-    let page = String::from_utf8(page.stdout).unwrap();
-    assert!(page.contains(".TH posture 1"), "{page}");
-    assert!(
-        page.contains("posture\\-check") || page.contains("check"),
-        "{page}"
-    );
-    let unknown = posture(&["completions", "tcsh"], &[]);
-    assert_eq!(unknown.status.code(), Some(2));
 }
 
 /// A metadata service that is not AWS's, as a CI runner of another cloud or a container
@@ -933,6 +904,37 @@ fn a_foreign_metadata_service_means_no_credentials_found() {
         last.starts_with("posture: error: no AWS credentials found"),
         "{message}"
     );
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_definitions() {
+    let script = posture(&["completions", "bash"], &[]);
+    assert_eq!(script.status.code(), Some(0));
+    let text = String::from_utf8(script.stdout).unwrap();
+    assert!(text.contains("--fail-on") && text.contains("check"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("posture.bash");
+    std::fs::write(&file, &text).unwrap();
+    let syntax = Command::new("bash").arg("-n").arg(&file).output().unwrap();
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let output = posture(&["completions", shell], &[]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(!output.stdout.is_empty(), "{shell}");
+    }
+    let page = posture(&["man"], &[]);
+    let page = String::from_utf8(page.stdout).unwrap();
+    assert!(page.contains(".TH posture 1"), "{page}");
+    assert!(
+        page.contains("posture\\-check") || page.contains("check"),
+        "{page}"
+    );
+    let unknown = posture(&["completions", "tcsh"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
 }
 
 #[test]

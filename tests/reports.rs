@@ -67,7 +67,7 @@ fn assert_valid_sarif(sarif_path: &Path) {
     let multitool = tool("POSTURE_SARIF_MULTITOOL", "@microsoft/sarif-multitool");
     let output = Command::new(multitool)
         .arg("validate")
-        .arg(&sarif_path)
+        .arg(sarif_path)
         .arg("-o")
         .arg(&validation)
         .output()
@@ -175,7 +175,13 @@ fn sarif_stays_within_what_github_code_scanning_keeps() {
 
     let sarif_path = dir.path().join("github.sarif");
     let output = posture(
-        &["check", "--snapshot", snapshot, "-o", sarif_path.to_str().unwrap()],
+        &[
+            "check",
+            "--snapshot",
+            snapshot,
+            "-o",
+            sarif_path.to_str().unwrap(),
+        ],
         &[],
     );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
@@ -209,9 +215,9 @@ fn sarif_stays_within_what_github_code_scanning_keeps() {
     }
     assert_eq!(represented, not_passing);
     assert!(!grouped_severities.is_empty());
-    let individual_critical = results.iter().any(|r| {
-        r["properties"]["severity"] == "critical" && r["properties"]["grouped"].is_null()
-    });
+    let individual_critical = results
+        .iter()
+        .any(|r| r["properties"]["severity"] == "critical" && r["properties"]["grouped"].is_null());
     assert!(individual_critical || !grouped_severities.contains(&"critical".into()));
     let notes = run["invocations"][0]["toolExecutionNotifications"]
         .as_array()
@@ -223,7 +229,14 @@ fn sarif_stays_within_what_github_code_scanning_keeps() {
 
     // For other consumers, one result per finding.
     let output = posture(
-        &["check", "--snapshot", snapshot, "--format", "sarif", "--sarif-all-results"],
+        &[
+            "check",
+            "--snapshot",
+            snapshot,
+            "--format",
+            "sarif",
+            "--sarif-all-results",
+        ],
         &[],
     );
     assert!(!stderr(&output).contains("SARIF"), "{}", stderr(&output));

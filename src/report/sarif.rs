@@ -261,7 +261,11 @@ impl Group {
 }
 
 fn group_fingerprint(rule_id: &str, status: Status, severity: Severity) -> String {
-    let key = format!("{rule_id}\u{0}group\u{0}{}\u{0}{}", status.id(), severity.id());
+    let key = format!(
+        "{rule_id}\u{0}group\u{0}{}\u{0}{}",
+        status.id(),
+        severity.id()
+    );
     Sha256::digest(key.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -278,7 +282,11 @@ fn grouped_results(report: &Report, plan: &Plan) -> Vec<Value> {
         let Some(rule_index) = RULES.iter().position(|r| r.id == finding.rule_id) else {
             continue;
         };
-        let key = (rule_index, finding.status, std::cmp::Reverse(finding.severity));
+        let key = (
+            rule_index,
+            finding.status,
+            std::cmp::Reverse(finding.severity),
+        );
         let group = groups.entry(key).or_insert_with(|| Group {
             rule_index,
             rule: RULES[rule_index],
