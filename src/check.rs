@@ -78,7 +78,7 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
         .collect();
     let keep = |f: &posture_rules::Finding| !args.filter_all || display.shows(f);
     let mut evaluator = Evaluator {
-        settings: &settings,
+        settings,
         waivers: &waivers,
         matches: vec![0; waivers.len()],
         today: now.date_naive(),
@@ -310,7 +310,8 @@ fn display_filters(args: &CheckArgs, verbose: bool) -> anyhow::Result<report::tr
 /// findings go to disk as soon as they are waived, so that a large account's findings
 /// never sit in memory together (findings.rs).
 struct Evaluator<'a> {
-    settings: &'a posture_rules::settings::Settings,
+    /// With `--org`, holding the organization's accounts once listed.
+    settings: posture_rules::settings::Settings,
     waivers: &'a [waivers::Waiver],
     matches: Vec<usize>,
     today: chrono::NaiveDate,
@@ -332,7 +333,7 @@ impl Evaluator<'_> {
     ) -> anyhow::Result<()> {
         let account = &snapshot.account.id;
         let mut stored = Ok(());
-        posture_rules::evaluate_each(snapshot, self.settings, self.selected, |of_rule| {
+        posture_rules::evaluate_each(snapshot, &self.settings, self.selected, |of_rule| {
             of_rule
                 .iter_mut()
                 .for_each(|f| f.account = Some(account.clone()));
@@ -426,7 +427,9 @@ fn scan_organization(
         let deadline = timeouts.attempt + Duration::from_secs(5);
         let profile = aws.profile.clone();
         let identity = collect::caller(&config, deadline, profile).await?;
-        let accounts = collect::org::accounts(&config, request.ous).await?;
+        let (every, accounts) = collect::org::accounts(&config, request.ous).await?;
+        // Every account of the organization is the customer's own, read by this run or not.
+        evaluator.settings.organization_accounts = every;
         let accounts = request.select(accounts)?;
         if !quiet {
             eprintln!(

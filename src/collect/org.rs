@@ -4,7 +4,7 @@
 //! `ListOrganizationalUnitsForParent`, `ListAccountsForParent`), which gives every
 //! account's OU path in one call per unit instead of one `ListParents` per account.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Context as _};
 use aws_config::SdkConfig;
@@ -46,11 +46,16 @@ impl WalkError {
     }
 }
 
-/// Every ACTIVE account of the organization, in id order; with `ous`, only the accounts in
-/// those units or below them.
-pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<OrgAccount>> {
+/// The ids of every ACTIVE account of the organization (the customer's own, whatever `ous`
+/// keeps), and those accounts in id order; with `ous`, only the accounts in those units or
+/// below them.
+pub async fn accounts(
+    config: &SdkConfig,
+    ous: &[String],
+) -> anyhow::Result<(BTreeSet<String>, Vec<OrgAccount>)> {
     let client = Client::new(config);
     let mut found = walk(&client).await.map_err(organizations_error)?.1;
+    let every = found.iter().map(|a| a.id.clone()).collect();
     for unit in ous {
         if !found.iter().any(|a| a.ou_ids.contains(unit)) && !unit_exists(&client, unit).await {
             bail!("--ou {unit}: no such organizational unit or root in this organization");
@@ -61,7 +66,7 @@ pub async fn accounts(config: &SdkConfig, ous: &[String]) -> anyhow::Result<Vec<
         account.tags = tags(&client, &account.id).await?;
     }
     found.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(found)
+    Ok((every, found))
 }
 
 /// The organization's roots and every ACTIVE account with the OU path above it (without

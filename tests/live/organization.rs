@@ -517,3 +517,120 @@ async fn the_management_account_is_judged_for_workloads_and_root_access() {
         "{gaps:?}"
     );
 }
+
+/// A role trusting an account of the organization is no cross-account finding in an
+/// `--org` scan, the account whose role cannot be assumed included; one trusting an
+/// outsider still is. Reports of separate accounts, merged, hold each other's accounts to
+/// be the customer's own, and nothing more.
+#[test]
+fn an_organizations_own_accounts_are_not_strangers() {
+    let moto = Moto::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let org = runtime.block_on(build(&moto));
+    let (web, shared, broken) = (
+        &org.accounts["web-prod"],
+        &org.accounts["shared"],
+        &org.accounts["sandbox-2"],
+    );
+    const OUTSIDER: &str = "999988887777";
+    // Organizations made each member's OrganizationAccountAccessRole, trusting the
+    // management account; the others are made here.
+    runtime.block_on(async {
+        let iam = moto.iam_in(web).await;
+        let shared_root = format!("arn:aws:iam::{shared}:root");
+        for (name, principal) in [
+            ("from-shared", shared_root.as_str()),
+            ("from-sandbox-2", broken.as_str()),
+            ("vendor", OUTSIDER),
+        ] {
+            let trust = format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"{principal}"}},"Action":"sts:AssumeRole"}}]}}"#
+            );
+            iam.create_role()
+                .role_name(name)
+                .assume_role_policy_document(trust)
+                .send()
+                .await
+                .unwrap();
+        }
+    });
+    let rule = "iam-role-cross-account-trust-without-external-id";
+    let status = |report: &serde_json::Value, role: &str| {
+        let role = format!("arn:aws:iam::{web}:role/{role}");
+        crate::support::finding(report, rule, &role)["status"].clone()
+    };
+
+    // --org, sandbox-2 not reachable: every account the organization lists is its own.
+    let proxy = FaultProxy::start(&moto, &["--deny", "AssumeRole", "--deny-matching", broken]);
+    let args = [
+        "check",
+        "--org",
+        "--region",
+        "us-east-1",
+        "--rule",
+        rule,
+        "--format",
+        "json",
+    ];
+    let output = posture(&args, &proxy.posture_env());
+    let report = json_report(&output);
+    for own in [
+        "OrganizationAccountAccessRole",
+        "from-shared",
+        "from-sandbox-2",
+    ] {
+        assert_eq!(status(&report, own), "pass", "{own}: {}", stderr(&output));
+    }
+    assert_eq!(status(&report, "vendor"), "fail");
+    let message = crate::support::finding(&report, rule, "role/vendor")["message"].clone();
+    assert!(message.as_str().unwrap().contains(OUTSIDER), "{message}");
+
+    // One account at a time: its snapshot knows its organization's management account,
+    // not its siblings.
+    let dir = tempfile::tempdir().unwrap();
+    let scan_one = |account: &str| {
+        let path = dir.path().join(format!("{account}.json"));
+        let role = format!("arn:aws:iam::{account}:role/posture-audit");
+        let args = [
+            "check",
+            "--role-arn",
+            &role,
+            "--region",
+            "us-east-1",
+            "--rule",
+            rule,
+            "--format",
+            "json",
+            "-q",
+            "--output",
+            path.to_str().unwrap(),
+        ];
+        let output = posture(&args, &moto.posture_env());
+        assert!(path.exists(), "{}", stderr(&output));
+        path.to_str().unwrap().to_string()
+    };
+    let (web_report, shared_report) = (scan_one(web), scan_one(shared));
+    let alone: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&web_report).unwrap()).unwrap();
+    assert_eq!(status(&alone, "OrganizationAccountAccessRole"), "pass");
+    for foreign in ["from-shared", "from-sandbox-2", "vendor"] {
+        assert_eq!(status(&alone, foreign), "fail", "{foreign}");
+    }
+    // Merged with shared's report, shared is the customer's own; sandbox-2, in neither
+    // report, and the outsider are not.
+    let output = posture(
+        &["merge", &web_report, &shared_report, "--format", "json"],
+        &[],
+    );
+    let merged = json_report(&output);
+    assert_eq!(status(&merged, "OrganizationAccountAccessRole"), "pass");
+    assert_eq!(
+        status(&merged, "from-shared"),
+        "pass",
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(status(&merged, "from-sandbox-2"), "fail");
+    assert_eq!(status(&merged, "vendor"), "fail");
+    assert_eq!(merged["summary"]["fail"], 2, "{}", merged["summary"]);
+}

@@ -178,9 +178,9 @@ impl Moto {
         )
     }
 
-    /// An EC2 client acting in another account: moto answers an assumed role of any
-    /// account with credentials for that account (the role need not exist).
-    pub async fn ec2_in(&self, account: &str, region: &str) -> aws_sdk_ec2::Client {
+    /// Credentials acting in another account: moto answers an assumed role of any account
+    /// with credentials for that account (the role need not exist).
+    async fn credentials_in(&self, account: &str) -> Credentials {
         let sts = aws_sdk_sts::Client::from_conf(
             aws_sdk_sts::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
@@ -197,17 +197,35 @@ impl Moto {
             .await
             .unwrap();
         let c = assumed.credentials.unwrap();
-        let credentials = Credentials::new(
+        Credentials::new(
             c.access_key_id,
             c.secret_access_key,
             Some(c.session_token),
             None,
             "posture-tests-member",
-        );
+        )
+    }
+
+    /// An EC2 client acting in another account.
+    pub async fn ec2_in(&self, account: &str, region: &str) -> aws_sdk_ec2::Client {
+        let credentials = self.credentials_in(account).await;
         aws_sdk_ec2::Client::from_conf(
             aws_sdk_ec2::Config::builder()
                 .behavior_version(BehaviorVersion::latest())
                 .region(Region::new(region.to_string()))
+                .endpoint_url(self.endpoint())
+                .credentials_provider(credentials)
+                .build(),
+        )
+    }
+
+    /// An IAM client acting in another account.
+    pub async fn iam_in(&self, account: &str) -> aws_sdk_iam::Client {
+        let credentials = self.credentials_in(account).await;
+        aws_sdk_iam::Client::from_conf(
+            aws_sdk_iam::Config::builder()
+                .behavior_version(BehaviorVersion::latest())
+                .region(Region::new("us-east-1"))
                 .endpoint_url(self.endpoint())
                 .credentials_provider(credentials)
                 .build(),
