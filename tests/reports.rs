@@ -473,6 +473,9 @@ fn html_report_renders_offline_and_escapes_account_values() {
         shown.parse::<usize>().is_ok_and(|n| n > 0),
         "the filter script did not run: `{shown}`"
     );
+    // ... and built the rows of its first page from the data.
+    let rows = dom.matches("<tr class=\"f").count();
+    assert_eq!(rows.to_string(), shown, "rows built");
     // The injected markup is text, and none of it ran.
     assert!(!dom.contains("data-pwned=\""), "an injected script ran");
     assert!(dom.contains("&lt;script&gt;document.body.setAttribute"));
@@ -935,7 +938,9 @@ fn account_text_is_inert_in_every_format() {
         }
     }
 
-    // HTML and XML: markup from the account stays text.
+    // HTML and XML: markup from the account stays text; in the HTML report's findings
+    // data, `<` is an escape of JSON's.
+    assert!(read("posture.html").contains("\\u003cimg src=x"));
     for name in ["posture.html", "posture.junit.xml"] {
         let text = read(name);
         assert!(text.contains("&lt;img src=x"), "{name}");
