@@ -509,6 +509,618 @@ fn html_report_renders_offline_and_escapes_account_values() {
     );
 }
 
+/// Headless Chromium with one page open, driven over its DevTools pipe: the browser reads
+/// commands on its fd 3 and answers on its fd 4, which a shell wires to our pipes.
+struct Browser {
+    child: std::process::Child,
+    commands: std::process::ChildStdin,
+    answers: std::sync::mpsc::Receiver<serde_json::Value>,
+    events: Vec<serde_json::Value>,
+    last_id: u64,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Opens `page` (a file) and waits for its load event: the report's script has run.
+    fn open(page: &Path) -> Browser {
+        let chromium = tool("POSTURE_CHROMIUM", "Chromium (Debian's chromium package)");
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" 3<&0 4>&1 </dev/null >/dev/null 2>&1")
+            .arg(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-pipe",
+                "--window-size=1280,900",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let commands = child.stdin.take().unwrap();
+        let mut from_browser = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (send, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead as _;
+            let mut message = Vec::new();
+            while from_browser.read_until(0, &mut message).unwrap_or(0) > 0 {
+                if message.last() == Some(&0) {
+                    message.pop();
+                }
+                let Ok(value) = serde_json::from_slice(&message) else {
+                    break;
+                };
+                if send.send(value).is_err() {
+                    break;
+                }
+                message.clear();
+            }
+        });
+        let mut browser = Browser {
+            child,
+            commands,
+            answers,
+            events: Vec::new(),
+            last_id: 0,
+            session: String::new(),
+            _profile: profile,
+        };
+        let target = browser.call(
+            "Target.createTarget",
+            serde_json::json!({"url": "about:blank"}),
+        );
+        let attached = browser.call(
+            "Target.attachToTarget",
+            serde_json::json!({"targetId": target["targetId"], "flatten": true}),
+        );
+        browser.session = attached["sessionId"].as_str().unwrap().to_string();
+        browser.call("Page.enable", serde_json::json!({}));
+        browser.call(
+            "Page.navigate",
+            serde_json::json!({"url": format!("file://{}", page.display())}),
+        );
+        while !browser
+            .events
+            .iter()
+            .any(|e| e["method"] == "Page.loadEventFired")
+        {
+            let event = browser.receive();
+            browser.events.push(event);
+        }
+        browser
+    }
+
+    fn receive(&mut self) -> serde_json::Value {
+        self.answers
+            .recv_timeout(Duration::from_secs(120))
+            .expect("no answer from Chromium in two minutes")
+    }
+
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        use std::io::Write as _;
+        self.last_id += 1;
+        let mut message =
+            serde_json::json!({"id": self.last_id, "method": method, "params": params});
+        if !self.session.is_empty() {
+            message["sessionId"] = self.session.clone().into();
+        }
+        let mut bytes = serde_json::to_vec(&message).unwrap();
+        bytes.push(0);
+        self.commands.write_all(&bytes).unwrap();
+        loop {
+            let answer = self.receive();
+            if answer["id"] == self.last_id {
+                assert!(answer["error"].is_null(), "{method}: {answer}");
+                return answer["result"].clone();
+            }
+            self.events.push(answer);
+        }
+    }
+
+    /// The value of a JavaScript expression in the page (a promise is awaited).
+    fn eval(&mut self, expression: &str) -> serde_json::Value {
+        let result = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
+        );
+        assert!(
+            result["exceptionDetails"].is_null(),
+            "{expression}: {result}"
+        );
+        result["result"]["value"].clone()
+    }
+
+    /// What the findings table shows: the count, the range, the fragment and every row.
+    fn table(&mut self) -> Table {
+        let value = self.eval(
+            "({shown: +document.getElementById('shown').textContent,\
+              total: +document.getElementById('total').textContent,\
+              range: document.getElementById('range').textContent,\
+              hash: location.hash,\
+              pwned: document.body.hasAttribute('data-pwned'),\
+              rows: [...document.querySelectorAll('#rows > tr.f')].map(r => ({\
+                i: +r.getAttribute('data-i'), severity: r.cells[0].textContent,\
+                status: r.cells[1].textContent, rule: r.cells[2].querySelector('code').textContent,\
+                resource: r.cells[3].textContent, region: r.cells[4].textContent,\
+                message: r.cells[5].textContent}))})",
+        );
+        serde_json::from_value(value).unwrap()
+    }
+
+    /// Types `text` into the search box and waits for the view to follow it.
+    fn search(&mut self, text: &str) {
+        let text = serde_json::to_string(text).unwrap();
+        self.eval(&format!(
+            "(async () => {{ const q = document.getElementById('q'), view = document.body.getAttribute('data-view');\
+              q.value = {text}; q.dispatchEvent(new Event('input'));\
+              for (let n = 0; n < 1000 && document.body.getAttribute('data-view') === view; n++) {{\
+                await new Promise(r => setTimeout(r, 10)); }} }})()"
+        ));
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Table {
+    shown: usize,
+    total: usize,
+    range: String,
+    hash: String,
+    pwned: bool,
+    rows: Vec<Row>,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Row {
+    i: usize,
+    severity: String,
+    status: String,
+    rule: String,
+    resource: String,
+    region: String,
+    message: String,
+}
+
+/// Ticks "pass" among the statuses the findings table shows.
+const SHOW_PASSING: &str = "{ const b = document.querySelector('input[name=st][value=pass]'); \
+                            b.checked = true; b.dispatchEvent(new Event('change')); }";
+
+/// Rows of the findings table per page.
+const HTML_PAGE: usize = 200;
+
+/// `n` as the page writes it: 1,234,567.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The demo account with its security groups, volumes, snapshots and buckets copied
+/// `copies` times under new ids, as `scripts/bench-offline` grows it, and `change` applied.
+fn grown_snapshot(dir: &Path, copies: usize, change: impl Fn(&mut serde_json::Value)) -> PathBuf {
+    fn grow(list: &mut serde_json::Value, key: &str, copies: usize) {
+        let items = list.as_array().unwrap().clone();
+        for copy in 1..=copies {
+            for item in &items {
+                let mut text = serde_json::to_string(item).unwrap();
+                for field in [key, "arn"] {
+                    if let Some(value) = item[field].as_str() {
+                        text = text.replace(
+                            &serde_json::to_string(value).unwrap(),
+                            &serde_json::to_string(&format!("{value}-{copy}")).unwrap(),
+                        );
+                    }
+                }
+                list.as_array_mut()
+                    .unwrap()
+                    .push(serde_json::from_str(&text).unwrap());
+            }
+        }
+    }
+    let mut snapshot: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    for region in snapshot["ec2"].as_array_mut().unwrap() {
+        for list in ["security_groups", "volumes", "snapshots"] {
+            grow(&mut region[list]["collected"], "id", copies);
+        }
+    }
+    grow(&mut snapshot["s3"]["buckets"]["collected"], "name", copies);
+    change(&mut snapshot);
+    let path = dir.join("grown.json");
+    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
+    path
+}
+
+/// The HTML and JSON reports of `snapshot` with `extra` arguments, the JSON parsed.
+fn html_and_json(dir: &Path, snapshot: &Path, extra: &[&str]) -> (PathBuf, serde_json::Value) {
+    let mut args = vec!["check", "-q", "--snapshot", snapshot.to_str().unwrap()];
+    args.extend(["--format", "html", "--format", "json"]);
+    args.extend(["--output", dir.to_str().unwrap()]);
+    args.extend(extra);
+    let output = posture(&args, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let report = serde_json::from_slice(&std::fs::read(dir.join("posture.json")).unwrap()).unwrap();
+    (dir.join("posture.html"), report)
+}
+
+#[test]
+fn html_report_pages_filters_sorts_and_opens_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = grown_snapshot(dir.path(), 12, |_| {});
+    let config = config_file(
+        dir.path(),
+        r#"
+[[waiver]]
+rule = "ec2-ebs-volume-unencrypted"
+resource = "arn:aws:ec2:us-east-1:210987654321:volume/*"
+reason = "Legacy volumes <b>replaced</b> in Q1"
+expires = 2099-12-31
+"#,
+    );
+    let (html, report) = html_and_json(dir.path(), &snapshot, &["--config", &config]);
+    let findings = report["findings"].as_array().unwrap();
+    let listed = |f: &serde_json::Value| f["status"] != "pass";
+    let shown = findings.iter().filter(|f| listed(f)).count();
+    assert!(shown > 2 * HTML_PAGE, "{shown} findings: not three pages");
+    let mut page = Browser::open(&html);
+
+    // The first page of the default view (every finding but the passing ones, the most
+    // severe first), each row the finding of the JSON report it names.
+    let first = page.table();
+    assert_eq!((first.total, first.shown), (findings.len(), shown));
+    assert_eq!(first.range, format!("rows 1–200 of {}", thousands(shown)));
+    assert_eq!(first.rows.len(), HTML_PAGE);
+    let rank = |severity: &str| {
+        ["info", "low", "medium", "high", "critical"]
+            .iter()
+            .position(|s| *s == severity)
+    };
+    for (row, next) in first.rows.iter().zip(&first.rows[1..]) {
+        assert!(
+            rank(&row.severity) >= rank(&next.severity),
+            "{row:?} before {next:?}"
+        );
+    }
+    for row in &first.rows {
+        let f = &findings[row.i];
+        assert_eq!(
+            (
+                &row.severity[..],
+                &row.status[..],
+                &row.rule[..],
+                &row.resource[..],
+                &row.message[..]
+            ),
+            (
+                f["severity"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                f["rule_id"].as_str().unwrap(),
+                f["resource"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        );
+        assert_eq!(row.region, f["region"].as_str().unwrap_or("global"));
+        assert!(listed(f));
+    }
+    let critical = findings
+        .iter()
+        .filter(|f| listed(f) && f["severity"] == "critical")
+        .count();
+    assert!(first.rows[..critical.min(HTML_PAGE)]
+        .iter()
+        .all(|r| r.severity == "critical"));
+
+    // Printing prints the rows of every page, then the page is back.
+    page.eval("window.dispatchEvent(new Event('beforeprint'))");
+    assert_eq!(page.table().rows.len(), shown);
+    page.eval("window.dispatchEvent(new Event('afterprint'))");
+    assert_eq!(page.table().rows, first.rows);
+
+    // Pages: the next one holds the next rows, the last one the rest, and the previous one
+    // the first rows again.
+    page.eval("document.getElementById('next').click()");
+    let second = page.table();
+    assert_eq!(
+        second.range,
+        format!("rows 201–400 of {}", thousands(shown))
+    );
+    assert!(second.hash.contains("page=2"), "{}", second.hash);
+    assert_eq!(second.rows.len(), HTML_PAGE);
+    let on_first: std::collections::HashSet<usize> = first.rows.iter().map(|r| r.i).collect();
+    assert!(second.rows.iter().all(|r| !on_first.contains(&r.i)));
+    page.eval("document.getElementById('prev').click()");
+    assert_eq!(page.table().rows, first.rows);
+    page.eval("location.hash = '#page=999'; new Promise(r => setTimeout(r, 50))");
+    let last = page.table();
+    let pages = shown.div_ceil(HTML_PAGE);
+    assert_eq!(last.rows.len(), shown - (pages - 1) * HTML_PAGE);
+    assert_eq!(
+        last.range,
+        format!(
+            "rows {}–{} of {}",
+            thousands((pages - 1) * HTML_PAGE + 1),
+            thousands(shown),
+            thousands(shown)
+        )
+    );
+    assert!(page
+        .eval("document.getElementById('next').disabled")
+        .as_bool()
+        .unwrap());
+
+    // Filters narrow the count to the findings they keep, from the first page.
+    let rule = "ec2-ebs-volume-unencrypted";
+    let of_rule = findings
+        .iter()
+        .filter(|f| listed(f) && f["rule_id"] == rule)
+        .count();
+    assert!(of_rule > 0 && of_rule < shown, "{of_rule}");
+    page.eval(&format!(
+        "{{ const s = document.getElementById('rule'); s.value = '{rule}'; s.dispatchEvent(new Event('change')); }}"
+    ));
+    let filtered = page.table();
+    assert_eq!(filtered.shown, of_rule);
+    assert!(filtered.range.starts_with("rows 1–"), "{}", filtered.range);
+    assert!(filtered.rows.iter().all(|r| r.rule == rule));
+    page.eval(SHOW_PASSING);
+    let with_passes = findings.iter().filter(|f| f["rule_id"] == rule).count();
+    assert!(with_passes > of_rule);
+    assert_eq!(page.table().shown, with_passes);
+    page.eval("document.getElementById('reset').click()");
+    assert_eq!(page.table().shown, shown);
+    // Search: a resource's copy number is in its name and message only.
+    let needle = "-3";
+    page.search(needle);
+    let searched = page.table();
+    let expected = findings
+        .iter()
+        .filter(|f| listed(f))
+        .filter(|f| {
+            [&f["resource"], &f["message"]]
+                .iter()
+                .any(|v| v.as_str().unwrap().to_lowercase().contains(needle))
+        })
+        .count();
+    assert!(expected > 0 && expected < shown, "{expected}");
+    assert_eq!(searched.shown, expected);
+    page.search("");
+    assert_eq!(page.table().shown, shown);
+
+    // Sorting by resource: ascending over every page, then descending.
+    let mut resources: Vec<String> = findings
+        .iter()
+        .filter(|f| listed(f))
+        .map(|f| f["resource"].as_str().unwrap().to_lowercase())
+        .collect();
+    resources.sort();
+    page.eval("document.querySelector('button.sort[data-key=resource]').click()");
+    let ascending = page.table();
+    assert!(
+        ascending.hash.contains("sort=resource&dir=asc"),
+        "{}",
+        ascending.hash
+    );
+    let seen: Vec<String> = ascending
+        .rows
+        .iter()
+        .map(|r| r.resource.to_lowercase())
+        .collect();
+    assert_eq!(seen, resources[..HTML_PAGE]);
+    page.eval("document.getElementById('next').click()");
+    let seen: Vec<String> = page
+        .table()
+        .rows
+        .iter()
+        .map(|r| r.resource.to_lowercase())
+        .collect();
+    assert_eq!(seen, resources[HTML_PAGE..2 * HTML_PAGE]);
+    page.eval("document.querySelector('button.sort[data-key=resource]').click()");
+    let descending = page.table();
+    assert_eq!(
+        descending.range,
+        format!("rows 1–200 of {}", thousands(shown))
+    );
+    assert_eq!(
+        descending.rows[0].resource.to_lowercase(),
+        *resources.last().unwrap()
+    );
+
+    // Opening a row shows its evidence, as the JSON report has it, and its rule's advice;
+    // opening it again closes it.
+    let opened = descending
+        .rows
+        .iter()
+        .find(|r| {
+            findings[r.i]["evidence"].is_object() && findings[r.i]["evidence"]["gap"].is_null()
+        })
+        .unwrap();
+    page.eval(&format!(
+        "document.querySelector('#rows tr.f[data-i=\"{}\"]').click()",
+        opened.i
+    ));
+    let detail = page.eval(&format!(
+        "(() => {{ const d = document.querySelector('#rows tr.f[data-i=\"{}\"]').nextElementSibling;\
+          return d && d.classList.contains('d') ? {{evidence: d.querySelector('pre').textContent,\
+          text: d.textContent}} : null; }})()",
+        opened.i
+    ));
+    assert_eq!(
+        detail["evidence"],
+        serde_json::to_string_pretty(&findings[opened.i]["evidence"]).unwrap()
+    );
+    let text = detail["text"].as_str().unwrap();
+    assert!(
+        text.contains("Why it matters") && text.contains("How to fix"),
+        "{text}"
+    );
+    page.eval(&format!(
+        "document.querySelector('#rows tr.f[data-i=\"{}\"]').click()",
+        opened.i
+    ));
+    assert_eq!(
+        page.eval("document.querySelectorAll('#rows tr.d').length"),
+        0
+    );
+
+    // A waived finding says why, and until when.
+    page.eval("location.hash = '#st=waived'; new Promise(r => setTimeout(r, 50))");
+    let waived = page.table();
+    let expected = findings.iter().filter(|f| f["status"] == "waived").count();
+    assert!(expected > 0);
+    assert_eq!(waived.shown, expected);
+    let i = waived.rows[0].i;
+    let text = page.eval(&format!(
+        "(() => {{ const r = document.querySelector('#rows tr.f[data-i=\"{i}\"]'); r.click();\
+          return r.nextElementSibling.textContent; }})()"
+    ));
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("Waived until 2099-12-31: Legacy volumes <b>replaced</b> in Q1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn html_report_data_cannot_break_out_of_its_element() {
+    // A bucket's name reaches its findings' resources and messages.
+    const HOSTILE: &str = "x</script><script>document.body.setAttribute('data-pwned','1')</script>\
+                           <!--<script>\u{2028}\u{2029}</SCRIPT >&amp;\\u003c";
+    let dir = tempfile::tempdir().unwrap();
+    let snapshot = grown_snapshot(dir.path(), 1, |s| {
+        let bucket = &mut s["s3"]["buckets"]["collected"][0];
+        bucket["name"] = HOSTILE.into();
+        bucket["arn"] = format!("arn:aws:s3:::{HOSTILE}").into();
+        // An inline policy's statement, which its finding quotes in its evidence.
+        let users = &mut s["iam"]["authorization_details"]["collected"]["users"];
+        let user = users
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|u| u["name"] == "tom.contractor")
+            .unwrap();
+        user["inline_policies"][0]["document"] = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": {"Sid": HOSTILE, "Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+        })
+        .to_string()
+        .into();
+    });
+    let (html, report) = html_and_json(dir.path(), &snapshot, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let hostile: Vec<usize> = (0..findings.len())
+        .filter(|&i| findings[i]["resource"].as_str().unwrap().contains(HOSTILE))
+        .collect();
+    assert!(!hostile.is_empty());
+
+    // In the file, every data block is one element of JSON with no `<` and no line
+    // separator in it, and there is no other script but the page's own.
+    let text = std::fs::read_to_string(&html).unwrap();
+    let mut blocks = 0;
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("<script") {
+        let open_end = start + rest[start..].find('>').unwrap() + 1;
+        let close = open_end + rest[open_end..].find("</script>").unwrap();
+        let tag = &rest[start..open_end];
+        let content = &rest[open_end..close];
+        if tag.contains("type=\"application/json\"") {
+            assert!(
+                !content.contains(['<', '\u{2028}', '\u{2029}']),
+                "{tag}: {}",
+                &content[..content.len().min(300)]
+            );
+            serde_json::from_str::<serde_json::Value>(content).unwrap();
+            blocks += 1;
+        } else {
+            assert_eq!(tag, "<script>", "a script that is not the page's");
+            assert!(!content.contains("data-pwned"));
+        }
+        rest = &rest[close + "</script>".len()..];
+    }
+    assert_eq!(text.matches("<script").count(), blocks + 1);
+    assert!(blocks >= 3, "{blocks}");
+
+    // In the browser: every finding is there, the hostile text is text, and nothing ran.
+    let mut page = Browser::open(&html);
+    let table = page.table();
+    assert_eq!(table.total, findings.len());
+    assert!(!table.pwned, "an injected script ran");
+    page.eval(SHOW_PASSING);
+    page.search("data-pwned");
+    let searched = page.table();
+    assert!(!searched.pwned);
+    let expected: std::collections::HashSet<usize> = (0..findings.len())
+        .filter(|&i| {
+            [&findings[i]["resource"], &findings[i]["message"]]
+                .iter()
+                .any(|v| v.as_str().unwrap().contains("data-pwned"))
+        })
+        .collect();
+    assert_eq!(
+        searched
+            .rows
+            .iter()
+            .map(|r| r.i)
+            .collect::<std::collections::HashSet<_>>(),
+        expected
+    );
+    assert_eq!(searched.shown, expected.len());
+    for row in &searched.rows {
+        assert_eq!(row.resource, findings[row.i]["resource"].as_str().unwrap());
+        assert_eq!(row.message, findings[row.i]["message"].as_str().unwrap());
+    }
+    // The policy's finding, opened, shows the statement with the text as it is.
+    let i = (0..findings.len())
+        .find(|&i| findings[i]["evidence"].to_string().contains("data-pwned"))
+        .unwrap();
+    page.search("");
+    page.eval(&format!(
+        "{{ const s = document.getElementById('rule'); s.value = {}; \
+            s.dispatchEvent(new Event('change')); }}",
+        findings[i]["rule_id"]
+    ));
+    page.eval(&format!(
+        "document.querySelector('#rows tr.f[data-i=\"{i}\"]').click()"
+    ));
+    let evidence = page.eval(&format!(
+        "document.querySelector('#rows tr.f[data-i=\"{i}\"]').nextElementSibling.querySelector('pre').textContent"
+    ));
+    assert_eq!(
+        evidence,
+        serde_json::to_string_pretty(&findings[i]["evidence"]).unwrap()
+    );
+    let quoted = serde_json::to_string(HOSTILE).unwrap();
+    assert!(evidence
+        .as_str()
+        .unwrap()
+        .contains(&quoted[1..quoted.len() - 1]));
+    assert_eq!(
+        page.eval("[document.body.hasAttribute('data-pwned'), document.scripts.length]"),
+        serde_json::json!([false, blocks + 1])
+    );
+}
+
 fn config_file(dir: &Path, text: &str) -> String {
     let path = dir.join("posture.toml");
     std::fs::write(&path, text).unwrap();
