@@ -34,8 +34,21 @@ pub(crate) mod exit {
     pub const INCOMPLETE: u8 = 3;
 }
 
+/// The allocator's settings for a small run, made before mimalloc reads its options
+/// (the first allocation, or its own start): a function in `.init_array` runs when the
+/// program is loaded, before `main` and Rust's runtime. Huge pages, which it is about,
+/// are Linux's.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static SMALL_FOOTPRINT: extern "C" fn() = {
+    extern "C" fn small_footprint() {
+        posture_rules::allocator::small_footprint();
+    }
+    small_footprint
+};
+
 fn main() -> ExitCode {
-    posture_rules::allocator::keep_freed_memory();
     let cli = Cli::parse();
     if let Err(error) = output::clean_up_on_interrupt() {
         eprintln!("posture: error: {error:#}");
