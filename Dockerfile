@@ -22,7 +22,7 @@ RUN mkdir -p src rules/src rules/benches \
     && touch rules/src/lib.rs \
     && echo 'fn main() {}' > rules/benches/iam_graph.rs \
     && echo 'fn main() {}' > rules/benches/offline.rs \
-    && cargo build --release --locked \
+    && cargo build --profile dist --locked \
     && rm -rf src rules/src rules/benches
 
 # Then posture itself. COPY keeps the files' own modification times, which can be older
@@ -30,9 +30,9 @@ RUN mkdir -p src rules/src rules/benches \
 # cargo cannot take the stubs for them.
 COPY src src
 COPY rules rules
-RUN rm -rf target/release/.fingerprint/posture-* \
-    && cargo build --release --locked \
-    && ./target/release/posture --version
+RUN rm -rf target/dist/.fingerprint/posture-* \
+    && cargo build --profile dist --locked \
+    && ./target/dist/posture --version
 
 # The runtime: Debian's slim image with the CA certificates that the SDK's TLS client
 # (rustls with the platform's roots) verifies AWS endpoints against, and nothing else.
@@ -44,7 +44,7 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 posture \
     && useradd --uid 10001 --gid posture --create-home --shell /usr/sbin/nologin posture
-COPY --from=build /src/target/release/posture /usr/local/bin/posture
+COPY --from=build /src/target/dist/posture /usr/local/bin/posture
 # Numeric, so that Kubernetes' runAsNonRoot can verify it.
 USER 10001:10001
 WORKDIR /home/posture
