@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use support::{example_snapshot, json_report, posture, stderr, tool};
+use support::{
+    example_snapshot, json_report, posture, stderr, tool, with_copied_groups_and_volumes,
+    write_snapshot,
+};
 
 const ALL_FORMATS: [&str; 7] = ["json", "sarif", "junit", "ocsf", "markdown", "csv", "html"];
 
@@ -136,34 +139,11 @@ fn sarif_passes_the_official_validator() {
     }
 }
 
-/// The example with each security group copied `copies` times under new ids: thousands
-/// of failing findings of a few network rules.
-fn many_security_groups(dir: &Path, copies: usize) -> PathBuf {
-    let mut snapshot: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
-    for region in snapshot["ec2"].as_array_mut().unwrap() {
-        let groups = region["security_groups"]["collected"]
-            .as_array_mut()
-            .unwrap();
-        let originals = groups.clone();
-        for copy in 0..copies {
-            for group in &originals {
-                let mut group = group.clone();
-                let id = format!("{}-copy{copy}", group["id"].as_str().unwrap());
-                group["id"] = id.into();
-                groups.push(group);
-            }
-        }
-    }
-    let path = dir.join("many-security-groups.json");
-    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
-    path
-}
-
 #[test]
 fn sarif_stays_within_what_github_code_scanning_keeps() {
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = many_security_groups(dir.path(), 1000);
+    let large = with_copied_groups_and_volumes(1000);
+    let snapshot = write_snapshot(dir.path(), "large.json", &large);
     let snapshot = snapshot.to_str().unwrap();
     let json = json_report(&posture(
         &["check", "--snapshot", snapshot, "--format", "json"],

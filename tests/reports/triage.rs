@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{example_snapshot, json_report, posture, stderr, tool};
+use crate::support::{
+    example_snapshot, example_value, json_report, posture, stderr, tool,
+    with_copied_groups_and_volumes, write_snapshot,
+};
 
 /// A message as long and unreadable as the SDK's parser errors.
 const LONG_MESSAGE: &str = "unhandled error (InternalError): Error { code: \"InternalError\", \
@@ -13,35 +16,6 @@ const LONG_MESSAGE: &str = "unhandled error (InternalError): Error { code: \"Int
     \"4442587FB7D0A2F9\", s3_extended_request_id: \"bZ0a8dG9E4xq2lYt1bB7p5mQ9tG5b9Xo2yY5s5Q=\" } \
     while parsing the response body of GetBucketVersioning: unexpected element \
     <VersioningConfigurationX> at line 1, column 212; expected <VersioningConfiguration>";
-
-fn example() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap()
-}
-
-fn write(dir: &Path, name: &str, snapshot: &serde_json::Value) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_vec(snapshot).unwrap()).unwrap();
-    path
-}
-
-/// The demo with its security groups and volumes copied `copies` times under new ids.
-fn large(copies: usize) -> serde_json::Value {
-    let mut snapshot = example();
-    for region in snapshot["ec2"].as_array_mut().unwrap() {
-        for field in ["security_groups", "volumes"] {
-            let items = region[field]["collected"].as_array_mut().unwrap();
-            let originals = items.clone();
-            for copy in 1..copies {
-                for item in &originals {
-                    let mut item = item.clone();
-                    item["id"] = format!("{}-{copy}", item["id"].as_str().unwrap()).into();
-                    items.push(item);
-                }
-            }
-        }
-    }
-    snapshot
-}
 
 fn check(snapshot: &Path, args: &[&str]) -> (String, std::process::Output) {
     let mut all = vec![
@@ -82,7 +56,11 @@ fn severity_rank(line: &str) -> usize {
 #[test]
 fn fix_first_puts_the_worst_and_most_exposed_first() {
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = write(dir.path(), "large.json", &large(40));
+    let snapshot = write_snapshot(
+        dir.path(),
+        "large.json",
+        &with_copied_groups_and_volumes(40),
+    );
     for path in [PathBuf::from(example_snapshot()), snapshot] {
         let (text, _) = check(&path, &[]);
         let lines = section(&text, "Fix first");
@@ -138,7 +116,11 @@ fn fix_first_puts_the_worst_and_most_exposed_first() {
 #[test]
 fn repeats_collapse_into_one_line_and_verbose_lists_them_all() {
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = write(dir.path(), "large.json", &large(500));
+    let snapshot = write_snapshot(
+        dir.path(),
+        "large.json",
+        &with_copied_groups_and_volumes(500),
+    );
     let report = json(&snapshot);
     let findings = report["findings"].as_array().unwrap();
     let unencrypted = findings
@@ -321,7 +303,7 @@ fn display_filters_change_what_is_listed_and_nothing_else() {
 
 /// The demo where `GetBucketVersioning` failed for every bucket with a long parser error.
 fn versioning_unreadable() -> serde_json::Value {
-    let mut snapshot = example();
+    let mut snapshot = example_value();
     let mut gaps = Vec::new();
     for bucket in snapshot["s3"]["buckets"]["collected"]
         .as_array_mut()
@@ -345,9 +327,9 @@ fn versioning_unreadable() -> serde_json::Value {
 #[test]
 fn failed_calls_are_grouped_by_cause_and_long_messages_are_shortened() {
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = write(dir.path(), "versioning.json", &versioning_unreadable());
+    let snapshot = write_snapshot(dir.path(), "versioning.json", &versioning_unreadable());
     let report = json(&snapshot);
-    let buckets = example()["s3"]["buckets"]["collected"]
+    let buckets = example_value()["s3"]["buckets"]["collected"]
         .as_array()
         .unwrap()
         .len();
@@ -551,7 +533,11 @@ fn body_attribute(dom: &str, name: &str) -> String {
 fn html_review_page_filters_sorts_and_keeps_the_view_in_its_url() {
     let chromium = tool("POSTURE_CHROMIUM", "Chromium (Debian's chromium package)");
     let dir = tempfile::tempdir().unwrap();
-    let snapshot = write(dir.path(), "large.json", &large(160));
+    let snapshot = write_snapshot(
+        dir.path(),
+        "large.json",
+        &with_copied_groups_and_volumes(160),
+    );
     let page = dir.path().join("report.html");
     let (_, output) = check(
         &snapshot,

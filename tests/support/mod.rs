@@ -339,6 +339,38 @@ pub fn example_snapshot() -> String {
         .into_owned()
 }
 
+/// The example snapshot as a JSON tree, to change before writing it back.
+pub fn example_value() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap()
+}
+
+/// Writes a snapshot (or report) tree as `dir/name`.
+pub fn write_snapshot(dir: &Path, name: &str, snapshot: &serde_json::Value) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_vec(snapshot).unwrap()).unwrap();
+    path
+}
+
+/// The example with its security groups and volumes copied `copies` times under new ids:
+/// many findings of a few rules.
+pub fn with_copied_groups_and_volumes(copies: usize) -> serde_json::Value {
+    let mut snapshot = example_value();
+    for region in snapshot["ec2"].as_array_mut().unwrap() {
+        for field in ["security_groups", "volumes"] {
+            let items = region[field]["collected"].as_array_mut().unwrap();
+            let originals = items.clone();
+            for copy in 1..copies {
+                for item in &originals {
+                    let mut item = item.clone();
+                    item["id"] = format!("{}-{copy}", item["id"].as_str().unwrap()).into();
+                    items.push(item);
+                }
+            }
+        }
+    }
+    snapshot
+}
+
 /// The fault-injecting proxy (`fault_proxy.py`) in front of a moto server, killed when
 /// dropped. Its options are those of the script (`--throttle 0.2`, `--hang OP`...).
 pub struct FaultProxy {
