@@ -13,8 +13,8 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::{
-    example_snapshot, json_report, posture, stderr, tool, with_copied_groups_and_volumes,
-    write_snapshot,
+    example_snapshot, example_value, json_report, posture, stderr, tool,
+    with_copied_groups_and_volumes, write_snapshot,
 };
 
 const ALL_FORMATS: [&str; 7] = ["json", "sarif", "junit", "ocsf", "markdown", "csv", "html"];
@@ -367,8 +367,7 @@ fn csv_and_markdown() {
 
 /// The example with hostile values in the fields that come from the account.
 fn hostile_snapshot(dir: &Path, beacon: &str) -> PathBuf {
-    let mut snapshot: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    let mut snapshot = example_value();
     let group = &mut snapshot["ec2"][1]["security_groups"]["collected"][0];
     group["name"] = "<script>document.body.setAttribute('data-pwned','script')</script>".into();
     group["description"] = format!(
@@ -718,8 +717,7 @@ fn grown_snapshot(dir: &Path, copies: usize, change: impl Fn(&mut serde_json::Va
             }
         }
     }
-    let mut snapshot: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    let mut snapshot = example_value();
     for region in snapshot["ec2"].as_array_mut().unwrap() {
         for list in ["security_groups", "volumes", "snapshots"] {
             grow(&mut region[list]["collected"], "id", copies);
@@ -1400,8 +1398,7 @@ fn everything_hostile(dir: &Path) -> PathBuf {
             _ => {}
         }
     }
-    let mut snapshot: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    let mut snapshot = example_value();
     infect(&mut snapshot, "");
     let path = dir.join("everything-hostile.json");
     std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
@@ -1554,8 +1551,7 @@ fn report_of(
     change: impl Fn(&mut serde_json::Value),
     extra: &[&str],
 ) -> String {
-    let mut snapshot: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(example_snapshot()).unwrap()).unwrap();
+    let mut snapshot = example_value();
     change(&mut snapshot);
     let snapshot_path = dir.join(format!("{name}.snapshot.json"));
     std::fs::write(&snapshot_path, serde_json::to_vec(&snapshot).unwrap()).unwrap();

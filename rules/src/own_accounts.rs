@@ -102,6 +102,19 @@ pub(crate) fn named_accounts<'e>(
         .then_some(named)
 }
 
+/// A resource-policy finding's `grants` evidence (each grant with its `accounts` and its
+/// `statement`): the accounts named, if any is in `also_own`, and the statements as one
+/// document.
+pub(crate) fn quoted_grants<'e>(
+    evidence: &'e Value,
+    also_own: &BTreeSet<String>,
+) -> Option<(BTreeSet<&'e str>, PolicyDocument)> {
+    let grants = evidence["grants"].as_array()?;
+    let named = named_accounts(grants.iter().map(|g| &g["accounts"]), also_own)?;
+    let statements = quoted(grants.iter().map(|g| &g["statement"]))?;
+    Some((named, statements))
+}
+
 /// The statements a finding's evidence quotes, as one document.
 pub(crate) fn quoted<'e>(
     statements: impl IntoIterator<Item = &'e Value>,

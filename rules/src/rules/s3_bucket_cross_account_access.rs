@@ -109,9 +109,7 @@ pub(crate) fn rejudge(
     evidence: &Value,
     also_own: &BTreeSet<String>,
 ) -> Option<Finding> {
-    let grants = evidence["grants"].as_array()?;
-    let named = own_accounts::named_accounts(grants.iter().map(|g| &g["accounts"]), also_own)?;
-    let statements = own_accounts::quoted(grants.iter().map(|g| &g["statement"]))?;
+    let (named, statements) = own_accounts::quoted_grants(evidence, also_own)?;
     let own = |account: &str| !named.contains(account) || also_own.contains(account);
     // `arn:aws:s3:::NAME`: bucket names hold no `:`.
     let name = finding.resource.rsplit(':').next()?;
