@@ -6,7 +6,7 @@ use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
 declare_rule! {
     /// ## What it checks
-    /// Whether unauthorized API calls raise an alarm somebody receives (CIS 5.1): a multi-region trail
+    /// Whether unauthorized API calls raise an alarm somebody receives: a multi-region trail
     /// that logs every management event delivers to a CloudWatch Logs group; a metric
     /// filter on that group matches every sample event of the class (posture evaluates the
     /// filter's pattern against them, so any spelling of an equivalent pattern counts); an

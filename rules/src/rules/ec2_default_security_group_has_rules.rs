@@ -28,8 +28,6 @@ declare_rule! {
     ///   `ingress` or `egress` blocks: Terraform then removes every rule.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 5.4
-    /// - AWS FSBP EC2.2
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/default-security-group.html>
     pub static RULE = {
         id: "ec2-default-security-group-has-rules",

@@ -20,8 +20,6 @@ declare_rule! {
     ///   provider.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 2.2.1
-    /// - AWS FSBP EC2.7
     /// - <https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html>
     pub static RULE = {
         id: "ec2-ebs-encryption-by-default-off",

@@ -25,7 +25,6 @@ declare_rule! {
     ///   `aws_ebs_encryption_by_default { enabled = true }`.
     ///
     /// ## References
-    /// - AWS FSBP EC2.3
     /// - <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html>
     pub static RULE = {
         id: "ec2-ebs-volume-unencrypted",

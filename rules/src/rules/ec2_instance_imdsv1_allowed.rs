@@ -25,8 +25,6 @@ declare_rule! {
     ///   `aws_launch_template`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 5.6
-    /// - AWS FSBP EC2.8
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-IMDS-existing-instances.html>
     pub static RULE = {
         id: "ec2-instance-imdsv1-allowed",

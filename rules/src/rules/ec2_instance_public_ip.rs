@@ -30,7 +30,6 @@ declare_rule! {
     ///   the launch template; `map_public_ip_on_launch = false` on `aws_subnet`.
     ///
     /// ## References
-    /// - AWS FSBP EC2.9
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-instance-addressing.html>
     pub static RULE = {
         id: "ec2-instance-public-ip",

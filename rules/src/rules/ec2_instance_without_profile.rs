@@ -25,7 +25,6 @@ declare_rule! {
     ///   `aws_iam_instance_profile`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.18
     /// - <https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html>
     pub static RULE = {
         id: "ec2-instance-without-profile",

@@ -34,8 +34,6 @@ declare_rule! {
     /// - Terraform: an `aws_network_acl_rule` with `egress = false`, `rule_action = "deny"`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 5.1
-    /// - AWS FSBP EC2.21
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html>
     pub static RULE = {
         id: "ec2-network-acl-admin-ports-open",

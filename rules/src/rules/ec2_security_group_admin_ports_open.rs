@@ -33,8 +33,6 @@ declare_rule! {
     ///   `aws_vpc_security_group_ingress_rule`).
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 5.2 and 5.3
-    /// - AWS FSBP EC2.13, EC2.14, EC2.53, EC2.54
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-group-rules.html>
     pub static RULE = {
         id: "ec2-security-group-admin-ports-open",

@@ -29,7 +29,6 @@ declare_rule! {
     ///   ingress block with `cidr_blocks = ["0.0.0.0/0"]` from the `aws_security_group`.
     ///
     /// ## References
-    /// - AWS FSBP EC2.18, EC2.19
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html>
     pub static RULE = {
         id: "ec2-security-group-all-ports-open",

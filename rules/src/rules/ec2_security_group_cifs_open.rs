@@ -31,7 +31,6 @@ declare_rule! {
     ///   with your ranges or `security_groups = [aws_security_group.clients.id]`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v7.0.0 6.1.2, v5.0.0 5.1.2
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html>
     pub static RULE = {
         id: "ec2-security-group-cifs-open",

@@ -37,7 +37,6 @@ declare_rule! {
     ///   in the ingress block.
     ///
     /// ## References
-    /// - AWS FSBP EC2.19
     /// - <https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19>
     pub static RULE = {
         id: "ec2-security-group-high-risk-ports-open",

@@ -22,7 +22,6 @@ declare_rule! {
     /// - Terraform: remove the `aws_snapshot_create_volume_permission` with `account_id = "all"`.
     ///
     /// ## References
-    /// - AWS FSBP EC2.1
     /// - <https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html>
     pub static RULE = {
         id: "ec2-snapshot-public",

@@ -26,8 +26,6 @@ declare_rule! {
     /// - Terraform: an `aws_flow_log` with `vpc_id` set.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 3.7
-    /// - AWS FSBP EC2.6
     /// - <https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs.html>
     pub static RULE = {
         id: "ec2-vpc-flow-logs-disabled",

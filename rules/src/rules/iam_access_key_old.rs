@@ -24,8 +24,6 @@ declare_rule! {
     ///   `aws iam update-access-key --access-key-id AKIA… --status Inactive --user-name USER`
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.14
-    /// - AWS FSBP IAM.3
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#rotating_access_keys_console>
     pub static RULE = {
         id: "iam-access-key-old",

@@ -19,7 +19,6 @@ declare_rule! {
     /// - CLI: `aws iam delete-access-key --user-name USER --access-key-id AKIA…`
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.11
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html>
     pub static RULE = {
         id: "iam-access-key-unused-since-setup",

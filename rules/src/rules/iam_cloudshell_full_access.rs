@@ -20,7 +20,6 @@ declare_rule! {
     /// - CLI: `aws iam detach-role-policy --role-name ROLE --policy-arn arn:aws:iam::aws:policy/AWSCloudShellFullAccess`
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.22
     /// - <https://docs.aws.amazon.com/cloudshell/latest/userguide/sec-auth-with-identities.html>
     pub static RULE = {
         id: "iam-cloudshell-full-access",

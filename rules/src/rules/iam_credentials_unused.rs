@@ -25,8 +25,6 @@ declare_rule! {
     ///   `aws iam update-access-key --user-name USER --access-key-id AKIA… --status Inactive`
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.12
-    /// - AWS FSBP IAM.22
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_finding-unused.html>
     pub static RULE = {
         id: "iam-credentials-unused",

@@ -21,8 +21,6 @@ declare_rule! {
     ///   and `password_reuse_prevention = 24`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.8 and 1.9
-    /// - AWS FSBP IAM.7, IAM.15, IAM.16
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_account-policy.html>
     pub static RULE = {
         id: "iam-password-policy-weak",

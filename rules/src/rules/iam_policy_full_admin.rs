@@ -26,8 +26,6 @@ declare_rule! {
     /// - Terraform: the `aws_iam_policy` / `aws_iam_role_policy` document.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.16
-    /// - AWS FSBP IAM.1
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege>
     pub static RULE = {
         id: "iam-policy-full-admin",

@@ -23,7 +23,6 @@ declare_rule! {
     /// - CLI: `aws iam create-policy-version --policy-arn ARN --policy-document file://scoped.json --set-as-default`
     ///
     /// ## References
-    /// - AWS FSBP IAM.21
     /// - <https://docs.aws.amazon.com/securityhub/latest/userguide/iam-controls.html#iam-21>
     pub static RULE = {
         id: "iam-policy-service-wildcard",

@@ -21,8 +21,6 @@ declare_rule! {
     /// - Terraform: not manageable; remove by hand.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.4
-    /// - AWS FSBP IAM.4
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_delete-key.html>
     pub static RULE = {
         id: "iam-root-access-keys",

@@ -19,8 +19,6 @@ declare_rule! {
     ///   or Hardware TOTP token; then remove the virtual device.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.6
-    /// - AWS FSBP IAM.6
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable_physical.html>
     pub static RULE = {
         id: "iam-root-hardware-mfa-missing",

@@ -19,8 +19,6 @@ declare_rule! {
     /// - CLI / Terraform: not possible for root; use the console.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.5
-    /// - AWS FSBP IAM.9
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html>
     pub static RULE = {
         id: "iam-root-mfa-disabled",

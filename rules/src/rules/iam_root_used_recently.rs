@@ -22,7 +22,6 @@ declare_rule! {
     /// (`userIdentity.type = Root`).
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.7
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-tasks.html>
     pub static RULE = {
         id: "iam-root-used-recently",

@@ -20,7 +20,6 @@ declare_rule! {
     /// - Console: IAM certificates have no console page; use the CLI or the API.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.19
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_server-certs.html>
     pub static RULE = {
         id: "iam-server-certificate-expired",

@@ -20,8 +20,6 @@ declare_rule! {
     /// - Terraform: an `aws_iam_role` with an `aws_iam_role_policy_attachment` of that ARN.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.17
-    /// - AWS FSBP IAM.18
     /// - <https://docs.aws.amazon.com/awssupport/latest/user/accessing-support.html>
     pub static RULE = {
         id: "iam-support-role-missing",

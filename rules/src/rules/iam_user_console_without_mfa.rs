@@ -20,8 +20,6 @@ declare_rule! {
     /// - Terraform: `aws_iam_virtual_mfa_device` (enabling still needs the user's codes).
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.10
-    /// - AWS FSBP IAM.5
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_enable.html>
     pub static RULE = {
         id: "iam-user-console-without-mfa",

@@ -18,7 +18,6 @@ declare_rule! {
     /// - CLI: `aws iam update-access-key --user-name USER --access-key-id AKIA… --status Inactive`
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.13
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html>
     pub static RULE = {
         id: "iam-user-multiple-active-keys",

@@ -23,8 +23,6 @@ declare_rule! {
     ///   `aws_iam_group_policy_attachment` and `aws_iam_user_group_membership`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 1.15
-    /// - AWS FSBP IAM.2
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html>
     pub static RULE = {
         id: "iam-user-policy-attached-directly",

@@ -20,7 +20,6 @@ declare_rule! {
     /// - Terraform: `aws_s3_account_public_access_block` with all four settings `true`.
     ///
     /// ## References
-    /// - AWS FSBP S3.1
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/configuring-block-public-access-account.html>
     pub static RULE = {
         id: "s3-account-public-access-block-off",

@@ -20,7 +20,6 @@ declare_rule! {
     /// - Terraform: `aws_s3_bucket_logging` with `target_bucket`.
     ///
     /// ## References
-    /// - AWS FSBP S3.9
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html>
     pub static RULE = {
         id: "s3-bucket-access-logging-disabled",

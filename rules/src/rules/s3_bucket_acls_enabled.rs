@@ -22,7 +22,6 @@ declare_rule! {
     /// - Terraform: `aws_s3_bucket_ownership_controls` with `object_ownership = "BucketOwnerEnforced"`.
     ///
     /// ## References
-    /// - AWS FSBP S3.12
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html>
     pub static RULE = {
         id: "s3-bucket-acls-enabled",

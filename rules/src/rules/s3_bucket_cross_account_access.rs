@@ -39,7 +39,6 @@ declare_rule! {
     /// - Terraform: the `aws_s3_bucket_policy` document.
     ///
     /// ## References
-    /// - AWS FSBP S3.6
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html>
     pub static RULE = {
         id: "s3-bucket-cross-account-access",

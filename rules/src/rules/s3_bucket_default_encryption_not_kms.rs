@@ -23,7 +23,6 @@ declare_rule! {
     ///   `sse_algorithm = "aws:kms"`.
     ///
     /// ## References
-    /// - AWS FSBP S3.17
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html>
     pub static RULE = {
         id: "s3-bucket-default-encryption-not-kms",

@@ -22,7 +22,6 @@ declare_rule! {
     ///   user's MFA code at apply time).
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 2.1.2
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiFactorAuthenticationDelete.html>
     pub static RULE = {
         id: "s3-bucket-mfa-delete-disabled",

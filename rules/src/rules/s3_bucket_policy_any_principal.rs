@@ -37,7 +37,6 @@ declare_rule! {
     ///   `identifiers = ["*"]` or add a `condition` block.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v7.0.0 2.21
     /// - <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>
     pub static RULE = {
         id: "s3-bucket-policy-any-principal",

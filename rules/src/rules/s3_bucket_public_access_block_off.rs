@@ -23,8 +23,6 @@ declare_rule! {
     /// - Terraform: `aws_s3_bucket_public_access_block` with all four settings `true`.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 2.1.4
-    /// - AWS FSBP S3.8
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html>
     pub static RULE = {
         id: "s3-bucket-public-access-block-off",

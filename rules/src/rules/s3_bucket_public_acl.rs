@@ -31,7 +31,6 @@ declare_rule! {
     ///   and `aws_s3_bucket_public_access_block` with all four settings `true`.
     ///
     /// ## References
-    /// - AWS FSBP S3.2, S3.3
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/acl-overview.html>
     pub static RULE = {
         id: "s3-bucket-public-acl",

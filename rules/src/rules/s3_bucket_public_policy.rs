@@ -47,7 +47,6 @@ declare_rule! {
     ///   with all four settings `true`.
     ///
     /// ## References
-    /// - AWS FSBP S3.2, S3.3
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status>
     pub static RULE = {
         id: "s3-bucket-public-policy",

@@ -32,8 +32,6 @@ declare_rule! {
     /// - Terraform: an `aws_s3_bucket_policy` with the statement above.
     ///
     /// ## References
-    /// - CIS AWS Foundations Benchmark v3.0, 2.1.1
-    /// - AWS FSBP S3.5
     /// - <https://repost.aws/knowledge-center/s3-bucket-policy-for-config-rule>
     pub static RULE = {
         id: "s3-bucket-tls-not-enforced",

@@ -20,7 +20,6 @@ declare_rule! {
     /// - Terraform: `aws_s3_bucket_versioning` with `status = "Enabled"`.
     ///
     /// ## References
-    /// - AWS FSBP S3.14
     /// - <https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html>
     pub static RULE = {
         id: "s3-bucket-versioning-disabled",
