@@ -17,19 +17,21 @@ WORKDIR /src
 # cold build (README, Speed).
 COPY Cargo.toml Cargo.lock ./
 COPY rules/Cargo.toml rules/
-RUN mkdir -p src rules/src rules/benches \
+COPY allocator/Cargo.toml allocator/
+RUN mkdir -p src rules/src rules/benches allocator/src \
     && echo 'fn main() {}' > src/main.rs \
-    && touch rules/src/lib.rs \
+    && touch rules/src/lib.rs allocator/src/lib.rs \
     && echo 'fn main() {}' > rules/benches/iam_graph.rs \
     && echo 'fn main() {}' > rules/benches/offline.rs \
     && cargo build --profile dist --locked \
-    && rm -rf src rules/src rules/benches
+    && rm -rf src rules/src rules/benches allocator/src
 
 # Then posture itself. COPY keeps the files' own modification times, which can be older
-# than the stubs' build: the fingerprints of the two workspace crates are removed so that
+# than the stubs' build: the fingerprints of the three workspace crates are removed so that
 # cargo cannot take the stubs for them.
 COPY src src
 COPY rules rules
+COPY allocator allocator
 RUN rm -rf target/dist/.fingerprint/posture-* \
     && cargo build --profile dist --locked \
     && ./target/dist/posture --version

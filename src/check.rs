@@ -627,7 +627,7 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     let text =
         std::fs::read(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
     if text.len() >= KEEP_FREED_MEMORY_FROM {
-        posture_rules::allocator::keep_freed_memory();
+        posture_allocator::keep_freed_memory();
     }
     let parsed = serde_json::from_slice::<Snapshot>(&text);
     let version = match &parsed {
@@ -656,7 +656,7 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     let mut snapshot =
         parsed.with_context(|| format!("snapshot {} is malformed", path.display()))?;
     // Snapshots of older versions, or made by hand, may list resources in any order.
-    posture_rules::order::arrange(&mut snapshot);
+    posture_rules::evaluate::order::arrange(&mut snapshot);
     Ok(snapshot)
 }
 

@@ -43,7 +43,7 @@ pub(crate) mod exit {
 #[link_section = ".init_array"]
 static SMALL_FOOTPRINT: extern "C" fn() = {
     extern "C" fn small_footprint() {
-        posture_rules::allocator::small_footprint();
+        posture_allocator::small_footprint();
     }
     small_footprint
 };

@@ -13,8 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
+use posture_rules::access::own_accounts;
 use posture_rules::model::{Account, Gap, RequestCounts};
-use posture_rules::own_accounts;
 use posture_rules::registry::RULES;
 use posture_rules::{Finding, Rule, Severity};
 use serde::Deserialize;

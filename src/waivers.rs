@@ -3,7 +3,7 @@
 //! so the file never silently outlives what it was written for.
 
 use chrono::NaiveDate;
-use posture_rules::policy::wildcard_match;
+use posture_rules::access::policy::wildcard_match;
 use posture_rules::rule::WaiverNote;
 use posture_rules::{Finding, Status};
 use serde::Deserialize;

@@ -7,7 +7,8 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use posture_rules::{policy, Settings, Snapshot};
+use posture_rules::access::policy;
+use posture_rules::{Settings, Snapshot};
 
 fn demo() -> &'static serde_json::Value {
     static DEMO: OnceLock<serde_json::Value> = OnceLock::new();

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use chrono::{TimeZone, Utc};
 use posture_rules::access::graph::{Graph, Verdict};
-use posture_rules::identity::principals;
+use posture_rules::access::identity::principals;
 use posture_rules::model::*;
 use posture_rules::rule::Context;
 use posture_rules::rules::{iam_principal_administrator, iam_privilege_escalation};

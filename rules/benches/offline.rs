@@ -45,8 +45,8 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
 }
 
 use chrono::{TimeZone, Utc};
+use posture_rules::evaluate::order;
 use posture_rules::model::{Observed, Snapshot};
-use posture_rules::order;
 use posture_rules::registry::RULES;
 use posture_rules::rule::Context;
 use posture_rules::{evaluate_each, Settings};
@@ -87,7 +87,7 @@ fn count_resources(snapshot: &Snapshot) -> usize {
 }
 
 fn main() {
-    posture_rules::allocator::keep_freed_memory();
+    posture_allocator::keep_freed_memory();
     let paths: Vec<String> = std::env::args()
         .skip(1)
         .filter(|arg| !arg.starts_with("--"))

@@ -19,7 +19,7 @@ pub enum Standing<'s> {
 }
 
 pub fn standing<'s>(rule: &Rule, cx: &Context<'s>) -> Standing<'s> {
-    let account = crate::arn::account(cx.snapshot);
+    let account = crate::model::arn::account(cx.snapshot);
     match cx.snapshot.organization.as_ref() {
         Err(gap) => Standing::Unknown(rule.unknown_gap(account, None, gap)),
         Ok(None) => Standing::Standalone,

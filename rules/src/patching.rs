@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::arn;
+use crate::model::arn;
 use crate::model::{Gap, Instance, ManagedNode, PatchState};
 use crate::rule::{Context, Finding, Rule};
 

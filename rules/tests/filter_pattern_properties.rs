@@ -2,7 +2,7 @@
 //! the account and are hostile text; reading and evaluating them never panics, and the
 //! wildcard comparison agrees with a reference definition.
 
-use posture_rules::filter_pattern::Pattern;
+use posture_rules::logging::filter_pattern::Pattern;
 use proptest::prelude::*;
 use serde_json::json;
 

@@ -1,7 +1,9 @@
 //! Property tests for the policy matcher and decoder.
 
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-use posture_rules::policy::{action_matches, decode, parse, resource_matches, wildcard_match};
+use posture_rules::access::policy::{
+    action_matches, decode, parse, resource_matches, wildcard_match,
+};
 use proptest::prelude::*;
 
 /// A straightforward recursive definition of IAM wildcards, to check the fast matcher.

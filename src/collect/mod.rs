@@ -372,7 +372,7 @@ pub async fn collect(
         organization,
     };
     // Whatever order AWS listed resources in, the snapshot (and a file of it) is the same.
-    posture_rules::order::arrange(&mut snapshot);
+    posture_rules::evaluate::order::arrange(&mut snapshot);
     Ok(snapshot)
 }
 

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 
-use crate::policy::{wildcard_match, Condition};
+use crate::access::policy::{wildcard_match, Condition};
 
 /// Whether a condition (or a statement) applies.
 #[derive(Debug, Clone, PartialEq, Eq)]

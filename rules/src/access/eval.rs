@@ -13,8 +13,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use super::condition::{evaluate_all, KeyLookup, KeyValue, Truth};
 use super::pattern::{covers, overlaps};
 use super::variables::{substitute, Substituted};
-use crate::identity::{Principal, PrincipalKind};
-use crate::policy::{Effect, PolicyDocument, SourcedPolicy, Statement, StatementText};
+use crate::access::identity::{Principal, PrincipalKind};
+use crate::access::policy::{Effect, PolicyDocument, SourcedPolicy, Statement, StatementText};
 
 /// How far a statement must reach into a request's action and resource patterns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -680,7 +680,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::policy::parse;
+    use crate::access::policy::parse;
 
     fn alice() -> Principal {
         Principal {

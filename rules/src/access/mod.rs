@@ -9,6 +9,11 @@
 pub mod condition;
 pub mod eval;
 pub mod graph;
+pub mod identity;
+pub mod own_accounts;
 pub mod paths;
 pub mod pattern;
+pub mod policy;
+pub mod resource_policy;
+pub mod root;
 pub mod variables;

@@ -2,7 +2,7 @@
 //! resource is not one concrete ARN: a resource the attacker will create and name
 //! (`arn:aws:lambda:*:111122223333:function:*`), or a grant compared with another grant.
 
-use crate::policy::wildcard_match;
+use crate::access::policy::wildcard_match;
 
 /// Whether some string matches both patterns: a statement scoped to
 /// `function:app-*` allows creating *some* function of `function:*`.

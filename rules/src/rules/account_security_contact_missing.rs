@@ -1,4 +1,4 @@
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};

@@ -1,11 +1,11 @@
 use serde_json::json;
 
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::Trail;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::trails::management_events;
+use crate::logging::trails::management_events;
 
 declare_rule! {
     /// ## What it checks

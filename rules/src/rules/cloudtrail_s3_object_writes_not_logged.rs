@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::trails::{each_bucket_object_logging, Access};
+use crate::logging::trails::{each_bucket_object_logging, Access};
 
 declare_rule! {
     /// ## What it checks

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
 use crate::declare_rule;
-use crate::monitoring::{api_calls, judge};
+use crate::logging::monitoring::{api_calls, judge};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use serde_json::{json, Value};
 
 use crate::declare_rule;
-use crate::monitoring::{api_call, judge};
+use crate::logging::monitoring::{api_call, judge};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 
 declare_rule! {

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::evidence;
 use crate::model::ConfigRecorder;
 use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
-use crate::scope::{regional_scope, PerRegion};
+use crate::iterate::{regional_scope, PerRegion};
 
 declare_rule! {
     /// ## What it checks

@@ -1,9 +1,9 @@
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::{Ec2Region, Observed};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{
+use crate::iterate::{
     each_bucket, each_efs_file_system_list, each_rds_databases, each_rds_snapshots,
 };
 

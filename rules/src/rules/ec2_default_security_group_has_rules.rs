@@ -1,9 +1,9 @@
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
-use crate::exposure::Exposure;
+use crate::network::exposure::Exposure;
 use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
-use crate::scope::each_in_region;
+use crate::iterate::each_in_region;
 
 declare_rule! {
     /// ## What it checks

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_instance;
+use crate::iterate::each_instance;
 
 declare_rule! {
     /// ## What it checks

@@ -1,9 +1,9 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::instance::{internet_ingress, GroupsById};
+use crate::network::instance::{internet_ingress, GroupsById};
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_instance;
+use crate::iterate::each_instance;
 
 declare_rule! {
     /// ## What it checks

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::evidence;
 use crate::network::is_public_address;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_instance;
+use crate::iterate::each_instance;
 
 declare_rule! {
     /// ## What it checks

@@ -1,7 +1,7 @@
 use ipnet::IpNet;
 use serde_json::json;
 
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::{NetworkAcl, NetworkAclEntry};

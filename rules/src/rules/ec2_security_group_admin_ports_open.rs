@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::network::{opened, ADMIN_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::security_group::check_ingress;
+use crate::network::security_group::check_ingress;
 
 declare_rule! {
     /// ## What it checks

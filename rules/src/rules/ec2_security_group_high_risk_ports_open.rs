@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::network::{covers_all_ports, opened, HIGH_RISK_PORTS};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::security_group::check_ingress;
+use crate::network::security_group::check_ingress;
 
 declare_rule! {
     /// ## What it checks
@@ -10,7 +10,7 @@ declare_rule! {
     /// MySQL (3306), PostgreSQL (5432), VNC (5500, 5900), Kibana (5601), CouchDB (5984),
     /// Redis (6379), Cassandra (7199, 9042, 9160), Hadoop (8020, 50070), Jupyter (8888),
     /// Kafka (9092), Elasticsearch / OpenSearch (9200, 9300), Memcached (11211) and
-    /// MongoDB (27017-27018) — the table is `HIGH_RISK_PORTS` in `rules/src/network.rs`.
+    /// MongoDB (27017-27018) — the table is `HIGH_RISK_PORTS` in `rules/src/network/mod.rs`.
     /// Port ranges that include one of them count. "The internet" is as in
     /// `ec2-security-group-admin-ports-open`. SMB/CIFS (445) has its own rule,
     /// `ec2-security-group-cifs-open`, so that one open port is one finding.

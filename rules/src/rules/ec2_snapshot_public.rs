@@ -1,8 +1,8 @@
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_in_region;
+use crate::iterate::each_in_region;
 
 declare_rule! {
     /// ## What it checks

@@ -1,9 +1,9 @@
 use serde_json::json;
 
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_in_region;
+use crate::iterate::each_in_region;
 
 declare_rule! {
     /// ## What it checks

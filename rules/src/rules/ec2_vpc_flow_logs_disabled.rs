@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use serde_json::json;
 
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::FlowLog;

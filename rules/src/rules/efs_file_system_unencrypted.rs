@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_efs_file_system_list;
+use crate::iterate::each_efs_file_system_list;
 
 declare_rule! {
     /// ## What it checks

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{authorization_details, iam_scope};
+use crate::iterate::{authorization_details, iam_scope};
 
 declare_rule! {
     /// ## What it checks

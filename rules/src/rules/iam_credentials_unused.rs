@@ -4,7 +4,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_user_credentials;
+use crate::iterate::each_user_credentials;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::identity::grants_full_admin;
+use crate::access::identity::grants_full_admin;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_customer_policy;
+use crate::iterate::each_customer_policy;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::policy::Effect;
+use crate::access::policy::Effect;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_customer_policy;
+use crate::iterate::each_customer_policy;
 
 declare_rule! {
     /// ## What it checks

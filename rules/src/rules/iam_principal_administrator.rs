@@ -1,8 +1,8 @@
 use crate::access::eval::{administrator, Decision};
 use crate::declare_rule;
-use crate::identity::principals;
+use crate::access::identity::principals;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::iterate::authorization_details;
 use crate::{evidence, evidence_object};
 
 declare_rule! {

@@ -4,12 +4,12 @@ use serde::Serialize;
 
 use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
 use crate::access::paths::{self, EscalationPath};
-use crate::arn;
+use crate::model::arn;
 use crate::declare_rule;
-use crate::identity::principals;
-use crate::policy::StatementText;
+use crate::access::identity::principals;
+use crate::access::policy::StatementText;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::authorization_details;
+use crate::iterate::authorization_details;
 
 declare_rule! {
     /// ## What it checks

@@ -2,13 +2,13 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::bucket_policy::foreign_accounts;
+use crate::access::resource_policy::foreign_accounts;
 use crate::declare_rule;
 use crate::evidence;
-use crate::own_accounts::{self, OwnAccounts};
-use crate::policy::{Effect, Statement};
+use crate::access::own_accounts::{self, OwnAccounts};
+use crate::access::policy::{Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_role_trust;
+use crate::iterate::each_role_trust;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
-use crate::bucket_policy::{reach, Reach};
+use crate::access::resource_policy::{reach, Reach};
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_role_trust;
+use crate::iterate::each_role_trust;
 
 declare_rule! {
     /// ## What it checks

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::policy::{Condition, Effect, Principals, Statement};
+use crate::access::policy::{Condition, Effect, Principals, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_role_trust;
+use crate::iterate::each_role_trust;
 
 declare_rule! {
     /// ## What it checks

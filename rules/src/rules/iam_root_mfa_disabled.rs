@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::root::{neither_source, root_mfa_enabled};
+use crate::access::root::{neither_source, root_mfa_enabled};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::iam_scope;
+use crate::iterate::iam_scope;
 
 declare_rule! {
     /// ## What it checks

@@ -2,9 +2,9 @@ use chrono::{DateTime, Utc};
 
 use crate::declare_rule;
 use crate::evidence;
-use crate::root::root_row;
+use crate::access::root::root_row;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::iam_scope;
+use crate::iterate::iam_scope;
 
 declare_rule! {
     /// ## What it checks

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::iam_scope;
+use crate::iterate::iam_scope;
 
 declare_rule! {
     /// ## What it checks

@@ -2,13 +2,13 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::bucket_policy;
+use crate::access::resource_policy;
 use crate::declare_rule;
 use crate::evidence;
-use crate::own_accounts::{self, OwnAccounts};
-use crate::policy::PolicyDocument;
+use crate::access::own_accounts::{self, OwnAccounts};
+use crate::access::policy::PolicyDocument;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{each_customer_key, key_policy};
+use crate::iterate::{each_customer_key, key_policy};
 
 declare_rule! {
     /// ## What it checks
@@ -63,7 +63,7 @@ fn judge(
     document: &PolicyDocument,
     own: &impl Fn(&str) -> bool,
 ) -> Finding {
-    let found = bucket_policy::foreign_grants(document, own);
+    let found = resource_policy::foreign_grants(document, own);
     if found.accounts.is_empty() {
         let message = format!("the policy of key {id} allows no other account");
         return rule.pass(arn, Some(region), message);

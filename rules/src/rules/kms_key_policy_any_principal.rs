@@ -1,9 +1,9 @@
-use crate::bucket_policy;
+use crate::access::resource_policy;
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::KmsKey;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::{each_customer_key, key_policy};
+use crate::iterate::{each_customer_key, key_policy};
 
 declare_rule! {
     /// ## What it checks
@@ -46,7 +46,7 @@ fn judge(rule: &Rule, cx: &Context<'_>, key: &KmsKey, region: &str) -> Finding {
         Ok(document) => document,
         Err(unknown) => return *unknown,
     };
-    let open = bucket_policy::public_statements(&document, cx.settings);
+    let open = resource_policy::public_statements(&document, cx.settings);
     if open.is_empty() {
         let message = format!(
             "the policy of key {} names its principals or limits them",

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_customer_key;
+use crate::iterate::each_customer_key;
 
 declare_rule! {
     /// ## What it checks

@@ -45,7 +45,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         Standing::Standalone => {
             let message = "the account is in no organization: no service or resource control \
                            policy can limit it";
-            return vec![rule.fail(crate::arn::account(cx.snapshot), None, message)];
+            return vec![rule.fail(crate::model::arn::account(cx.snapshot), None, message)];
         }
         Standing::Management {
             organization,

@@ -43,7 +43,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         Standing::Standalone => {
             let message = "the account is in no organization: its root user cannot be \
                            managed centrally";
-            return vec![rule.fail(crate::arn::account(cx.snapshot), None, message)];
+            return vec![rule.fail(crate::model::arn::account(cx.snapshot), None, message)];
         }
         Standing::Management {
             organization,

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_rds_databases;
+use crate::iterate::each_rds_databases;
 
 declare_rule! {
     /// ## What it checks

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::evidence;
 use crate::model::DbSnapshot;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_rds_snapshots;
+use crate::iterate::each_rds_snapshots;
 
 declare_rule! {
     /// ## What it checks

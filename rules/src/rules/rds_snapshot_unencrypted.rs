@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
 use crate::rules::rds_snapshot_public::label;
-use crate::scope::each_rds_snapshots;
+use crate::iterate::each_rds_snapshots;
 
 declare_rule! {
     /// ## What it checks

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket;
+use crate::iterate::each_bucket;
 use crate::{evidence, evidence_object};
 
 declare_rule! {

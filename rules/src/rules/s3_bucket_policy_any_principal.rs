@@ -1,8 +1,8 @@
-use crate::bucket_policy;
+use crate::access::resource_policy;
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket_policy;
+use crate::iterate::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -68,9 +68,9 @@ fn judge(
     cx: &Context<'_>,
     bucket: &crate::model::Bucket,
     region: Option<&str>,
-    document: &crate::policy::PolicyDocument,
+    document: &crate::access::policy::PolicyDocument,
 ) -> Finding {
-    let open = bucket_policy::public_statements(document, cx.settings);
+    let open = resource_policy::public_statements(document, cx.settings);
     if open.is_empty() {
         return rule.pass(
             &bucket.arn,

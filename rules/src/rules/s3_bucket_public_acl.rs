@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::evidence;
 use crate::model::{AclGrant, Observed, PublicAccessBlock};
 use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
-use crate::scope::each_bucket;
+use crate::iterate::each_bucket;
 
 declare_rule! {
     /// ## What it checks

@@ -1,10 +1,10 @@
 use serde_json::json;
 
-use crate::bucket_policy::{self, PolicyBlock, Reach};
+use crate::access::resource_policy::{self, PolicyBlock, Reach};
 use crate::declare_rule;
 use crate::evidence;
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket_policy;
+use crate::iterate::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks
@@ -73,7 +73,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             let mut public = Vec::new();
             let mut restricted = Vec::new();
             for statement in &document.statements {
-                match bucket_policy::reach(statement, cx.settings) {
+                match resource_policy::reach(statement, cx.settings) {
                 Some(Reach::Public) => public.push(statement),
                 Some(Reach::Restricted { condition, own_organization }) => restricted.push(json!({
                     "statement": &statement.raw,
@@ -96,8 +96,8 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 };
             }
             let statements: Vec<_> = public.iter().map(|s| &s.raw).collect();
-            let writes = public.iter().any(|s| bucket_policy::grants_write(s));
-            match bucket_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
+            let writes = public.iter().any(|s| resource_policy::grants_write(s));
+            match resource_policy::restrict_public_buckets(&bucket.public_access_block, &cx.snapshot.s3.account_public_access_block) {
             PolicyBlock::By(level) => rule
                 .pass(
                     &bucket.arn,

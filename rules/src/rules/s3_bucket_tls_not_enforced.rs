@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::policy::{self, Effect, Statement};
+use crate::access::policy::{self, Effect, Statement};
 use crate::rule::{Context, Duty, Finding, Rule, Severity};
-use crate::scope::each_bucket_policy;
+use crate::iterate::each_bucket_policy;
 
 declare_rule! {
     /// ## What it checks

@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
+use posture_rules::access::own_accounts::rejudge;
 use posture_rules::model::{
     AuthorizationDetails, KmsKey, KmsRegion, MemberAccount, Observed, Organization,
     OrganizationManagement, Role,
 };
-use posture_rules::own_accounts::rejudge;
 use posture_rules::rule::{Context, WaiverNote};
 use posture_rules::rules::{
     iam_role_cross_account_trust_without_external_id as role_trust,

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use foldhash::HashMap;
 
-use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
+use crate::access::identity::{parsed, Principal, PrincipalKind, SharedDocument};
+use crate::access::policy::{Effect, PolicyDocument, Principals};
 use crate::model::{AuthorizationDetails, Role};
-use crate::policy::{Effect, PolicyDocument, Principals};
 
 /// Who a role's trust policy lets assume it.
 #[derive(Debug, Default)]

@@ -17,9 +17,9 @@ use chrono::{DateTime, Utc};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::eval::{administrator, decide, Decision, Fit, Grant, MentionedMemo, Perms, Request};
-use crate::identity::{parsed, Principal, PrincipalKind, SharedDocument};
+use crate::access::identity::{parsed, Principal, PrincipalKind, SharedDocument};
+use crate::access::policy::{self, Effect, PolicyDocument};
 use crate::model::{AuthorizationDetails, CredentialReportRow, Role};
-use crate::policy::{self, Effect, PolicyDocument};
 
 mod index;
 mod moves;
@@ -274,7 +274,7 @@ pub struct Graph<'a> {
     trust: Vec<Trust>,
     managed: HashMap<&'a str, SharedDocument>,
     versions: HashMap<&'a str, Vec<SharedDocument>>,
-    groups: std::collections::HashMap<String, Vec<crate::identity::PolicyOf>>,
+    groups: std::collections::HashMap<String, Vec<crate::access::identity::PolicyOf>>,
     index: Index,
     /// Each service that runs code with a role, and those roles: one node in the graph.
     hubs: Vec<(String, Vec<usize>)>,
@@ -346,7 +346,7 @@ impl<'a> Graph<'a> {
                     (p.arn.as_str(), parsed.collect())
                 })
                 .collect(),
-            groups: crate::identity::group_policies(details),
+            groups: crate::access::identity::group_policies(details),
             hubs: index
                 .roles_by_service
                 .iter()

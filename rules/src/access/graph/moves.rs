@@ -11,9 +11,9 @@ use crate::access::eval::{
     conditions_hold, decide, resource_blind, scope, Actions, Decision, Fit, Grant, MentionedMemo,
     Perms, Request, Scope,
 };
+use crate::access::identity::{Principal, PrincipalKind};
 use crate::access::paths::{resource_pattern, EscalationPath, How, Needs, Target, PATHS};
-use crate::identity::{Principal, PrincipalKind};
-use crate::policy::{Effect, PolicyDocument, Principals};
+use crate::access::policy::{Effect, PolicyDocument, Principals};
 
 const ASSUME_ROLE: &str = "sts:AssumeRole";
 
@@ -722,7 +722,7 @@ fn boundary_allows(
         return true;
     };
     let alone = Perms {
-        policies: vec![crate::policy::SourcedPolicy {
+        policies: vec![crate::access::policy::SourcedPolicy {
             source: "permissions boundary".into(),
             document: boundary,
         }],

@@ -1,5 +1,5 @@
 //! The accounts that are the customer's own when an account is judged: access granted to
-//! them is not cross-account (`bucket_policy::foreign_accounts`, read by the rules on role
+//! them is not cross-account (`resource_policy::foreign_accounts`, read by the rules on role
 //! trust, bucket policies and key policies). They are:
 //!
 //! - the account itself;
@@ -19,8 +19,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::access::policy::{self, PolicyDocument};
 use crate::model::Observed;
-use crate::policy::{self, PolicyDocument};
 use crate::rule::{Context, Finding, Status};
 use crate::rules::{
     iam_role_cross_account_trust_without_external_id as role_trust,

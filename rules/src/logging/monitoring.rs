@@ -7,11 +7,11 @@
 
 use serde_json::{json, Value};
 
-use crate::arn;
-use crate::filter_pattern::Pattern;
+use crate::logging::filter_pattern::Pattern;
+use crate::logging::trails::management_events;
+use crate::model::arn;
 use crate::model::{LogGroupMonitoring, MetricAlarm, MetricFilter, Trail};
 use crate::rule::{Context, Finding, Rule};
-use crate::trails::management_events;
 
 /// A CloudTrail management event of a call to `source` (`iam.amazonaws.com`) named
 /// `name`, made by an IAM user from the internet: the fields a filter may test.

@@ -1,9 +1,9 @@
 //! What the security-group rules share: finding the ingress permissions that admit the
 //! internet, and reporting a group with its exposure.
 
-use crate::arn;
-use crate::exposure::Attachments;
+use crate::model::arn;
 use crate::model::PermissionRule;
+use crate::network::exposure::Attachments;
 use crate::network::{source_reach, SourceReach};
 use crate::rule::{Context, Finding, Rule};
 use crate::{evidence, evidence_object};

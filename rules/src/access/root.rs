@@ -1,8 +1,8 @@
 //! What the root-user rules share: the two places IAM reports on the root user.
 
+use crate::iterate::ROOT_ROW;
 use crate::model::CredentialReportRow;
 use crate::rule::Context;
-use crate::scope::ROOT_ROW;
 
 /// The root user's line of the credential report, if the report was read and has one.
 pub fn root_row<'a>(cx: &'a Context<'_>) -> Option<&'a CredentialReportRow> {

@@ -1,13 +1,13 @@
 //! Iterating over the resources a rule judges, with the gap handling every rule needs: a
 //! list that could not be read gives one `unknown` finding for its whole scope.
 
-use crate::arn;
-use crate::identity::{customer_policies, CustomerPolicy};
+use crate::access::identity::{customer_policies, CustomerPolicy};
+use crate::access::policy::PolicyDocument;
+use crate::model::arn;
 use crate::model::{
     AuthorizationDetails, Bucket, CredentialReportRow, DbSnapshot, Ec2Region, FileSystem, Instance,
     KmsKey, Observed, RdsDatabases, RdsRegion, Role, Trail,
 };
-use crate::policy::PolicyDocument;
 use crate::rule::{Context, Finding, Rule};
 
 /// Runs `judge` on every bucket (with its region, if known).
@@ -310,7 +310,7 @@ pub fn each_bucket_policy(
     each_bucket(
         rule,
         cx,
-        |bucket, region| match crate::bucket_policy::parsed(rule, bucket, region) {
+        |bucket, region| match crate::access::resource_policy::parsed(rule, bucket, region) {
             Ok(Some(document)) => judge(bucket, region, &document),
             Ok(None) => without_policy(bucket, region),
             Err(unknown) => *unknown,

@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::access::eval::Perms;
-use crate::arn;
+use crate::access::policy::{self, PolicyDocument, SourcedPolicy};
+use crate::model::arn;
 use crate::model::{AttachedPolicy, AuthorizationDetails, InlinePolicy, ManagedPolicy, PolicyText};
-use crate::policy::{self, PolicyDocument, SourcedPolicy};
 
 /// A policy of a principal: parsed, or why it could not be (a parse error, a managed
 /// policy whose document was not in the authorization details).

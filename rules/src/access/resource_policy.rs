@@ -5,10 +5,12 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use crate::arn;
+use crate::access::policy::{
+    Condition, Effect, PolicyDocument, Principals, Statement, StatementText,
+};
+use crate::model::arn;
 use crate::model::{Bucket, Observed, PublicAccessBlock};
 use crate::network::{source_reach, SourceReach};
-use crate::policy::{Condition, Effect, PolicyDocument, Principals, Statement, StatementText};
 use crate::rule::{Finding, Rule};
 use crate::settings::Settings;
 

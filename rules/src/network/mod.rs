@@ -1,4 +1,12 @@
-//! CIDR and port helpers shared by the network rules.
+//! The network half: CIDR classification ("is this source the internet?"), port coverage
+//! and the one table of admin and high-risk service ports (here); who uses a security group
+//! and whether any of them is reachable ([`exposure`]); the ingress check the security-group
+//! rules share ([`security_group`]); which of an instance's groups admit the internet
+//! ([`instance`]).
+
+pub mod exposure;
+pub mod instance;
+pub mod security_group;
 
 use std::net::IpAddr;
 use std::sync::OnceLock;

@@ -323,7 +323,7 @@ pub fn each_bucket_object_logging(
         Access::Read => ("reads", &cx.snapshot.account.partition),
         Access::Write => ("writes", &cx.snapshot.account.partition),
     };
-    crate::scope::each_bucket(rule, cx, |bucket, region| {
+    crate::iterate::each_bucket(rule, cx, |bucket, region| {
         let mut unreadable = Vec::new();
         let recording = trails.iter().find(|trail| {
             let in_region = match region {

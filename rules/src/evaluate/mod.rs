@@ -1,11 +1,12 @@
-//! Runs the selected rules over a snapshot.
+//! Runs the selected rules over a snapshot; [`order`] puts findings in report order.
+
+pub mod order;
 
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{mpsc, Condvar, Mutex};
 
 use crate::model::Snapshot;
-use crate::order;
 use crate::registry::RULES;
 use crate::rule::{Context, Finding, Rule};
 use crate::settings::Settings;
@@ -213,7 +214,7 @@ pub(crate) mod tests {
 
     /// The example account, as the order tests also read it.
     pub(crate) fn demo() -> Snapshot {
-        serde_json::from_str(include_str!("../../examples/demo-account.json")).unwrap()
+        serde_json::from_str(include_str!("../../../examples/demo-account.json")).unwrap()
     }
 
     /// A fixed clock, so that age-based rules judge the same on every day.
