@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use crate::scan::populate;
 use crate::support::{json_report, posture, stderr, FaultProxy, Moto};
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
@@ -59,7 +60,7 @@ fn check(env: &[(String, String)], extra: &[&str]) -> (serde_json::Value, std::p
 #[tokio::test(flavor = "multi_thread")]
 async fn transient_faults_are_retried_and_change_no_finding() {
     let moto = Moto::start();
-    crate::populate(&moto).await;
+    populate(&moto).await;
     let (clean, _) = check(&moto.posture_env(), &[]);
 
     let options = [
@@ -100,7 +101,7 @@ async fn transient_faults_are_retried_and_change_no_finding() {
 #[tokio::test(flavor = "multi_thread")]
 async fn lasting_faults_turn_findings_unknown_never_pass() {
     let moto = Moto::start();
-    crate::populate(&moto).await;
+    populate(&moto).await;
     let (clean, _) = check(&moto.posture_env(), &[]);
 
     let options = [
