@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use crate::scan::populate;
 use crate::support::{json_report, posture, stderr, FaultProxy, Moto};
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
@@ -56,10 +57,14 @@ fn check(env: &[(String, String)], extra: &[&str]) -> (serde_json::Value, std::p
     (json_report(&output), output)
 }
 
+/// Faults are drawn per request and attempt, not by arrival order, and only on a request's
+/// first two attempts: its third goes through, within the SDK's eight attempts and the
+/// operation deadline sized for three (`src/collect/sdk.rs`), so no run loses a request to
+/// bad luck.
 #[tokio::test(flavor = "multi_thread")]
 async fn transient_faults_are_retried_and_change_no_finding() {
     let moto = Moto::start();
-    crate::populate(&moto).await;
+    populate(&moto).await;
     let (clean, _) = check(&moto.posture_env(), &[]);
 
     let options = [
@@ -73,6 +78,8 @@ async fn transient_faults_are_retried_and_change_no_finding() {
         "0.05",
         "--delay-ms",
         "50",
+        "--faulted-attempts",
+        "2",
     ];
     let proxy = FaultProxy::start(&moto, &options);
     let (faulty, output) = check(&proxy.posture_env(), &["--call-timeout", "5"]);
@@ -100,7 +107,7 @@ async fn transient_faults_are_retried_and_change_no_finding() {
 #[tokio::test(flavor = "multi_thread")]
 async fn lasting_faults_turn_findings_unknown_never_pass() {
     let moto = Moto::start();
-    crate::populate(&moto).await;
+    populate(&moto).await;
     let (clean, _) = check(&moto.posture_env(), &[]);
 
     let options = [

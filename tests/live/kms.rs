@@ -32,9 +32,8 @@ fn check(env: &[(String, String)]) -> serde_json::Value {
     json_report(&output)
 }
 
-fn status(report: &serde_json::Value, rule: &str, key: &str) -> String {
-    let found = finding(report, rule, &format!("key/{key}"));
-    found["status"].as_str().unwrap_or("").to_string()
+fn status<'a>(report: &'a serde_json::Value, rule: &str, key: &str) -> &'a str {
+    crate::status(report, rule, &format!("key/{key}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]

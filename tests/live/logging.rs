@@ -7,6 +7,7 @@ use aws_sdk_cloudtrail::types::{
 };
 use aws_sdk_config::types::{ConfigurationRecorder, DeliveryChannel, RecordingGroup};
 
+use crate::status;
 use crate::support::{finding, json_report, posture, stderr, FaultProxy, Moto, ACCOUNT_ID};
 
 const REGIONS: [&str; 4] = ["--region", "us-east-1", "--region", "eu-west-1"];
@@ -127,11 +128,6 @@ fn check(env: &[(String, String)]) -> serde_json::Value {
     let output = posture(&args, env);
     assert!(output.status.code().is_some(), "{}", stderr(&output));
     json_report(&output)
-}
-
-fn status(report: &serde_json::Value, rule: &str, resource_suffix: &str) -> String {
-    let found = finding(report, rule, resource_suffix);
-    found["status"].as_str().unwrap_or("").to_string()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -16,16 +16,21 @@ either forwards the request to moto or injects a fault:
                      RoleArn: a role that cannot be assumed)
   --unreachable R    close every connection for region R without answering
   --hang OP          never answer operation OP (hold the connection open)
+  --faulted-attempts N  throttle, fail or drop only a request's first N attempts (the
+                     SDK numbers them in `amz-sdk-request: attempt=K`): a client that
+                     makes more attempts always gets through
 
-Faults are drawn from a seeded generator, so a run is reproducible. Each injected fault
-is logged as one line `fault KIND SERVICE REGION OPERATION` on standard output; the first
-line is `listening PORT`.
+Throttling, errors, drops and delays are drawn per request, from a hash of the seed, the
+request (service, region, method, path and body) and its attempt number: a request meets
+the same fault in every run whatever the order requests arrive in, and its next attempt
+draws anew. Each injected fault is logged as one line `fault KIND SERVICE REGION
+OPERATION` on standard output; the first line is `listening PORT`.
 """
 
 import argparse
+import hashlib
 import http.client
 import json
-import random
 import re
 import sys
 import threading
@@ -52,6 +57,13 @@ def rest_operation(service, method, path):
     return "%s?%s" % (method, path)
 
 SCOPE = re.compile(r"Credential=[^/]+/[^/]+/([^/]+)/([^/]+)/")
+ATTEMPT = re.compile(r"attempt=(\d+)")
+
+
+def draw(seed, purpose, request):
+    """A number in [0, 1) fixed by the seed, what it is drawn for, and the request."""
+    digest = hashlib.sha256(repr((seed, purpose, request)).encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2.0 ** 64
 
 
 def error_body(service, code, message):
@@ -86,7 +98,6 @@ class Proxy(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     options = None
     upstream = None
-    rng = random.Random(0)
     lock = threading.Lock()
 
     def log_message(self, *args):
@@ -110,9 +121,10 @@ class Proxy(BaseHTTPRequestHandler):
             operation = "%s?%s" % (self.command, sub)
         return service, region, operation
 
-    def draw(self):
-        with Proxy.lock:
-            return Proxy.rng.random()
+    def attempt(self):
+        """The SDK's number of this attempt at its call, from 1."""
+        match = ATTEMPT.search(self.headers.get("amz-sdk-request", ""))
+        return int(match.group(1)) if match else 1
 
     def record(self, kind, service, region, operation):
         with Proxy.lock:
@@ -157,21 +169,24 @@ class Proxy(BaseHTTPRequestHandler):
             self.record("deny", service, region, operation)
             status, code, message = denial(service)
             return self.answer(status, service, code, message)
-        draw = self.draw()
-        if draw < options.throttle:
+        attempt = self.attempt()
+        request = (service, region, self.command, self.path, body, attempt)
+        faulted = options.faulted_attempts is None or attempt <= options.faulted_attempts
+        fault = draw(options.seed, "fault", request) if faulted else 1.0
+        if fault < options.throttle:
             self.record("throttle", service, region, operation)
             status, code, message = throttling(service)
             return self.answer(status, service, code, message)
-        draw -= options.throttle
-        if draw < options.error:
+        fault -= options.throttle
+        if fault < options.error:
             self.record("error", service, region, operation)
             return self.answer(500, service, "InternalError", "Injected internal error")
-        draw -= options.error
-        if draw < options.drop:
+        fault -= options.error
+        if fault < options.drop:
             self.record("drop", service, region, operation)
             return self.drop()
         if options.delay_ms:
-            time.sleep(self.draw() * options.delay_ms / 1000)
+            time.sleep(draw(options.seed, "delay", request) * options.delay_ms / 1000)
         if options.latency_ms:
             time.sleep(options.latency_ms / 1000)
         if options.log_calls:
@@ -214,11 +229,11 @@ def main():
     parser.add_argument("--log-calls", action="store_true")
     parser.add_argument("--unreachable")
     parser.add_argument("--hang")
+    parser.add_argument("--faulted-attempts", type=int)
     options = parser.parse_args()
     upstream = urllib.parse.urlsplit(options.upstream)
     Proxy.options = options
     Proxy.upstream = (upstream.hostname, upstream.port)
-    Proxy.rng = random.Random(options.seed)
     server = ThreadingHTTPServer(("127.0.0.1", options.port), Proxy)
     server.daemon_threads = True
     print("listening", server.server_address[1], flush=True)
