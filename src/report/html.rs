@@ -186,7 +186,7 @@ fn fix_first(out: &mut String, fixes: &[FixItem]) {
     }
     out.push_str("<ol class=\"fix\">");
     for item in fixes.iter().take(FIX_FIRST) {
-        let exposure = match item.exposure.label() {
+        let exposure = match triage::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" <span class=\"exposure\">{label}</span>"),
         };

@@ -106,7 +106,7 @@ fn fix_first(out: &mut String, fixes: &[FixItem]) {
             "| {} | {} | {} | {} (`{}`) | {} |",
             rank + 1,
             item.severity,
-            item.exposure.label(),
+            triage::exposure_label(item.exposure),
             cell(&item.title),
             item.rule_id,
             resources(item)

@@ -141,7 +141,7 @@ fn fix_first(out: &mut String, fixes: &[FixItem], style: Style) {
     }
     let _ = writeln!(out, "\n{}", style.bold("Fix first"));
     for (rank, item) in fixes.iter().take(FIX_FIRST).enumerate() {
-        let exposure = match item.exposure.label() {
+        let exposure = match triage::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" [{label}]"),
         };
