@@ -181,7 +181,7 @@ fn fix_first(out: &mut String, fixes: &FixFirst) {
     }
     out.push_str("<ol class=\"fix\">");
     for item in &fixes.items {
-        let exposure = match triage::exposure_label(item.exposure) {
+        let exposure = match human::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" <span class=\"exposure\">{label}</span>"),
         };

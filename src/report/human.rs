@@ -3,6 +3,7 @@
 //! triage's groups. A writer only lays it out in its own markup and escapes account text
 //! its own way. Like triage, it holds groups, never all the findings.
 
+use posture_rules::rule::Exposure;
 use posture_rules::{Duty, Finding, Severity, Status};
 
 use super::triage::{self, FixItem, GapGroup, EXAMPLES};
@@ -22,6 +23,16 @@ pub const NOT_REACHABLE: &str = "not reachable";
 pub const SCORECARD_COLUMNS: [&str; 9] = [
     "duty", "rules", "critical", "high", "medium", "low", "info", "unknown", "passing",
 ];
+
+/// How a declared exposure reads in the fix-first list.
+pub fn exposure_label(exposure: Option<Exposure>) -> &'static str {
+    match exposure {
+        None => "",
+        Some(Exposure::Administrator) => "admin reach",
+        Some(Exposure::Public) => "public",
+        Some(Exposure::Internet) => "internet",
+    }
+}
 
 /// The title of the accounts × duties table.
 pub const ACCOUNTS_TITLE: &str = "Accounts (failing findings by duty)";

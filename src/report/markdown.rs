@@ -91,7 +91,7 @@ fn fix_first(out: &mut String, fixes: &FixFirst) {
             "| {} | {} | {} | {} (`{}`) | {} |",
             rank + 1,
             item.severity,
-            triage::exposure_label(item.exposure),
+            human::exposure_label(item.exposure),
             cell(&item.title),
             item.rule_id,
             human::fix_resources(item, place, cell)

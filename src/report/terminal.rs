@@ -139,7 +139,7 @@ fn fix_first(out: &mut String, fixes: &FixFirst, style: Style) {
     }
     let _ = writeln!(out, "\n{}", style.bold("Fix first"));
     for (rank, item) in fixes.items.iter().enumerate() {
-        let exposure = match triage::exposure_label(item.exposure) {
+        let exposure = match human::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" [{label}]"),
         };

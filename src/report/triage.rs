@@ -58,16 +58,6 @@ impl Display {
     }
 }
 
-/// How a declared exposure reads in the fix-first list.
-pub fn exposure_label(exposure: Option<Exposure>) -> &'static str {
-    match exposure {
-        None => "",
-        Some(Exposure::Administrator) => "admin reach",
-        Some(Exposure::Public) => "public",
-        Some(Exposure::Internet) => "internet",
-    }
-}
-
 /// One line of the fix-first list: the failing findings of one rule at one severity and
 /// exposure, which one change (of the rule's kind) fixes on each resource.
 #[derive(Debug, Clone)]
