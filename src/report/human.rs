@@ -24,6 +24,9 @@ pub const SCORECARD_COLUMNS: [&str; 9] = [
     "duty", "rules", "critical", "high", "medium", "low", "info", "unknown", "passing",
 ];
 
+/// The title of the accounts × duties table.
+pub const ACCOUNTS_TITLE: &str = "Accounts (failing findings by duty)";
+
 /// How a declared exposure reads in the fix-first list.
 pub fn exposure_label(exposure: Option<Exposure>) -> &'static str {
     match exposure {
@@ -33,9 +36,6 @@ pub fn exposure_label(exposure: Option<Exposure>) -> &'static str {
         Some(Exposure::Internet) => "internet",
     }
 }
-
-/// The title of the accounts × duties table.
-pub const ACCOUNTS_TITLE: &str = "Accounts (failing findings by duty)";
 
 /// "94 failing (2 critical, 8 high)" and "6 unknown, 0 waived, 134 passing": the summary's
 /// counts, the first part being the one a format may stress.
