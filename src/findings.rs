@@ -227,7 +227,9 @@ mod tests {
             rule.fail("arn:b", Some("eu-west-1"), "bad\nline")
                 .with_evidence(serde_json::json!({"k": [1, 2]})),
             rule.pass("arn:a", None, "good"),
-            rule.fail("arn:c", None, "also bad"),
+            // The exposure its rule declared comes back with it.
+            rule.fail("arn:c", None, "also bad")
+                .with_exposure(posture_rules::rule::Exposure::Public),
         ];
         let mut store = Findings::new().unwrap();
         store.extend_kept(&findings, |_| true).unwrap();

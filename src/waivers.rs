@@ -116,6 +116,7 @@ mod tests {
             region: None,
             message: String::new(),
             evidence: Default::default(),
+            exposure: None,
             waiver: None,
             account: None,
         }

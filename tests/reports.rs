@@ -359,7 +359,7 @@ fn csv_and_markdown() {
     assert!(markdown.len() < 1024 * 1024, "GitHub's step summary limit");
     assert!(markdown
         .contains("| Duty | Rules | Critical | High | Medium | Low | Info | Unknown | Passing |"));
-    assert!(markdown.contains("| Client-side encryption | — | not observable |"));
+    assert!(markdown.contains("| Client-side encryption | — | not scored: cannot be observed |"));
     assert!(markdown.contains("### Fix first"));
     assert!(markdown.contains("### Findings"));
     assert!(markdown.contains("### Not checked"));

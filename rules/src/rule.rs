@@ -154,6 +154,31 @@ impl fmt::Display for Status {
     }
 }
 
+/// How far a failing finding reaches, as the rule that made it declares: the fix-first
+/// ranking puts the farthest first among findings of one severity. Most findings reach no
+/// further than their resource and declare nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Exposure {
+    /// Someone gains or holds every permission of the account.
+    Administrator,
+    /// Anyone may read or use it (a public bucket, snapshot, image, role trust).
+    Public,
+    /// Reachable from the internet now (an open port on a public address, a database
+    /// endpoint that resolves to one).
+    Internet,
+}
+
+impl Exposure {
+    pub fn id(self) -> &'static str {
+        match self {
+            Exposure::Administrator => "administrator",
+            Exposure::Public => "public",
+            Exposure::Internet => "internet",
+        }
+    }
+}
+
 /// What one rule concluded about one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -172,6 +197,9 @@ pub struct Finding {
     pub message: String,
     /// What the conclusion rests on: the security group rule, the policy statement...
     pub evidence: Evidence,
+    /// How far the finding reaches, when its rule declared it ([`Finding::with_exposure`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<Exposure>,
     /// Why a failing finding is accepted, when a waiver applies (status `waived`). Boxed:
     /// few findings have one, and every finding is moved several times on its way to the
     /// report.
@@ -356,6 +384,12 @@ impl Finding {
         self.severity = severity;
         self
     }
+
+    /// Declares how far the finding reaches (`None`: no further than its resource).
+    pub fn with_exposure(mut self, exposure: impl Into<Option<Exposure>>) -> Finding {
+        self.exposure = exposure.into();
+        self
+    }
 }
 
 /// Everything a rule needs besides the snapshot. Rules read the clock only through
@@ -448,6 +482,7 @@ impl Rule {
             region: region.map(str::to_string),
             message: message.into(),
             evidence: Evidence::default(),
+            exposure: None,
             waiver: None,
             account: None,
         }

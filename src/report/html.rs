@@ -25,14 +25,12 @@ use posture_rules::registry::RULES;
 use posture_rules::{Duty, Finding, Severity, Status};
 use sha2::{Digest, Sha256};
 
-use super::triage::{self, FixItem};
+use super::human::{self, capitalized, FixFirst};
+use super::triage;
 use super::{escape_markup as escape, Report};
 
 const STYLE: &str = include_str!("html/style.css");
 const SCRIPT: &str = include_str!("html/review.js");
-
-/// How many lines the fix-first list has.
-const FIX_FIRST: usize = 10;
 
 fn csp_hash(source: &str) -> String {
     let digest = Sha256::digest(source.as_bytes());
@@ -68,7 +66,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     let mut out = String::new();
     head(&mut out, report);
-    let fixes = triage::fix_first(report, &triage::Display::default());
+    let fixes = FixFirst::of(report, &triage::Display::default());
     summary(&mut out, report, &fixes);
     fix_first(&mut out, &fixes);
     scorecard(&mut out, report);
@@ -111,49 +109,46 @@ fn head(out: &mut String, report: &Report) {
          <p>Collected {} · evaluated {} · posture {}</p>\
          <nav><a href=\"#fix-first\">Fix first</a> <a href=\"#scorecard\">Scorecard</a> \
          <a href=\"#findings\">Findings</a> <a href=\"#compliance\">Compliance</a> \
-         <a href=\"#gaps\">Not checked</a> <a href=\"#rules\">Rules</a></nav></header><main>",
+         <a href=\"#gaps\">{not_checked}</a> <a href=\"#rules\">Rules</a></nav></header><main>",
         escape(&report.account.id),
         escape(&report.account.caller_arn),
         report.regions.len(),
         escape(&report.regions.join(", ")),
         report.collected_at.format("%Y-%m-%d %H:%M UTC"),
         report.evaluated_at.format("%Y-%m-%d %H:%M UTC"),
-        escape(report.tool.version)
+        escape(report.tool.version),
+        not_checked = human::NotChecked::TITLE,
     );
 }
 
-fn summary(out: &mut String, report: &Report, fixes: &[FixItem]) {
-    let s = &report.summary;
+fn summary(out: &mut String, report: &Report, fixes: &FixFirst) {
     if report.complete {
         out.push_str("<div class=\"banner ok\">Scan complete.</div>");
     } else {
         let _ = write!(
             out,
-            "<div class=\"banner incomplete\">Scan incomplete: {} call(s) failed and {} finding(s) \
-             are unknown. See <a href=\"#gaps\">what could not be checked</a>.</div>",
-            report.gaps.len(),
-            s.unknown
+            "<div class=\"banner incomplete\">Scan incomplete: {}. See <a href=\"#gaps\">what \
+             could not be checked</a>.</div>",
+            human::incomplete_because(report)
         );
     }
+    let (failing, others) = human::summary_counts(report);
     let _ = write!(
         out,
-        "<p class=\"summary\"><strong>{} failing</strong>{} · {} unknown · {} waived · {} passing",
-        s.fail,
-        s.by_severity(),
-        s.unknown,
-        s.waived,
-        s.pass
+        "<p class=\"summary\"><strong>{failing}</strong>, {others}"
     );
-    if let Some(worst) = fixes.first() {
-        let _ = write!(
-            out,
-            " — worst: <span class=\"sev sev-{sev}\">{sev}</span> {} on <code>{}</code>",
-            escape(&worst.title),
-            escape(&worst.examples[0].0),
-            sev = worst.severity.id()
-        );
+    if let Some(worst) = fixes.items.first() {
+        let _ = write!(out, " — worst: {}", human::worst(worst, place));
     }
     out.push_str("</p>");
+}
+
+/// A resource and its region: account text, escaped.
+fn place(resource: &str, region: Option<&str>) -> String {
+    match region {
+        Some(region) => format!("<code>{}</code> ({})", escape(resource), escape(region)),
+        None => format!("<code>{}</code>", escape(resource)),
+    }
 }
 
 /// A fragment link to the findings table filtered to `pairs`.
@@ -178,33 +173,19 @@ fn fragment_value(value: &str) -> String {
     out
 }
 
-fn fix_first(out: &mut String, fixes: &[FixItem]) {
+fn fix_first(out: &mut String, fixes: &FixFirst) {
     out.push_str("<h2 id=\"fix-first\">Fix first</h2>");
-    if fixes.is_empty() {
+    if fixes.items.is_empty() {
         out.push_str("<p>Nothing is failing.</p>");
         return;
     }
     out.push_str("<ol class=\"fix\">");
-    for item in fixes.iter().take(FIX_FIRST) {
-        let exposure = match item.exposure.label() {
+    for item in &fixes.items {
+        let exposure = match human::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" <span class=\"exposure\">{label}</span>"),
         };
-        let resources = if item.count == 1 {
-            format!(
-                "<code>{}</code> — {}",
-                escape(&item.examples[0].0),
-                escape(&item.message)
-            )
-        } else {
-            let names: Vec<String> = item
-                .examples
-                .iter()
-                .map(|(resource, _)| format!("<code>{}</code>", escape(resource)))
-                .collect();
-            let more = triage::and_more(item.count, item.examples.len());
-            format!("{} resources: {}{more}", item.count, names.join(", "))
-        };
+        let resources = human::fix_resources(item, place, escape);
         let link = view(&[
             ("rule", &item.rule_id),
             ("sev", item.severity.id()),
@@ -219,27 +200,24 @@ fn fix_first(out: &mut String, fixes: &[FixItem]) {
         );
     }
     out.push_str("</ol>");
-    if fixes.len() > FIX_FIRST {
-        let _ = write!(
-            out,
-            "<p class=\"muted\">…then {} more group(s) of failing findings, in the table below.</p>",
-            fixes.len() - FIX_FIRST
-        );
+    if let Some(more) = fixes.more() {
+        let _ = write!(out, "<p class=\"muted\">{more}.</p>");
     }
 }
 
 fn scorecard(out: &mut String, report: &Report) {
-    out.push_str(
-        "<h2 id=\"scorecard\">Scorecard</h2><table class=\"score\"><thead><tr><th>Customer duty</th>\
-         <th>Rules</th><th>Critical</th><th>High</th><th>Medium</th><th>Low</th><th>Info</th>\
-         <th>Unknown</th><th>Passing</th></tr></thead><tbody>",
-    );
+    out.push_str("<h2 id=\"scorecard\">Scorecard</h2><table class=\"score\"><thead><tr>");
+    for column in human::SCORECARD_COLUMNS {
+        let _ = write!(out, "<th>{}</th>", capitalized(column));
+    }
+    out.push_str("</tr></thead><tbody>");
     for duty in &report.duties {
-        if !duty.observable {
+        if human::scorecard_counts(duty).is_none() {
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td colspan=\"8\" class=\"muted\">Not observable: {}</td></tr>",
+                "<tr><td>{}</td><td colspan=\"8\" class=\"muted\">{} — {}</td></tr>",
                 escape(duty.title),
+                capitalized(human::NOT_SCORED),
                 escape(duty.note.unwrap_or(""))
             );
             continue;
@@ -279,38 +257,40 @@ fn scorecard(out: &mut String, report: &Report) {
 
 /// Accounts × duties (failing findings), when the run covered several accounts.
 fn accounts(out: &mut String, report: &Report) {
-    if report.accounts.len() < 2 {
+    let rows = human::accounts(report);
+    if rows.is_empty() {
         return;
     }
-    let counts = report.findings.counts();
-    let duties: Vec<Duty> = Duty::ALL.into_iter().filter(|d| d.observable()).collect();
-    out.push_str("<h2 id=\"accounts\">Accounts</h2><table class=\"score\"><thead><tr><th>Account</th><th>Name</th><th>Organizational unit</th>");
+    let duties = human::account_duties();
+    let _ = write!(
+        out,
+        "<h2 id=\"accounts\">{}</h2><table class=\"score\"><thead><tr><th>Account</th>\
+         <th>Name</th><th>Organizational unit</th>",
+        human::ACCOUNTS_TITLE
+    );
     for duty in &duties {
         let _ = write!(out, "<th>{}</th>", escape(duty.title()));
     }
     out.push_str("<th>Unknown</th><th>Passing</th></tr></thead><tbody>");
-    for account in &report.accounts {
+    for row in rows {
+        let account = row.account;
         let id = account.id.as_str();
+        let reach = match account.caller_arn {
+            None => format!(
+                " <span class=\"st st-unknown\">{}</span>",
+                human::NOT_REACHABLE
+            ),
+            Some(_) => String::new(),
+        };
         let _ = write!(
             out,
-            "<tr><td><a href=\"{}\"><code>{}</code></a>{}</td><td>{}</td><td>{}</td>",
+            "<tr><td><a href=\"{}\"><code>{}</code></a>{reach}</td><td>{}</td><td>{}</td>",
             view(&[("account", id)]),
             escape(id),
-            if account.caller_arn.is_none() {
-                " <span class=\"st st-unknown\">not reachable</span>"
-            } else {
-                ""
-            },
             escape(account.name.as_deref().unwrap_or("")),
             escape(&account.ou_path.join(" / "))
         );
-        for duty in &duties {
-            let key = (account.id.clone(), *duty);
-            let n = counts
-                .failing_by_account_duty
-                .get(&key)
-                .copied()
-                .unwrap_or(0);
+        for (duty, n) in duties.iter().zip(row.failing) {
             if n == 0 {
                 out.push_str("<td class=\"n muted\">0</td>");
             } else {
@@ -318,15 +298,10 @@ fn accounts(out: &mut String, report: &Report) {
                 let _ = write!(out, "<td class=\"n\"><a href=\"{link}\">{n}</a></td>");
             }
         }
-        let of = |status: Status| {
-            let key = (account.id.clone(), status);
-            counts.by_account_status.get(&key).copied().unwrap_or(0)
-        };
         let _ = write!(
             out,
             "<td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            of(Status::Unknown),
-            of(Status::Pass)
+            row.unknown, row.passing
         );
     }
     out.push_str("</tbody></table>\n");
@@ -759,15 +734,17 @@ fn controls(out: &mut String, report: &Report, options: &Options<'_>) {
 }
 
 fn not_checked(out: &mut String, report: &Report) {
-    out.push_str("<h2 id=\"gaps\">What could not be checked</h2>");
-    if report.gaps.is_empty() {
+    let _ = write!(out, "<h2 id=\"gaps\">{}</h2>", human::NotChecked::TITLE);
+    let Some(not_checked) = human::NotChecked::of(report) else {
         out.push_str("<p>Every call succeeded.</p>");
         return;
+    };
+    let _ = write!(out, "<p>{}.</p><table><thead><tr>", not_checked.headline);
+    for column in human::NOT_CHECKED_COLUMNS {
+        let _ = write!(out, "<th>{}</th>", capitalized(column));
     }
-    out.push_str(
-        "<table><thead><tr><th>Call</th><th>Extent</th><th>Cause</th><th>What to do</th></tr></thead><tbody>",
-    );
-    for group in triage::group_gaps(report) {
+    out.push_str("</tr></thead><tbody>");
+    for group in &not_checked.groups {
         let _ = write!(
             out,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -5,13 +5,11 @@
 use std::fmt::Write as _;
 
 use posture_rules::compliance::Framework;
-use posture_rules::{Severity, Status};
 
+use super::human::{self, capitalized, FixFirst};
 use super::triage::{self, Display, FixItem, EXAMPLES};
 use super::{inert, Report};
 
-/// How many lines the fix-first table has.
-const FIX_FIRST: usize = 10;
 /// How many rows the findings table lists; the rest are counted.
 const MAX_LISTED: usize = 100;
 /// GitHub rejects step summaries over 1 MiB; stay far below.
@@ -36,8 +34,8 @@ pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>
         cell(&report.account.caller_arn),
         report.collected_at.format("%Y-%m-%d %H:%M UTC")
     );
-    let fixes = triage::fix_first(report, display);
-    summary(&mut out, report, fixes.first());
+    let fixes = FixFirst::of(report, display);
+    summary(&mut out, report, fixes.items.first());
     if let Some(filters) = display.describe() {
         let _ = writeln!(out, "Showing: {filters}.\n");
     }
@@ -53,125 +51,105 @@ pub fn render(report: &Report, display: &Display, compliance: Option<&Framework>
 }
 
 fn summary(out: &mut String, report: &Report, worst: Option<&FixItem>) {
-    let s = &report.summary;
-    let _ = writeln!(
+    let (failing, others) = human::summary_counts(report);
+    let _ = write!(
         out,
-        "**{} failing**{}, {} unknown, {} waived, {} passing across {} region(s). {}",
-        s.fail,
-        s.by_severity(),
-        s.unknown,
-        s.waived,
-        s.pass,
-        report.regions.len(),
-        if report.complete {
-            "Scan complete."
-        } else {
-            "**Scan incomplete**: some data could not be read."
-        }
+        "**{failing}**, {others} across {} region(s). ",
+        report.regions.len()
     );
-    if let Some(item) = worst {
-        let (resource, _) = &item.examples[0];
+    if report.complete {
+        out.push_str("Scan complete.\n");
+    } else {
         let _ = writeln!(
             out,
-            "Worst: **{}** `{}` on {}.",
-            item.severity,
-            item.rule_id,
-            cell(resource)
+            "**Scan incomplete**: {}.",
+            human::incomplete_because(report)
         );
+    }
+    if let Some(item) = worst {
+        let _ = writeln!(out, "Worst: {}.", human::worst(item, place));
     }
     out.push('\n');
 }
 
-fn resources(item: &FixItem) -> String {
-    let name = |(resource, region): &(String, Option<String>)| match region {
+/// A resource and its region, as account text in a table cell.
+fn place(resource: &str, region: Option<&str>) -> String {
+    match region {
         Some(region) => format!("{} ({})", cell(resource), cell(region)),
         None => cell(resource),
-    };
-    if item.count == 1 {
-        return format!("{} — {}", name(&item.examples[0]), cell(&item.message));
     }
-    let names: Vec<String> = item.examples.iter().map(name).collect();
-    let more = triage::and_more(item.count, item.examples.len());
-    format!("{}: {}{more}", item.count, names.join(", "))
 }
 
-fn fix_first(out: &mut String, fixes: &[FixItem]) {
-    if fixes.is_empty() {
+fn fix_first(out: &mut String, fixes: &FixFirst) {
+    if fixes.items.is_empty() {
         return;
     }
     out.push_str("### Fix first\n\n| # | Severity | Exposure | Finding | Resources |\n|---:|---|---|---|---|\n");
-    for (rank, item) in fixes.iter().take(FIX_FIRST).enumerate() {
+    for (rank, item) in fixes.items.iter().enumerate() {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} (`{}`) | {} |",
             rank + 1,
             item.severity,
-            item.exposure.label(),
+            human::exposure_label(item.exposure),
             cell(&item.title),
             item.rule_id,
-            resources(item)
+            human::fix_resources(item, place, cell)
         );
     }
-    if fixes.len() > FIX_FIRST {
-        let _ = writeln!(
-            out,
-            "\n…then {} more group(s) of failing findings.",
-            fixes.len() - FIX_FIRST
-        );
+    if let Some(more) = fixes.more() {
+        let _ = writeln!(out, "\n{more}.");
     }
     out.push('\n');
 }
 
+/// A table's head from its column names.
+fn head(columns: &[&str], alignments: &str) -> String {
+    let names: Vec<String> = columns.iter().map(|c| capitalized(c)).collect();
+    format!("| {} |\n{alignments}\n", names.join(" | "))
+}
+
 fn scorecard(out: &mut String, report: &Report) {
-    out.push_str(
-        "### Scorecard\n\n| Duty | Rules | Critical | High | Medium | Low | Info | Unknown | Passing |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
+    out.push_str("### Scorecard\n\n");
+    out.push_str(&head(
+        &human::SCORECARD_COLUMNS,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ));
     for duty in &report.duties {
-        if !duty.observable {
-            let _ = writeln!(out, "| {} | — | not observable | | | | | | |", duty.title);
+        let Some(counts) = human::scorecard_counts(duty) else {
+            let _ = writeln!(
+                out,
+                "| {} | — | {} | | | | | | |",
+                duty.title,
+                human::NOT_SCORED
+            );
             continue;
-        }
-        let of = |s| duty.fail_by_severity.get(&s).copied().unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            duty.title,
-            duty.rules,
-            of(Severity::Critical),
-            of(Severity::High),
-            of(Severity::Medium),
-            of(Severity::Low),
-            of(Severity::Info),
-            duty.unknown,
-            duty.pass
-        );
+        };
+        let cells: Vec<String> = counts.iter().map(usize::to_string).collect();
+        let _ = writeln!(out, "| {} | {} |", duty.title, cells.join(" | "));
     }
     out.push('\n');
 }
 
 /// Accounts × duties (failing findings), when the run covered several accounts.
 fn accounts(out: &mut String, report: &Report) {
-    if report.accounts.len() < 2 {
+    let rows = human::accounts(report);
+    if rows.is_empty() {
         return;
     }
-    let counts = report.findings.counts();
-    let duties: Vec<posture_rules::Duty> = posture_rules::Duty::ALL
-        .into_iter()
-        .filter(|d| d.observable())
-        .collect();
-    out.push_str("### Accounts\n\n| Account | Name |");
+    let duties = human::account_duties();
+    let _ = write!(out, "### {}\n\n| Account | Name |", human::ACCOUNTS_TITLE);
     for duty in &duties {
         let _ = write!(out, " {} |", duty.title());
     }
     out.push_str(" Unknown | Passing |\n|---|---|");
     out.push_str(&"---:|".repeat(duties.len() + 2));
     out.push('\n');
-    for account in &report.accounts {
-        let reach = if account.caller_arn.is_none() {
-            " (not reachable)"
-        } else {
-            ""
+    for row in rows {
+        let account = row.account;
+        let reach = match account.caller_arn {
+            None => format!(" ({})", human::NOT_REACHABLE),
+            Some(_) => String::new(),
         };
         let _ = write!(
             out,
@@ -179,62 +157,27 @@ fn accounts(out: &mut String, report: &Report) {
             cell(&account.id),
             cell(account.name.as_deref().unwrap_or(""))
         );
-        for duty in &duties {
-            let key = (account.id.clone(), *duty);
-            let n = counts
-                .failing_by_account_duty
-                .get(&key)
-                .copied()
-                .unwrap_or(0);
+        for n in row.failing {
             let _ = write!(out, " {n} |");
         }
-        let of = |status: Status| {
-            let key = (account.id.clone(), status);
-            counts.by_account_status.get(&key).copied().unwrap_or(0)
-        };
-        let _ = writeln!(out, " {} | {} |", of(Status::Unknown), of(Status::Pass));
+        let _ = writeln!(out, " {} | {} |", row.unknown, row.passing);
     }
     out.push('\n');
 }
 
-/// The findings the filters show, worst first; one row per rule, status and severity
-/// unless expanded.
+/// The findings the filters show, worst first; one row per group of one rule, status and
+/// severity (one per finding when expanded).
 fn findings(out: &mut String, report: &Report, display: &Display) {
     let shown = report.findings.sorted_by(
         |f| display.shows(f),
         |f| (f.status, std::cmp::Reverse(f.severity), f.rule_id.clone()),
     );
-    // (status, severity, rule, count, first places, message; the title once collapsed)
-    let mut rows: Vec<(Status, Severity, String, usize, Vec<String>, String)> = Vec::new();
+    let mut rows = Vec::new();
     let mut total = 0;
-    for f in shown {
-        total += 1;
-        let place = match &f.region {
-            Some(region) => format!("{} ({})", cell(&f.resource), cell(region)),
-            None => cell(&f.resource),
-        };
-        let full = rows.len() >= MAX_LISTED;
-        let last = rows.last_mut().filter(|row| {
-            !display.expand
-                && (row.0, row.1, row.2.as_str()) == (f.status, f.severity, f.rule_id.as_ref())
-        });
-        match last {
-            Some(row) => {
-                row.3 += 1;
-                row.5 = cell(&f.title);
-                if row.4.len() < EXAMPLES {
-                    row.4.push(place);
-                }
-            }
-            None if !full => rows.push((
-                f.status,
-                f.severity,
-                f.rule_id.to_string(),
-                1,
-                vec![place],
-                cell(&f.message),
-            )),
-            None => {}
+    for group in human::groups(shown, display.expand) {
+        total += group.count;
+        if rows.len() < MAX_LISTED {
+            rows.push(row(&group));
         }
     }
     if rows.is_empty() {
@@ -242,21 +185,11 @@ fn findings(out: &mut String, report: &Report, display: &Display) {
     }
     out.push_str("### Findings\n\n| Status | Severity | Rule | Resources | Finding |\n|---|---|---|---|---|\n");
     let mut listed = 0;
-    for (status, severity, rule, count, places, message) in &rows {
-        let (resources, finding) = if *count == 1 {
-            (places[0].clone(), message.clone())
-        } else {
-            let more = triage::and_more(*count, places.len());
-            (
-                format!("{count}: {}{more}", places.join(", ")),
-                message.clone(),
-            )
-        };
-        let row = format!("| {status} | {severity} | `{rule}` | {resources} | {finding} |\n");
+    for (count, row) in &rows {
         if out.len() + row.len() > MAX_BYTES {
             break;
         }
-        out.push_str(&row);
+        out.push_str(row);
         listed += count;
     }
     if listed < total {
@@ -267,6 +200,27 @@ fn findings(out: &mut String, report: &Report, display: &Display) {
         );
     }
     out.push('\n');
+}
+
+/// A group's row of the findings table, with the number of findings it stands for: the
+/// message of a single finding, the rule's title for several.
+fn row(group: &human::Group) -> (usize, String) {
+    let first = group.first();
+    let places: Vec<String> = (group.findings.iter().take(EXAMPLES))
+        .map(|f| place(&f.resource, f.region.as_deref()))
+        .collect();
+    let (resources, finding) = if group.count == 1 {
+        (places[0].clone(), cell(&first.message))
+    } else {
+        let more = triage::and_more(group.count, places.len());
+        let resources = format!("{}: {}{more}", group.count, places.join(", "));
+        (resources, cell(&first.title))
+    };
+    let row = format!(
+        "| {} | {} | `{}` | {resources} | {finding} |\n",
+        first.status, first.severity, first.rule_id
+    );
+    (group.count, row)
 }
 
 fn controls(out: &mut String, report: &Report, framework: &Framework) {
@@ -295,17 +249,17 @@ fn controls(out: &mut String, report: &Report, framework: &Framework) {
 }
 
 fn not_checked(out: &mut String, report: &Report) {
-    if report.gaps.is_empty() {
+    let Some(not_checked) = human::NotChecked::of(report) else {
         return;
-    }
-    let groups = triage::group_gaps(report);
-    let _ = writeln!(
+    };
+    let _ = write!(
         out,
-        "### Not checked\n\n{} call(s) failed, from {} cause(s):\n\n| Call | Extent | Cause | To do |\n|---|---|---|---|",
-        report.gaps.len(),
-        groups.len()
+        "### {}\n\n{}:\n\n{}",
+        human::NotChecked::TITLE,
+        not_checked.headline,
+        head(&human::NOT_CHECKED_COLUMNS, "|---|---|---|---|")
     );
-    for group in &groups {
+    for group in &not_checked.groups {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",

@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod human;
 pub mod inert;
 pub mod json;
 pub mod junit;

@@ -5,14 +5,12 @@
 use std::fmt::Write as _;
 
 use posture_rules::compliance::Framework;
-use posture_rules::{Duty, Finding, Severity, Status};
+use posture_rules::{Finding, Severity, Status};
 
+use super::human::{self, FixFirst, Group};
 use super::inert::visible;
 use super::triage::{self, Display, FixItem, EXAMPLES};
 use super::Report;
-
-/// How many lines the fix-first list has.
-const FIX_FIRST: usize = 10;
 
 /// ANSI styling, or none at all when colour is off.
 #[derive(Clone, Copy)]
@@ -72,7 +70,7 @@ pub fn write(
     let display = options.display;
     let mut out = String::new();
     header(&mut out, report, style, display);
-    let fixes = triage::fix_first(report, display);
+    let fixes = FixFirst::of(report, display);
     fix_first(&mut out, &fixes, style);
     scorecard(&mut out, report, style);
     accounts(&mut out, report, style);
@@ -89,7 +87,7 @@ pub fn write(
             let _ = writeln!(out, "  {}", visible(warning));
         }
     }
-    summary(&mut out, report, style, fixes.first());
+    summary(&mut out, report, style, fixes.items.first());
     w.write_all(out.as_bytes())
 }
 
@@ -135,13 +133,13 @@ fn header(out: &mut String, report: &Report, style: Style, display: &Display) {
 }
 
 /// The ranked list: one line per rule, severity and exposure, with its resources.
-fn fix_first(out: &mut String, fixes: &[FixItem], style: Style) {
-    if fixes.is_empty() {
+fn fix_first(out: &mut String, fixes: &FixFirst, style: Style) {
+    if fixes.items.is_empty() {
         return;
     }
     let _ = writeln!(out, "\n{}", style.bold("Fix first"));
-    for (rank, item) in fixes.iter().take(FIX_FIRST).enumerate() {
-        let exposure = match item.exposure.label() {
+    for (rank, item) in fixes.items.iter().enumerate() {
+        let exposure = match human::exposure_label(item.exposure) {
             "" => String::new(),
             label => format!(" [{label}]"),
         };
@@ -154,41 +152,17 @@ fn fix_first(out: &mut String, fixes: &[FixItem], style: Style) {
             style.bold(&exposure),
             style.dim(&item.rule_id)
         );
-        let _ = writeln!(out, "       {}", fix_detail(item));
+        let resources = human::fix_resources(item, place, |text| visible(text).into_owned());
+        let _ = writeln!(out, "       {resources}");
     }
-    if fixes.len() > FIX_FIRST {
-        let rest: usize = fixes[FIX_FIRST..].iter().map(|f| f.count).sum();
-        let _ = writeln!(
-            out,
-            "{}",
-            style.dim(&format!(
-                "     …then {} more group(s), {rest} failing finding(s), listed below",
-                fixes.len() - FIX_FIRST
-            ))
-        );
+    if let Some(more) = fixes.more() {
+        let _ = writeln!(out, "{}", style.dim(&format!("     {more}")));
     }
 }
 
-/// The message for one resource; for several, how many and the first few.
-fn fix_detail(item: &FixItem) -> String {
-    if item.count == 1 {
-        let (resource, region) = &item.examples[0];
-        return format!(
-            "{}{} — {}",
-            visible(resource),
-            region_suffix(region.as_deref()),
-            visible(&item.message)
-        );
-    }
-    let names: Vec<String> = item
-        .examples
-        .iter()
-        .map(|(resource, region)| {
-            format!("{}{}", visible(resource), region_suffix(region.as_deref()))
-        })
-        .collect();
-    let more = triage::and_more(item.count, item.examples.len());
-    format!("{} resources: {}{more}", item.count, names.join(", "))
+/// A resource and its region, as the terminal names it.
+fn place(resource: &str, region: Option<&str>) -> String {
+    format!("{}{}", visible(resource), region_suffix(region))
 }
 
 fn region_suffix(region: Option<&str>) -> String {
@@ -200,98 +174,77 @@ fn region_suffix(region: Option<&str>) -> String {
 /// Duties × severity of the failing findings, with unknown and passing counts.
 fn scorecard(out: &mut String, report: &Report, style: Style) {
     let _ = writeln!(out, "\n{}", style.bold("Scorecard"));
+    let [duty, rules, critical, high, medium, low, info, unknown, passing] =
+        human::SCORECARD_COLUMNS;
     let _ = writeln!(
         out,
         "{}",
         style.dim(&format!(
-            "  {:<38}{:>5}{:>9}{:>6}{:>7}{:>5}{:>5}{:>9}{:>6}",
-            "duty", "rules", "critical", "high", "medium", "low", "info", "unknown", "pass"
+            "  {duty:<38}{rules:>5}{critical:>9}{high:>6}{medium:>7}{low:>5}{info:>5}{unknown:>9}{passing:>8}"
         ))
     );
     for duty in &report.duties {
-        if !duty.observable {
-            let _ = writeln!(out, "  {:<38}  not scored: cannot be observed", duty.title);
+        let Some(counts) = human::scorecard_counts(duty) else {
+            let _ = writeln!(out, "  {:<38}  {}", duty.title, human::NOT_SCORED);
             continue;
-        }
-        let of = |severity| duty.fail_by_severity.get(&severity).copied().unwrap_or(0);
-        let cell = |severity: Severity, width: usize| {
-            let n = of(severity);
+        };
+        let [rules, critical, high, medium, low, info, unknown, passing] = counts;
+        let cell = |n: usize, width: usize, severe: bool| {
             let text = format!("{n:>width$}");
-            match (n, severity) {
+            match (n, severe) {
                 (0, _) => style.dim(&text),
-                (_, Severity::Critical | Severity::High) => style.paint("1;31", &text),
+                (_, true) => style.paint("1;31", &text),
                 _ => text,
             }
         };
         let _ = writeln!(
             out,
-            "  {:<38}{:>5}{}{}{}{}{}{:>9}{:>6}",
+            "  {:<38}{rules:>5}{}{}{}{}{}{unknown:>9}{passing:>8}",
             duty.title,
-            duty.rules,
-            cell(Severity::Critical, 9),
-            cell(Severity::High, 6),
-            cell(Severity::Medium, 7),
-            cell(Severity::Low, 5),
-            cell(Severity::Info, 5),
-            duty.unknown,
-            duty.pass
+            cell(critical, 9, true),
+            cell(high, 6, true),
+            cell(medium, 7, false),
+            cell(low, 5, false),
+            cell(info, 5, false),
         );
     }
 }
 
 /// Accounts × duties (failing findings), when the run covered several accounts.
 fn accounts(out: &mut String, report: &Report, style: Style) {
-    if report.accounts.len() < 2 {
+    let rows = human::accounts(report);
+    if rows.is_empty() {
         return;
     }
-    let counts = report.findings.counts();
-    let duties: Vec<Duty> = Duty::ALL.into_iter().filter(|d| d.observable()).collect();
-    let _ = writeln!(
-        out,
-        "\n{}",
-        style.bold("Accounts (failing findings by duty)")
-    );
+    let _ = writeln!(out, "\n{}", style.bold(human::ACCOUNTS_TITLE));
     let mut head = format!("  {:<34}", "account");
-    for duty in &duties {
-        head.push_str(&format!("{:>9}", super::duty_column(*duty)));
+    for duty in human::account_duties() {
+        head.push_str(&format!("{:>9}", super::duty_column(duty)));
     }
-    head.push_str(&format!("{:>9}{:>6}", "unknown", "pass"));
+    head.push_str(&format!("{:>9}{:>8}", "unknown", "passing"));
     let _ = writeln!(out, "{}", style.dim(&head));
-    for account in &report.accounts {
+    for row in rows {
+        let account = row.account;
         let label = match &account.name {
             Some(name) => format!("{} {}", visible(&account.id), visible(name)),
             None => visible(&account.id).into_owned(),
         };
         let label: String = label.chars().take(33).collect();
         let mut line = format!("  {label:<34}");
-        for duty in &duties {
-            let key = (account.id.clone(), *duty);
-            let n = counts
-                .failing_by_account_duty
-                .get(&key)
-                .copied()
-                .unwrap_or(0);
+        for n in row.failing {
             let cell = format!("{n:>9}");
             line.push_str(&if n == 0 { style.dim(&cell) } else { cell });
         }
-        let of = |status: Status| {
-            let key = (account.id.clone(), status);
-            counts.by_account_status.get(&key).copied().unwrap_or(0)
-        };
-        line.push_str(&format!(
-            "{:>9}{:>6}",
-            of(Status::Unknown),
-            of(Status::Pass)
-        ));
+        line.push_str(&format!("{:>9}{:>8}", row.unknown, row.passing));
         if account.caller_arn.is_none() {
-            line.push_str(&style.paint("1;33", "  not reachable"));
+            line.push_str(&style.paint("1;33", &format!("  {}", human::NOT_REACHABLE)));
         }
         let _ = writeln!(out, "{line}");
     }
 }
 
-/// Each duty's findings that the filters show, worst first; a run of more than
-/// [`EXAMPLES`] findings of one rule, status and severity becomes one line unless expanded.
+/// Each duty's findings that the filters show, worst first; a group of more than
+/// [`EXAMPLES`] + 1 findings of one rule, status and severity is one line unless expanded.
 fn findings_by_duty(
     out: &mut String,
     report: &Report,
@@ -304,74 +257,47 @@ fn findings_by_duty(
             |f| f.duty == duty.duty && display.shows(f),
             |f| (f.status, std::cmp::Reverse(f.severity)),
         );
-        let mut run: Vec<Finding> = Vec::new();
-        let mut run_length = 0;
-        let mut titled = false;
-        for finding in shown {
-            if !titled {
+        for (index, group) in human::groups(shown, display.expand).enumerate() {
+            if index == 0 {
                 let _ = writeln!(out, "\n{}", style.bold(duty.title));
-                titled = true;
             }
-            let same = run.first().is_some_and(|first| {
-                (&first.rule_id, first.status, first.severity)
-                    == (&finding.rule_id, finding.status, finding.severity)
-            });
-            if !same {
-                write_run(out, &run, run_length, style, display);
-                run.clear();
-                run_length = 0;
-            }
-            run_length += 1;
-            if display.expand {
-                write_finding(out, &finding, style);
-            } else if run.len() < EXAMPLES + 1 {
-                run.push(finding);
-            }
+            write_group(out, &group, style);
             super::flush_when_full(out, w)?;
         }
-        write_run(out, &run, run_length, style, display);
         w.write_all(out.as_bytes())?;
         out.clear();
     }
     Ok(())
 }
 
-/// A run of findings of one rule, status and severity: each in full when there are few,
-/// else one line with the count and the first resources.
-fn write_run(out: &mut String, run: &[Finding], length: usize, style: Style, display: &Display) {
-    if display.expand || run.is_empty() {
+/// A group of findings: each in full when there are few, else one line with the count and
+/// the first resources.
+fn write_group(out: &mut String, group: &Group, style: Style) {
+    if !group.collapsed() {
+        group
+            .findings
+            .iter()
+            .for_each(|f| write_finding(out, f, style));
         return;
     }
-    if length <= EXAMPLES + 1 {
-        run.iter().for_each(|f| write_finding(out, f, style));
-        return;
-    }
-    let first = &run[0];
+    let first = group.first();
     let _ = writeln!(
         out,
         "  {} {} {}  {} resources: {}",
         style.status(first.status),
         style.severity(first.severity),
         first.rule_id,
-        length,
+        group.count,
         visible(&first.title)
     );
-    let names: Vec<String> = run
-        .iter()
-        .take(EXAMPLES)
-        .map(|f| {
-            format!(
-                "{}{}",
-                visible(&f.resource),
-                region_suffix(f.region.as_deref())
-            )
-        })
+    let names: Vec<String> = (group.findings.iter().take(EXAMPLES))
+        .map(|f| place(&f.resource, f.region.as_deref()))
         .collect();
     let _ = writeln!(
         out,
         "          {} …and {} more (-v lists them; every format but this one has them all)",
         names.join(", "),
-        length - EXAMPLES
+        group.count - EXAMPLES
     );
 }
 
@@ -432,23 +358,13 @@ fn compliance(out: &mut String, report: &Report, framework: &Framework, style: S
 
 /// The failed calls, one line per cause, with what to do.
 fn not_checked(out: &mut String, report: &Report, style: Style) {
-    if report.gaps.is_empty() {
+    let Some(not_checked) = human::NotChecked::of(report) else {
         return;
-    }
-    let groups = triage::group_gaps(report);
-    let _ = writeln!(
-        out,
-        "\n{}",
-        style.paint(
-            "1;33",
-            &format!(
-                "Not checked: {} call(s) failed ({} cause(s)), so parts of the account were not read",
-                report.gaps.len(),
-                groups.len()
-            )
-        )
-    );
-    for group in &groups {
+    };
+    let title = format!("{}: {}", human::NotChecked::TITLE, not_checked.headline);
+    let _ = writeln!(out, "\n{}", style.paint("1;33", &title));
+    let [_, _, cause, to_do] = human::NOT_CHECKED_COLUMNS;
+    for group in &not_checked.groups {
         let _ = writeln!(
             out,
             "  {}  {}",
@@ -456,36 +372,21 @@ fn not_checked(out: &mut String, report: &Report, style: Style) {
             visible(&group.extent())
         );
         if !group.cause.is_empty() {
-            let _ = writeln!(out, "      cause: {}", visible(&group.cause));
+            let _ = writeln!(out, "      {cause}: {}", visible(&group.cause));
         }
-        let _ = writeln!(out, "      to do: {}", visible(&group.advice));
+        let _ = writeln!(out, "      {to_do}: {}", visible(&group.advice));
     }
 }
 
 fn summary(out: &mut String, report: &Report, style: Style, worst: Option<&FixItem>) {
-    let summary = &report.summary;
     let worst = worst
-        .map(|item| {
-            let (resource, region) = &item.examples[0];
-            format!(
-                "; worst: {} {} on {}{}",
-                item.severity.id(),
-                item.rule_id,
-                visible(resource),
-                region_suffix(region.as_deref())
-            )
-        })
+        .map(|item| format!("; worst: {}", human::worst(item, place)))
         .unwrap_or_default();
+    let (failing, others) = human::summary_counts(report);
     let _ = writeln!(
         out,
-        "\n{} {} failing{}, {} unknown, {} waived, {} passing{} — {}",
+        "\n{} {failing}, {others}{worst} — {}",
         style.bold("Summary:"),
-        summary.fail,
-        summary.by_severity(),
-        summary.unknown,
-        summary.waived,
-        summary.pass,
-        worst,
         if report.complete {
             "scan complete".to_string()
         } else {

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use posture_rules::model::Gap;
+use posture_rules::rule::Exposure;
 use posture_rules::{Finding, Severity, Status};
 
 use super::Report;
@@ -57,73 +58,6 @@ impl Display {
     }
 }
 
-/// How far a failing finding reaches, the second key of the fix-first order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Exposure {
-    None,
-    /// Someone gains or holds every permission of the account.
-    Administrator,
-    /// Anyone may read or use it (a public bucket, snapshot, image, role trust).
-    Public,
-    /// Reachable from the internet now (an open port on a public address).
-    Internet,
-}
-
-impl Exposure {
-    pub fn label(self) -> &'static str {
-        match self {
-            Exposure::None => "",
-            Exposure::Administrator => "admin reach",
-            Exposure::Public => "public",
-            Exposure::Internet => "internet",
-        }
-    }
-}
-
-/// Rules whose failure means that anyone can reach the resource.
-const PUBLIC_RULES: &[&str] = &[
-    "s3-bucket-public-policy",
-    "s3-bucket-public-acl",
-    "ec2-snapshot-public",
-    "ec2-image-public",
-    "iam-role-trust-any-principal",
-];
-
-/// Rules whose failure means that a principal can act as an administrator.
-const ADMINISTRATOR_RULES: &[&str] = &[
-    "iam-privilege-escalation",
-    "iam-policy-full-admin",
-    "iam-principal-administrator",
-];
-
-pub fn exposure(finding: &Finding) -> Exposure {
-    if PUBLIC_RULES.contains(&finding.rule_id.as_ref()) {
-        return Exposure::Public;
-    }
-    let evidence = finding.evidence.to_value();
-    if ADMINISTRATOR_RULES.contains(&finding.rule_id.as_ref()) {
-        // An escalation counts when one of its chains ends with every permission, not
-        // with one permission more.
-        let chains = evidence.get("chains").and_then(|c| c.as_array());
-        let partial = chains.is_some_and(|chains| {
-            !chains.iter().any(|chain| {
-                let outcome = chain.get("outcome").and_then(|o| o.as_str());
-                outcome.is_some_and(|o| o.eq_ignore_ascii_case("administrator"))
-            })
-        });
-        return if partial {
-            Exposure::None
-        } else {
-            Exposure::Administrator
-        };
-    }
-    // The network rules say whether an interface with a public IP uses the group.
-    if evidence.pointer("/exposure/state").and_then(|s| s.as_str()) == Some("reachable") {
-        return Exposure::Internet;
-    }
-    Exposure::None
-}
-
 /// One line of the fix-first list: the failing findings of one rule at one severity and
 /// exposure, which one change (of the rule's kind) fixes on each resource.
 #[derive(Debug, Clone)]
@@ -131,7 +65,8 @@ pub struct FixItem {
     pub rule_id: String,
     pub title: String,
     pub severity: Severity,
-    pub exposure: Exposure,
+    /// What the rule declared; the second key of the ranking.
+    pub exposure: Option<Exposure>,
     pub count: usize,
     /// The first few resources, with their regions.
     pub examples: Vec<(String, Option<String>)>,
@@ -154,13 +89,13 @@ impl FixItem {
 /// then exposure (internet, public, administrator reach), then how many resources the fix
 /// covers. Only the groups are held, never the findings.
 pub fn fix_first(report: &Report, display: &Display) -> Vec<FixItem> {
-    let mut groups: HashMap<(String, Severity, Exposure), FixItem> = HashMap::new();
+    let mut groups: HashMap<(String, Severity, Option<Exposure>), FixItem> = HashMap::new();
     let failing = report
         .findings
         .iter()
         .filter(|f| f.status == Status::Fail && display.shows(f));
     for finding in failing {
-        let exposure = exposure(&finding);
+        let exposure = finding.exposure;
         let key = (finding.rule_id.to_string(), finding.severity, exposure);
         let item = groups.entry(key).or_insert_with(|| FixItem {
             rule_id: finding.rule_id.to_string(),
@@ -435,14 +370,6 @@ pub fn controls(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use posture_rules::registry::RULES;
-
-    #[test]
-    fn exposure_tables_name_real_rules() {
-        for id in PUBLIC_RULES.iter().chain(ADMINISTRATOR_RULES) {
-            assert!(RULES.iter().any(|r| r.id == *id), "{id} is no rule");
-        }
-    }
 
     #[test]
     fn shortening_keeps_one_line_within_the_limit() {

@@ -154,6 +154,12 @@ impl Exposure {
         }
     }
 
+    /// What a failing finding on the group declares: reachable from the internet, or no
+    /// further than the group.
+    pub fn of_finding(&self) -> Option<crate::rule::Exposure> {
+        matches!(self, Exposure::Reachable { .. }).then_some(crate::rule::Exposure::Internet)
+    }
+
     pub fn summary(&self) -> String {
         match self {
             Exposure::Unattached => "not attached to any network interface (latent)".into(),

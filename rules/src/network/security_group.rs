@@ -109,6 +109,7 @@ pub fn check_ingress(
                         ),
                     )
                     .with_severity(exposure.adjust(rule.severity))
+                    .with_exposure(exposure.of_finding())
                     .with_evidence(evidence!({ "open_ingress": evidence, "exposure": exposure })),
                 );
             } else if !unparsable.is_empty() {

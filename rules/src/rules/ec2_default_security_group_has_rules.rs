@@ -72,6 +72,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     exposure.summary()
                 ),
             )
+            .with_exposure(exposure.of_finding())
             .with_evidence(evidence!({
                 "vpc_id": vpc,
                 "ingress": Tree(&group.ingress),

@@ -1,7 +1,7 @@
 use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_in_region;
 
 declare_rule! {
@@ -51,6 +51,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     name,
                     format!("{label} can be launched by any AWS account"),
                 )
+                .with_exposure(Exposure::Public)
             } else {
                 rule.pass(resource, name, format!("{label} is private"))
             };

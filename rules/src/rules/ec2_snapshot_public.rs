@@ -1,7 +1,7 @@
 use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_in_region;
 
 declare_rule! {
@@ -45,6 +45,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
             Some(match snapshot.public.as_ref() {
             Ok(true) => rule
                 .fail(resource, name, format!("{} can be restored by any AWS account", snapshot.id))
+                .with_exposure(Exposure::Public)
                 .with_evidence(evidence!({ "create_volume_permission": "all", "volume_id": snapshot.volume_id, "encrypted": snapshot.encrypted })),
             Ok(false) => rule.pass(resource, name, format!("{} is not public", snapshot.id)),
             Err(gap) => rule.unknown_gap(resource, name, gap),

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::access::identity::grants_full_admin;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_customer_policy;
 
 declare_rule! {
@@ -57,6 +57,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 None,
                 format!("{} grants every action on every resource", policy.label),
             )
+            .with_exposure(Exposure::Administrator)
             .with_evidence(evidence!({ "statements": admin }))
         }
     })

@@ -1,7 +1,7 @@
 use crate::access::eval::{administrator, Decision};
 use crate::declare_rule;
 use crate::access::identity::principals;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::authorization_details;
 use crate::{evidence, evidence_object};
 
@@ -78,6 +78,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 .map(|g| evidence_object!({ "policy": g.policy, "statement": g.statement }))
                 .collect();
             rule.fail(&principal.arn, None, message)
+                .with_exposure(Exposure::Administrator)
                 .with_evidence(evidence!({ "granted_by": granted_by, "depends_on": depends_on }))
         })
         .collect()

@@ -8,7 +8,7 @@ use crate::model::arn;
 use crate::declare_rule;
 use crate::access::identity::principals;
 use crate::access::policy::StatementText;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::authorization_details;
 
 declare_rule! {
@@ -123,9 +123,10 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
         let keys: Vec<&str> = depends.iter().map(String::as_str).collect();
         message.push_str(&format!(" (if the request satisfies {})", keys.join(", ")));
     }
-    let severity = match best.outcome {
-        Outcome::Administrator => rule.severity,
-        Outcome::Gains(_) => Severity::Medium,
+    // Chains come best first, so the first says whether any ends with every permission.
+    let (severity, exposure) = match best.outcome {
+        Outcome::Administrator => (rule.severity, Some(Exposure::Administrator)),
+        Outcome::Gains(_) => (Severity::Medium, None),
     };
     let chains: Vec<ChainEvidence<'_>> = found
         .iter()
@@ -134,6 +135,7 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
         .collect();
     rule.fail(arn, None, message)
         .with_severity(severity)
+        .with_exposure(exposure)
         .with_evidence_of(&Chains { chains })
 }
 

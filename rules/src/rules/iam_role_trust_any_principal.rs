@@ -1,7 +1,7 @@
 use crate::access::resource_policy::{reach, Reach};
 use crate::declare_rule;
 use crate::evidence;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_role_trust;
 
 declare_rule! {
@@ -61,6 +61,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                 None,
                 format!("{} can be assumed by any AWS principal", role.name),
             )
+            .with_exposure(Exposure::Public)
             .with_evidence(evidence!({ "statements": open }))
         }
     })

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::evidence;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_rds_databases;
 
 declare_rule! {
@@ -54,6 +54,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                          address, and only its security groups keep the internet out"
                         );
                         rule.fail(&instance.arn, Some(region), message)
+                            .with_exposure(Exposure::Internet)
                     }
                     Some(false) => {
                         let message = format!("{label} is not publicly accessible");

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::DbSnapshot;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_rds_snapshots;
 
 declare_rule! {
@@ -54,6 +54,7 @@ fn judge(rule: &Rule, snapshot: &DbSnapshot, accounts: &[String], region: &str) 
     let finding = if accounts.iter().any(|a| a == "all") {
         let message = format!("{label} can be restored by any AWS account");
         rule.fail(&snapshot.arn, Some(region), message)
+            .with_exposure(Exposure::Public)
     } else {
         rule.pass(
             &snapshot.arn,

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::evidence;
 use crate::model::{AclGrant, Observed, PublicAccessBlock};
-use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity, Tree};
 use crate::iterate::each_bucket;
 
 declare_rule! {
@@ -138,6 +138,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
         } else {
             rule.severity
         })
+        .with_exposure(Exposure::Public)
         .with_evidence(evidence)
     })
 }

@@ -3,7 +3,7 @@ use serde_json::json;
 use crate::access::resource_policy::{self, PolicyBlock, Reach};
 use crate::declare_rule;
 use crate::evidence;
-use crate::rule::{Context, Duty, Finding, Rule, Severity};
+use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_bucket_policy;
 
 declare_rule! {
@@ -123,6 +123,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     ),
                 )
                 .with_severity(if writes { Severity::Critical } else { rule.severity })
+                .with_exposure(Exposure::Public)
                 .with_evidence(evidence!({ "public_statements": statements })),
         }
         },

@@ -15,7 +15,7 @@ fn ebs_snapshot(id: &str, encrypted: bool, public: Observed<bool>) -> EbsSnapsho
     }
 }
 
-fn account() -> posture_rules::Snapshot {
+pub fn account() -> posture_rules::Snapshot {
     let mut east = region("us-east-1");
     east.snapshots = Observed::Collected(vec![
         ebs_snapshot("snap-public-plain", false, Observed::Collected(true)),

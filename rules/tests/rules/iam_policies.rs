@@ -340,7 +340,7 @@ fn details_without_profiles() -> AuthorizationDetails {
     }
 }
 
-fn account() -> Snapshot {
+pub fn account() -> Snapshot {
     let mut account = snapshot();
     account.iam.authorization_details = Observed::Collected(details());
     account.iam.server_certificates = Observed::Collected(vec![

@@ -230,6 +230,11 @@ fn actor_policy(path: &EscalationPath, case: Case) -> String {
     format!(r#"{{"Statement":[{}]}}"#, statements.join(","))
 }
 
+/// An account where the table's first path makes its actor an administrator.
+pub fn vulnerable_account() -> Snapshot {
+    account(&PATHS[0], Case::Vulnerable)
+}
+
 fn account(path: &EscalationPath, case: Case) -> Snapshot {
     let chain = matches!(path.how, How::Chain(_));
     let privileged = case != Case::UnprivilegedTarget && !chain;

@@ -17,6 +17,7 @@ mod ec2_security_group_all_ports_open;
 mod ec2_security_group_cifs_open;
 mod ec2_security_group_high_risk_ports_open;
 mod ec2_vpc_flow_logs_disabled;
+mod exposure;
 mod iam_credentials;
 mod iam_password_policy_weak;
 mod iam_policies;
