@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use posture_rules::{Duty, Severity, Status};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -183,12 +184,12 @@ pub struct CheckArgs {
     /// List only findings of this severity or higher in the human formats (terminal,
     /// Markdown, HTML). The scan, the counts, the machine formats and the exit code still
     /// see every finding.
-    #[arg(long, value_name = "SEVERITY", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub min_severity: Option<String>,
+    #[arg(long, value_name = "SEVERITY", value_parser = severity())]
+    pub min_severity: Option<Severity>,
     /// List only findings with these statuses in the human formats (comma-separated or
     /// repeated). Default: fail, unknown, waived; with -v also pass.
-    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = ["fail", "unknown", "waived", "pass"])]
-    pub statuses: Vec<String>,
+    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = status())]
+    pub statuses: Vec<Status>,
     /// Apply --min-severity and --status to every format, machine ones too (a SARIF upload
     /// of high findings only); counts and the exit code still cover every finding.
     #[arg(long)]
@@ -253,8 +254,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    pub fail_on: Severity,
     /// Exit 0 even if some data could not be read (the report still says so).
     #[arg(long)]
     pub allow_incomplete: bool,
@@ -269,12 +270,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
     /// Run only the rules of this duty; repeat for several.
-    #[arg(long = "duty", value_name = "DUTY", value_parser = [
-        "customer-data", "identity-and-access-management", "temporary-credentials",
-        "network-configuration", "server-side-encryption", "network-traffic-protection",
-        "client-side-encryption",
-    ])]
-    pub duties: Vec<String>,
+    #[arg(long = "duty", value_name = "DUTY", value_parser = duty())]
+    pub duties: Vec<Duty>,
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +310,35 @@ pub struct RulesArgs {
     pub compliance: Option<String>,
 }
 
+/// A value given by one of the stable ids of `all`: clap lists them in the help and
+/// refuses any other in its one-line error.
+fn by_id<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    id: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(all.iter().map(|value| id(*value))).map(move |name| {
+        let value = all.iter().find(|value| id(**value) == name);
+        *value.expect("clap accepts only the possible values")
+    })
+}
+
+/// `--fail-on` and `--min-severity`.
+fn severity() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    by_id(&Severity::ALL, Severity::id)
+}
+
+/// `--duty`.
+fn duty() -> impl clap::builder::TypedValueParser<Value = Duty> {
+    by_id(&Duty::ALL, Duty::id)
+}
+
+/// `--status`, in the order the help lists them.
+fn status() -> impl clap::builder::TypedValueParser<Value = Status> {
+    const STATUSES: [Status; 4] = [Status::Fail, Status::Unknown, Status::Waived, Status::Pass];
+    by_id(&STATUSES, Status::id)
+}
+
 /// The ids `--compliance` takes, from the compliance table.
 fn frameworks() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(posture_rules::compliance::FRAMEWORKS.map(|f| f.id))
@@ -345,8 +371,8 @@ pub struct MergeArgs {
     #[arg(long)]
     pub sarif_all_results: bool,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    pub fail_on: Severity,
     /// Exit 0 even if the merged report is incomplete (gaps, unknown findings, missing
     /// shards).
     #[arg(long)]
@@ -371,8 +397,8 @@ pub struct DiffArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when a new failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    pub fail_on: Severity,
     /// Compare reports of two different accounts (by default an error).
     #[arg(long)]
     pub allow_account_change: bool,
