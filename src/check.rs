@@ -1,13 +1,11 @@
 //! `posture check`: load or collect a snapshot, evaluate, apply waivers, report, and
 //! decide the exit code.
 
-use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use futures::StreamExt as _;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::RULES;
 use posture_rules::{Rule, Status};
@@ -17,7 +15,7 @@ use crate::findings::Findings;
 use crate::output::{self, Destination};
 use crate::report::file::{self as report_file, Rendering};
 use crate::report::{self, Report};
-use crate::{collect, config, find_rule, waivers};
+use crate::{aws, collect, config, find_rule, waivers};
 
 pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
     let plan = Plan::of(&args, verbose)?;
@@ -79,7 +77,7 @@ struct Plan {
 
 impl Plan {
     fn of(args: &CheckArgs, verbose: bool) -> anyhow::Result<Plan> {
-        check_role_options(&args.aws, args.org)?;
+        aws::check_role_options(&args.aws, args.org)?;
         for id in args.rules.iter().chain(&args.excluded_rules) {
             find_rule(id)?;
         }
@@ -152,11 +150,11 @@ fn read_account(
                 shard: plan.shard,
             };
             scan_organization(&args.aws, &organization, parts, quiet, evaluator)
-                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?
+                .map_err(|e| aws::list_credential_sources(e, verbose, &args.aws))?
         }
         None => {
-            let snapshot = collect_snapshot(&args.aws, Some(parts), quiet)
-                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?;
+            let snapshot = aws::collect_snapshot(&args.aws, Some(parts), quiet)
+                .map_err(|e| aws::list_credential_sources(e, verbose, &args.aws))?;
             evaluator.snapshot(&snapshot, None)?;
             snapshot.account
         }
@@ -309,20 +307,15 @@ fn scan_organization(
     quiet: bool,
     evaluator: &mut Evaluator<'_>,
 ) -> anyhow::Result<posture_rules::model::Account> {
-    collect::sdk::check_profile(aws.profile.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
+    aws::runtime(aws)?.block_on(async {
         let listing = std::sync::Arc::new(collect::pacing::Pacer::default());
         let region = aws.regions.first().map(String::as_str);
         let base = collect::sdk::Credentials {
             profile: aws.profile.clone(),
             ..Default::default()
         };
-        let config = collect::sdk::load(&base, region, timeouts(aws), listing.clone()).await?;
-        let deadline = first_call_deadline(aws);
+        let config = collect::sdk::load(&base, region, aws::timeouts(aws), listing.clone()).await?;
+        let deadline = aws::first_call_deadline(aws);
         let identity = collect::caller(&config, deadline, aws.profile.clone()).await?;
         let (every, accounts) = collect::org::accounts(&config, request.ous).await?;
         // Every account of the organization is the customer's own, read by this run or not.
@@ -396,18 +389,19 @@ impl MemberReader<'_> {
         );
         let credentials = collect::sdk::Credentials {
             role_arn: Some(role_arn.clone()),
-            ..credentials(aws, None)
+            ..aws::credentials(aws, None)
         };
         let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
         let region = aws.regions.first().map(String::as_str);
-        let config = collect::sdk::load(&credentials, region, timeouts(aws), pacer.clone()).await;
+        let config =
+            collect::sdk::load(&credentials, region, aws::timeouts(aws), pacer.clone()).await;
         let config = match config {
             Ok(config) => config,
             Err(error) => return (account, role_arn, Err(error)),
         };
         let request = collect::Request {
             regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
-            first_call_deadline: first_call_deadline(aws),
+            first_call_deadline: aws::first_call_deadline(aws),
             profile: aws.profile.clone(),
             parts: Some(self.parts.to_vec()),
         };
@@ -492,65 +486,6 @@ fn assume_role_gap(
     }
 }
 
-/// The role options that only mean something with a role to assume.
-pub fn check_role_options(aws: &AwsArgs, org: bool) -> anyhow::Result<()> {
-    if aws.role_arn.is_none() && !org && aws.external_id.is_some() {
-        bail!("--external-id goes with --role-arn (or --org): there is no role to assume");
-    }
-    if aws.role_arn.is_none() && !org && aws.duration.is_some() {
-        bail!("--duration goes with --role-arn (or --org): there is no role to assume");
-    }
-    Ok(())
-}
-
-/// How to authenticate, from the command line: the chain (or `--profile`), then
-/// `--role-arn` with its options. `mfa` is the device's code when `--mfa-serial` is given.
-fn credentials(aws: &AwsArgs, mfa: Option<String>) -> collect::sdk::Credentials {
-    collect::sdk::Credentials {
-        profile: aws.profile.clone(),
-        role_arn: aws.role_arn.clone(),
-        external_id: aws.external_id.clone(),
-        session_name: Some(aws.role_session_name.clone()),
-        duration: aws.duration.map(|s| Duration::from_secs(u64::from(s))),
-        mfa: aws.mfa_serial.clone().zip(mfa),
-    }
-}
-
-/// The MFA code: `--mfa-token`, or asked for on the terminal.
-fn mfa_code(aws: &AwsArgs) -> anyhow::Result<Option<String>> {
-    let Some(serial) = &aws.mfa_serial else {
-        return Ok(None);
-    };
-    if let Some(code) = &aws.mfa_token {
-        return Ok(Some(code.trim().to_string()));
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!("--mfa-serial needs --mfa-token when standard input is not a terminal");
-    }
-    eprint!("posture: MFA code for {}: ", report::inert::visible(serial));
-    let mut code = String::new();
-    std::io::stdin()
-        .read_line(&mut code)
-        .context("reading the MFA code")?;
-    let code = code.trim().to_string();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("an MFA code is six digits");
-    }
-    Ok(Some(code))
-}
-
-fn timeouts(aws: &AwsArgs) -> collect::sdk::Timeouts {
-    collect::sdk::Timeouts {
-        connect: Duration::from_secs_f64(aws.connect_timeout),
-        attempt: Duration::from_secs_f64(aws.call_timeout),
-    }
-}
-
-/// How long the first call (sts:GetCallerIdentity) may take: one attempt, plus 5 s.
-fn first_call_deadline(aws: &AwsArgs) -> Duration {
-    timeouts(aws).attempt + Duration::from_secs(5)
-}
-
 /// The size of a snapshot file from which the allocator is set for a large run
 /// (`allocator::keep_freed_memory`: huge pages, and freed memory kept for reuse), which
 /// spares a large snapshot faulting the same memory in again and again; a live scan or a
@@ -595,68 +530,4 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     // Snapshots of older versions, or made by hand, may list resources in any order.
     posture_rules::order::arrange(&mut snapshot);
     Ok(snapshot)
-}
-
-/// Reads the account: the `parts` of the snapshot that the selected rules read, or all.
-/// With `-v`, after the credential chain found nothing: each source it tried and its
-/// answer, on standard error before the error itself.
-pub fn list_credential_sources(
-    error: anyhow::Error,
-    verbose: bool,
-    aws: &AwsArgs,
-) -> anyhow::Error {
-    if !verbose || error.downcast_ref::<collect::NoCredentials>().is_none() {
-        return error;
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    if let Ok(runtime) = runtime {
-        let sources = runtime.block_on(collect::sdk::credential_sources(aws.profile.as_deref()));
-        for (source, answer) in sources {
-            let answer = report::inert::visible(&answer);
-            eprintln!("posture: credential source {source}: {answer}");
-        }
-    }
-    error
-}
-
-pub fn collect_snapshot(
-    aws: &AwsArgs,
-    parts: Option<Vec<posture_rules::parts::Part>>,
-    quiet: bool,
-) -> anyhow::Result<Snapshot> {
-    collect::sdk::check_profile(aws.profile.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let credentials = credentials(aws, mfa_code(aws)?);
-        let timeouts = timeouts(aws);
-        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
-        let region = aws.regions.first().map(String::as_str);
-        let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await?;
-        let progress = if !quiet && std::io::stderr().is_terminal() {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} collecting: {pos} calls done {msg}")
-                    .expect("static progress template"),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
-        let request = collect::Request {
-            regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
-            first_call_deadline: first_call_deadline(aws),
-            profile: aws
-                .profile
-                .clone()
-                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
-            parts,
-        };
-        collect::collect(&config, request, &pacer, progress).await
-    })
 }

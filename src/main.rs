@@ -1,5 +1,6 @@
 //! `posture`: collect → evaluate → report. See ARCHITECTURE.md.
 
+mod aws;
 mod catalogue;
 mod check;
 mod cli;
@@ -122,10 +123,10 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 /// `posture collect`: the whole snapshot, written even with gaps, which the exit code
 /// says.
 fn collect_snapshot(args: CollectArgs) -> anyhow::Result<u8> {
-    check::check_role_options(&args.aws, false)?;
+    aws::check_role_options(&args.aws, false)?;
     let destination = output::Destination::plan(Some(&args.output), 1)?;
-    let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)
-        .map_err(|e| check::list_credential_sources(e, args.verbose, &args.aws))?;
+    let snapshot = aws::collect_snapshot(&args.aws, None, args.quiet)
+        .map_err(|e| aws::list_credential_sources(e, args.verbose, &args.aws))?;
     let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
     match destination {
         output::Destination::File(path) => {
