@@ -6,6 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use posture_rules::{Duty, Severity, Status};
 
+/// The audit role `check --org` assumes in each account, and `permissions --org` names.
+const ORG_ROLE: &str = "posture-audit";
+
+/// The `--fail-on` of every command: a failing finding of low severity or higher fails it.
+const FAIL_ON: &str = "low";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "posture",
@@ -39,7 +45,7 @@ pub enum Command {
         #[arg(
             long,
             value_name = "NAME",
-            default_value = "posture-audit",
+            default_value = ORG_ROLE,
             requires = "org"
         )]
         org_role: String,
@@ -207,7 +213,7 @@ pub struct CheckArgs {
     #[arg(long = "ou", value_name = "OU_ID", requires = "org")]
     pub ous: Vec<String>,
     /// With --org: the role to assume in each account (with --external-id if given).
-    #[arg(long, value_name = "NAME", default_value = "posture-audit")]
+    #[arg(long, value_name = "NAME", default_value = ORG_ROLE)]
     pub org_role: String,
     /// With --org: only these account ids (comma-separated or repeated).
     #[arg(
@@ -254,7 +260,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
     pub fail_on: Severity,
     /// Exit 0 even if some data could not be read (the report still says so).
     #[arg(long)]
@@ -371,7 +377,7 @@ pub struct MergeArgs {
     #[arg(long)]
     pub sarif_all_results: bool,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
     pub fail_on: Severity,
     /// Exit 0 even if the merged report is incomplete (gaps, unknown findings, missing
     /// shards).
@@ -397,7 +403,7 @@ pub struct DiffArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when a new failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = severity())]
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
     pub fail_on: Severity,
     /// Compare reports of two different accounts (by default an error).
     #[arg(long)]
