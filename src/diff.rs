@@ -15,32 +15,32 @@ use crate::report::file::{self as report_file, ReportFile};
 use crate::report::inert::{self, visible};
 
 #[derive(Debug, Serialize)]
-pub struct Side {
-    pub account: String,
-    pub evaluated_at: chrono::DateTime<chrono::Utc>,
+struct Side {
+    account: String,
+    evaluated_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SeverityChange {
-    pub old_severity: Severity,
-    pub finding: Finding,
+struct SeverityChange {
+    old_severity: Severity,
+    finding: Finding,
 }
 
 /// Failing findings that appeared, disappeared, stayed, or changed severity.
 #[derive(Debug, Serialize)]
-pub struct Diff {
-    pub schema: &'static str,
-    pub old: Side,
-    pub new: Side,
-    pub new_findings: Vec<Finding>,
-    pub resolved: Vec<Finding>,
-    pub changed_severity: Vec<SeverityChange>,
-    pub unchanged: Vec<Finding>,
+struct Diff {
+    schema: &'static str,
+    old: Side,
+    new: Side,
+    new_findings: Vec<Finding>,
+    resolved: Vec<Finding>,
+    changed_severity: Vec<SeverityChange>,
+    unchanged: Vec<Finding>,
     /// Failing findings of a region or rule that only one of the reports covered: neither
     /// new nor resolved.
-    pub not_comparable: Vec<Finding>,
+    not_comparable: Vec<Finding>,
     /// What only one report covered, for the reader.
-    pub scope_differences: Vec<String>,
+    scope_differences: Vec<String>,
 }
 
 /// Failing findings by (rule, resource). Waived findings are accepted, not failing.
@@ -210,17 +210,17 @@ fn diff(old_path: &Path, new_path: &Path, allow_account_change: bool) -> anyhow:
 
 impl Diff {
     /// Whether a new failing finding reaches the threshold (what gates CI).
-    pub fn regresses_at(&self, threshold: Severity) -> bool {
+    fn regresses_at(&self, threshold: Severity) -> bool {
         self.new_findings.iter().any(|f| f.severity >= threshold)
     }
 
-    pub fn json(&self) -> String {
+    fn json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("the diff serializes");
         text.push('\n');
         text
     }
 
-    pub fn terminal(&self) -> String {
+    fn terminal(&self) -> String {
         let mut out = format!(
             "posture diff — account {} ({}) → {} ({})\n{} new, {} resolved, {} changed severity, {} unchanged\n",
             visible(&self.old.account),
@@ -276,7 +276,7 @@ impl Diff {
         out
     }
 
-    pub fn markdown(&self) -> String {
+    fn markdown(&self) -> String {
         let cell = inert::markdown;
         let mut out = format!(
             "## posture diff — account {}\n\n**{} new**, {} resolved, {} changed severity, {} unchanged failing finding(s).\n",

@@ -15,6 +15,7 @@ use super::{Report, ScannedAccount, Shard, REPORT_SCHEMA};
 use crate::cli::{ColorChoice, ReportFormat};
 use crate::output::{self, Destination};
 
+/// The posture that wrote the report.
 #[derive(Debug, Deserialize)]
 pub struct Tool {
     pub version: String,
