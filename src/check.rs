@@ -1,96 +1,140 @@
 //! `posture check`: load or collect a snapshot, evaluate, apply waivers, report, and
 //! decide the exit code.
 
-use std::io::IsTerminal;
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, Context as _};
 use futures::StreamExt as _;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::RULES;
-use posture_rules::{Duty, Rule, Severity, Status};
+use posture_rules::{Rule, Status};
 
 use crate::cli::{AwsArgs, CheckArgs, ReportFormat};
 use crate::findings::Findings;
-use crate::output::Destination;
+use crate::output::{self, Destination};
+use crate::report::file::{self as report_file, Rendering};
 use crate::report::{self, Report};
-use crate::{collect, config, emit_with, exit, find_rule, output, waivers};
+use crate::{aws, collect, config, find_rule, waivers};
 
 pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> {
-    check_role_options(&args.aws, args.org)?;
-    // Validate the selection before any slow collection.
-    for id in args.rules.iter().chain(&args.excluded_rules) {
-        find_rule(id)?;
-    }
-    let duties: Vec<Duty> = args
-        .duties
-        .iter()
-        .map(|d| Duty::from_id(d).with_context(|| format!("unknown duty `{d}`")))
-        .collect::<anyhow::Result<_>>()?;
-    let fail_on = Severity::from_id(&args.fail_on)
-        .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
-    let display = display_filters(&args, verbose)?;
-    let compliance = args
-        .compliance
-        .as_deref()
-        .map(|id| {
-            posture_rules::compliance::Framework::by_id(id)
-                .with_context(|| format!("unknown compliance framework `{id}`"))
-        })
-        .transpose()?;
-    let config = match &args.config {
-        Some(path) => config::Config::load(path)?,
-        None => config::Config::default(),
-    };
-    let formats = output::plan_formats(&args.formats, args.output.as_deref())?;
-    let destination = output::Destination::plan(args.output.as_deref(), formats.len())?;
-
-    let selected = |rule: &Rule| {
-        (args.rules.is_empty() || args.rules.iter().any(|id| id == rule.id))
-            && !args.excluded_rules.iter().any(|id| id == rule.id)
-            && (duties.is_empty() || duties.contains(&rule.duty))
-    };
-    let rules_run: Vec<&Rule> = RULES.iter().copied().filter(|r| selected(r)).collect();
-    let shard = args
-        .shard
-        .as_deref()
-        .map(collect::org::parse_shard)
-        .transpose()?;
-    for id in args.accounts.iter().chain(&args.excluded_accounts) {
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            bail!("`{id}` is not an AWS account id (twelve digits)");
-        }
-    }
+    let plan = Plan::of(&args, verbose)?;
     let now = chrono::Utc::now();
     let saved = args.snapshot.as_deref().map(load_snapshot).transpose()?;
     // A saved snapshot is judged as of its collection, as the live run that made it was:
     // the ages of keys, passwords and certificates are those it recorded, whenever it is
     // read again. Waivers expire by today's date.
     let clock = saved.as_ref().map_or(now, |snapshot| snapshot.collected_at);
-    let settings = config.settings(clock);
     // Waivers of rules that did not run this time are neither applied nor reported.
-    let waivers: Vec<waivers::Waiver> = config
-        .waivers()
-        .filter(|w| rules_run.iter().any(|r| r.id == w.rule))
+    let waivers: Vec<waivers::Waiver> = (plan.config.waivers())
+        .filter(|w| plan.rules_run.iter().any(|r| r.id == w.rule))
         .cloned()
         .collect();
-    let keep = |f: &posture_rules::Finding| !args.filter_all || display.shows(f);
+    let keep = |f: &posture_rules::Finding| !args.filter_all || plan.display.shows(f);
     let mut evaluator = Evaluator {
-        settings,
+        settings: plan.config.settings(clock),
         waivers: &waivers,
         matches: vec![0; waivers.len()],
         today: now.date_naive(),
         findings: Findings::new()?,
-        selected: &selected,
-        rules_run: &rules_run,
+        rules_run: &plan.rules_run,
         keep: &keep,
         scans: Vec::new(),
         listing_requests: Default::default(),
     };
+    let identity = read_account(&args, &plan, saved, quiet, verbose, &mut evaluator)?;
+    let mut report = evaluator.into_report(identity, now, quiet)?;
+    report.shard = plan
+        .shard
+        .map(|(index, count)| report::Shard { index, count });
+    let rendering = Rendering {
+        display: &plan.display,
+        compliance: plan.compliance,
+        color: args.color,
+        sarif_all_results: args.sarif_all_results,
+    };
+    report_file::write(&report, &plan.formats, &plan.destination, &rendering, quiet)?;
+    if !report.complete && !quiet {
+        eprintln!(
+            "posture: warning: the scan is incomplete: {} call(s) failed and {} finding(s) are unknown",
+            report.gaps.len(),
+            report.summary.unknown
+        );
+    }
+    Ok(report.exit_code(args.fail_on, args.allow_incomplete))
+}
+
+/// What the command line asks for, checked before any slow collection.
+struct Plan {
+    rules_run: Vec<&'static Rule>,
+    display: report::triage::Display,
+    compliance: Option<&'static posture_rules::compliance::Framework>,
+    config: config::Config,
+    formats: Vec<ReportFormat>,
+    destination: Destination,
+    shard: Option<(u32, u32)>,
+}
+
+impl Plan {
+    fn of(args: &CheckArgs, verbose: bool) -> anyhow::Result<Plan> {
+        aws::check_role_options(&args.aws, args.org)?;
+        for id in args.rules.iter().chain(&args.excluded_rules) {
+            find_rule(id)?;
+        }
+        let display = display_filters(args, verbose);
+        let compliance = args
+            .compliance
+            .as_deref()
+            .map(|id| {
+                posture_rules::compliance::Framework::by_id(id)
+                    .with_context(|| format!("unknown compliance framework `{id}`"))
+            })
+            .transpose()?;
+        let config = match &args.config {
+            Some(path) => config::Config::load(path)?,
+            None => config::Config::default(),
+        };
+        let formats = output::plan_formats(&args.formats, args.output.as_deref())?;
+        let destination = Destination::plan(args.output.as_deref(), formats.len())?;
+        let selected = |rule: &Rule| {
+            (args.rules.is_empty() || args.rules.iter().any(|id| id == rule.id))
+                && !args.excluded_rules.iter().any(|id| id == rule.id)
+                && (args.duties.is_empty() || args.duties.contains(&rule.duty))
+        };
+        let shard = args
+            .shard
+            .as_deref()
+            .map(collect::org::parse_shard)
+            .transpose()?;
+        for id in args.accounts.iter().chain(&args.excluded_accounts) {
+            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("`{id}` is not an AWS account id (twelve digits)");
+            }
+        }
+        Ok(Plan {
+            rules_run: RULES.iter().copied().filter(|r| selected(r)).collect(),
+            display,
+            compliance,
+            config,
+            formats,
+            destination,
+            shard,
+        })
+    }
+}
+
+/// Reads the account (the saved snapshot, the organization's accounts, or the account of
+/// the credentials) into `evaluator`; returns the identity the run used.
+fn read_account(
+    args: &CheckArgs,
+    plan: &Plan,
+    saved: Option<Snapshot>,
+    quiet: bool,
+    verbose: bool,
+    evaluator: &mut Evaluator<'_>,
+) -> anyhow::Result<posture_rules::model::Account> {
     // Only what the selected rules read.
-    let parts = posture_rules::parts::needed_by(rules_run.iter().copied());
+    let parts = posture_rules::parts::needed_by(plan.rules_run.iter().copied());
     let identity = match saved {
         Some(snapshot) => {
             evaluator.snapshot(&snapshot, None)?;
@@ -103,207 +147,35 @@ pub fn check(args: CheckArgs, quiet: bool, verbose: bool) -> anyhow::Result<u8> 
                 accounts: &args.accounts,
                 excluded: &args.excluded_accounts,
                 concurrency: usize::from(args.accounts_concurrency),
-                shard,
+                shard: plan.shard,
             };
-            scan_organization(&args.aws, &organization, parts, quiet, &mut evaluator)
-                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?
+            scan_organization(&args.aws, &organization, parts, quiet, evaluator)
+                .map_err(|e| aws::list_credential_sources(e, verbose, &args.aws))?
         }
         None => {
-            let snapshot = collect_snapshot(&args.aws, Some(parts), quiet)
-                .map_err(|e| list_credential_sources(e, verbose, &args.aws))?;
+            let snapshot = aws::collect_snapshot(&args.aws, Some(parts), quiet)
+                .map_err(|e| aws::list_credential_sources(e, verbose, &args.aws))?;
             evaluator.snapshot(&snapshot, None)?;
             snapshot.account
         }
     };
-    let Evaluator {
-        mut findings,
-        matches,
-        scans,
-        today,
-        listing_requests,
-        ..
-    } = evaluator;
-    findings.finish()?;
-    let warnings = waivers::warnings(&waivers, &matches, today);
-    if !quiet {
-        let notes = scans.iter().flat_map(|s| &s.notes);
-        for warning in notes.chain(&warnings) {
-            eprintln!("posture: warning: {}", report::inert::visible(warning));
-        }
-    }
-    let mut report = Report::new(identity, scans, findings, &rules_run, now, warnings);
-    report.shard = shard.map(|(index, count)| report::Shard { index, count });
-    report.requests.attempts += listing_requests.attempts;
-    report.requests.retries += listing_requests.retries;
-    report.requests.paced_millis += listing_requests.paced_millis;
-
-    let rendering = Rendering {
-        display: &display,
-        compliance,
-        color: args.color,
-        sarif_all_results: args.sarif_all_results,
-    };
-    write_reports(&report, &formats, &destination, &rendering, quiet)?;
-    if !report.complete && !quiet {
-        eprintln!(
-            "posture: warning: the scan is incomplete: {} call(s) failed and {} finding(s) are unknown",
-            report.gaps.len(),
-            report.summary.unknown
-        );
-    }
-    Ok(if report.fails_at(fail_on) {
-        exit::FINDINGS
-    } else if !report.complete && !args.allow_incomplete {
-        exit::INCOMPLETE
-    } else {
-        exit::CLEAN
-    })
-}
-
-/// How the human formats are rendered.
-pub struct Rendering<'a> {
-    pub display: &'a report::triage::Display,
-    pub compliance: Option<&'a posture_rules::compliance::Framework>,
-    pub color: crate::cli::ColorChoice,
-    /// One SARIF result per finding, past what GitHub code scanning keeps.
-    pub sarif_all_results: bool,
-}
-
-/// Writes `report` in every format asked for, to standard output, one file, or a
-/// directory whose files all replace the old ones together.
-pub fn write_reports(
-    report: &Report,
-    formats: &[ReportFormat],
-    destination: &Destination,
-    rendering: &Rendering<'_>,
-    quiet: bool,
-) -> anyhow::Result<()> {
-    let sarif = sarif_plan(report, formats, rendering.sarif_all_results, quiet);
-    // Every format reads the findings back from disk as it writes; the two small ones are
-    // rendered first. A finding that cannot be read back fails the file, which then does
-    // not replace the old one.
-    let write = |format: ReportFormat, to_terminal: bool, out: &mut dyn std::io::Write| {
-        match format {
-            ReportFormat::Json => report::json::write(report, out),
-            ReportFormat::Sarif => report::sarif::write(report, &sarif, out),
-            ReportFormat::Ocsf => report::ocsf::write(report, out),
-            ReportFormat::Junit => report::junit::write(report, out),
-            ReportFormat::Csv => report::csv::write(report, out),
-            ReportFormat::Html => {
-                let options = report::html::Options {
-                    compliance: rendering.compliance,
-                };
-                report::html::write(report, &options, out)
-            }
-            ReportFormat::Markdown => {
-                let text =
-                    report::markdown::render(report, rendering.display, rendering.compliance);
-                out.write_all(text.as_bytes())
-            }
-            ReportFormat::Terminal => {
-                let color = rendering.color.colors(to_terminal);
-                let style = report::terminal::Style { color };
-                let options = report::terminal::Options {
-                    display: rendering.display,
-                    compliance: rendering.compliance,
-                };
-                report::terminal::write(report, style, &options, out)
-            }
-        }?;
-        report.findings.read_error().map_err(std::io::Error::other)
-    };
-    let to_stdout = |format: ReportFormat| {
-        let to_terminal = std::io::stdout().is_terminal();
-        emit_with(|out| write(format, to_terminal, out))
-    };
-    let written = |path: &Path| {
-        if !quiet {
-            let findings = report.findings.len();
-            eprintln!("posture: wrote {} ({findings} findings)", path.display());
-        }
-    };
-    match (destination, formats) {
-        (Destination::Stdout, [format]) => to_stdout(*format)?,
-        (Destination::Stdout, _) => unreachable!("several formats need a directory (planned)"),
-        (Destination::File(path), [format]) => {
-            output::write_all_atomically(vec![(
-                path.clone(),
-                Box::new(|out: &mut dyn std::io::Write| write(*format, false, out)),
-            )])?;
-            written(path);
-        }
-        (Destination::File(_), _) => unreachable!("one file is for one format (planned)"),
-        (Destination::Directory(dir), formats) => {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create directory {}", dir.display()))?;
-            // All files of this run replace those of the last one together, or none does.
-            let paths: Vec<std::path::PathBuf> = formats
-                .iter()
-                .filter(|format| **format != ReportFormat::Terminal)
-                .map(|format| dir.join(format.file_name()))
-                .collect();
-            let files: Vec<(std::path::PathBuf, output::Content)> = formats
-                .iter()
-                .filter(|format| **format != ReportFormat::Terminal)
-                .zip(&paths)
-                .map(|(&format, path)| {
-                    let content: output::Content =
-                        Box::new(move |out: &mut dyn std::io::Write| write(format, false, out));
-                    (path.clone(), content)
-                })
-                .collect();
-            output::write_all_atomically(files)?;
-            paths.iter().for_each(|path| written(path));
-            if formats.contains(&ReportFormat::Terminal) {
-                to_stdout(ReportFormat::Terminal)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Which findings a SARIF file groups to stay within GitHub code scanning's limits (none
-/// with `--sarif-all-results`), said on standard error when some are.
-fn sarif_plan(
-    report: &Report,
-    formats: &[ReportFormat],
-    all_results: bool,
-    quiet: bool,
-) -> report::sarif::Plan {
-    if all_results || !formats.contains(&ReportFormat::Sarif) {
-        return report::sarif::Plan::every_finding();
-    }
-    let plan = report::sarif::Plan::within(report, report::sarif::GITHUB_RESULTS_SHOWN);
-    if let (Some(summary), false) = (plan.summary(), quiet) {
-        eprintln!("posture: warning: {summary}");
-    }
-    plan
+    Ok(identity)
 }
 
 /// The display filters of the human formats, from `--min-severity`, `--status` and `-v`.
-fn display_filters(args: &CheckArgs, verbose: bool) -> anyhow::Result<report::triage::Display> {
+fn display_filters(args: &CheckArgs, verbose: bool) -> report::triage::Display {
     let mut display = report::triage::Display::default();
-    if let Some(id) = &args.min_severity {
-        display.min_severity =
-            Severity::from_id(id).with_context(|| format!("unknown severity `{id}`"))?;
+    if let Some(severity) = args.min_severity {
+        display.min_severity = severity;
     }
     if verbose {
         display.statuses.push(Status::Pass);
         display.expand = true;
     }
     if !args.statuses.is_empty() {
-        display.statuses = args
-            .statuses
-            .iter()
-            .map(|id| {
-                [Status::Fail, Status::Unknown, Status::Waived, Status::Pass]
-                    .into_iter()
-                    .find(|s| s.id() == id)
-                    .with_context(|| format!("unknown status `{id}`"))
-            })
-            .collect::<anyhow::Result<_>>()?;
+        display.statuses = args.statuses.clone();
     }
-    Ok(display)
+    display
 }
 
 /// Evaluates one account's snapshot after another into one store of findings: each rule's
@@ -316,7 +188,6 @@ struct Evaluator<'a> {
     matches: Vec<usize>,
     today: chrono::NaiveDate,
     findings: Findings,
-    selected: &'a dyn Fn(&Rule) -> bool,
     rules_run: &'a [&'a Rule],
     keep: &'a dyn Fn(&posture_rules::Finding) -> bool,
     scans: Vec<report::Scan>,
@@ -333,7 +204,9 @@ impl Evaluator<'_> {
     ) -> anyhow::Result<()> {
         let account = &snapshot.account.id;
         let mut stored = Ok(());
-        posture_rules::evaluate_each(snapshot, &self.settings, self.selected, |of_rule| {
+        let rules_run = self.rules_run;
+        let selected = |rule: &Rule| rules_run.iter().any(|r| r.id == rule.id);
+        posture_rules::evaluate_each(snapshot, &self.settings, selected, |of_rule| {
             of_rule
                 .iter_mut()
                 .for_each(|f| f.account = Some(account.clone()));
@@ -351,6 +224,30 @@ impl Evaluator<'_> {
         }
         self.scans.push(scan);
         Ok(())
+    }
+
+    /// The report of every account evaluated, with the warnings on standard error.
+    fn into_report(
+        mut self,
+        identity: posture_rules::model::Account,
+        now: chrono::DateTime<chrono::Utc>,
+        quiet: bool,
+    ) -> anyhow::Result<Report> {
+        self.findings.finish()?;
+        let warnings = waivers::warnings(self.waivers, &self.matches, self.today);
+        if !quiet {
+            let notes = self.scans.iter().flat_map(|s| &s.notes);
+            for warning in notes.chain(&warnings) {
+                eprintln!("posture: warning: {}", report::inert::visible(warning));
+            }
+        }
+        let (findings, scans) = (self.findings, self.scans);
+        let mut report = Report::new(identity, scans, findings, self.rules_run, now, warnings);
+        let listing = self.listing_requests;
+        report.requests.attempts += listing.attempts;
+        report.requests.retries += listing.retries;
+        report.requests.paced_millis += listing.paced_millis;
+        Ok(report)
     }
 
     /// An account that could not be read at all: its failure is a gap, and every rule is
@@ -410,23 +307,16 @@ fn scan_organization(
     quiet: bool,
     evaluator: &mut Evaluator<'_>,
 ) -> anyhow::Result<posture_rules::model::Account> {
-    collect::sdk::check_profile(aws.profile.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let timeouts = timeouts(aws);
+    aws::runtime(aws)?.block_on(async {
+        let listing = std::sync::Arc::new(collect::pacing::Pacer::default());
         let region = aws.regions.first().map(String::as_str);
         let base = collect::sdk::Credentials {
             profile: aws.profile.clone(),
             ..Default::default()
         };
-        let listing = std::sync::Arc::new(collect::pacing::Pacer::default());
-        let config = collect::sdk::load(&base, region, timeouts, listing.clone()).await?;
-        let deadline = timeouts.attempt + Duration::from_secs(5);
-        let profile = aws.profile.clone();
-        let identity = collect::caller(&config, deadline, profile).await?;
+        let config = collect::sdk::load(&base, region, aws::timeouts(aws), listing.clone()).await?;
+        let deadline = aws::first_call_deadline(aws);
+        let identity = collect::caller(&config, deadline, aws.profile.clone()).await?;
         let (every, accounts) = collect::org::accounts(&config, request.ous).await?;
         // Every account of the organization is the customer's own, read by this run or not.
         evaluator.settings.organization_accounts = every;
@@ -438,50 +328,86 @@ fn scan_organization(
                 report::inert::visible(request.role)
             );
         }
+        let reader = MemberReader {
+            aws,
+            role: request.role,
+            partition: &identity.partition,
+            parts: &parts,
+        };
+        reader
+            .read_all(accounts, request.concurrency, quiet, evaluator)
+            .await?;
+        // The organization's listing is part of what the run cost.
+        evaluator.listing_requests = listing.counts();
+        anyhow::Ok(identity)
+    })
+}
+
+/// Reads member accounts of the organization through their audit role.
+struct MemberReader<'a> {
+    aws: &'a AwsArgs,
+    role: &'a str,
+    partition: &'a str,
+    parts: &'a [posture_rules::parts::Part],
+}
+
+impl MemberReader<'_> {
+    /// Reads `accounts`, `concurrency` at once, and evaluates each as it arrives.
+    async fn read_all(
+        &self,
+        accounts: Vec<collect::org::OrgAccount>,
+        concurrency: usize,
+        quiet: bool,
+        evaluator: &mut Evaluator<'_>,
+    ) -> anyhow::Result<()> {
         let total = accounts.len();
-        let partition = identity.partition.clone();
         let scans = futures::stream::iter(accounts)
-            .map(|account| {
-                let role_arn = format!("arn:{partition}:iam::{}:role/{}", account.id, request.role);
-                let credentials = collect::sdk::Credentials {
-                    role_arn: Some(role_arn.clone()),
-                    ..credentials(aws, None)
-                };
-                let parts = parts.clone();
-                async move {
-                    let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
-                    let config =
-                        collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await;
-                    let config = match config {
-                        Ok(config) => config,
-                        Err(error) => return (account, role_arn, Err(error)),
-                    };
-                    let request = collect::Request {
-                        regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
-                        first_call_deadline: deadline,
-                        profile: aws.profile.clone(),
-                        parts: Some(parts),
-                    };
-                    let result =
-                        collect::collect(&config, request, &pacer, ProgressBar::hidden()).await;
-                    (account, role_arn, result)
-                }
-            })
-            .buffer_unordered(request.concurrency);
+            .map(|account| self.read(account))
+            .buffer_unordered(concurrency);
         futures::pin_mut!(scans);
         let mut done = 0;
         while let Some((account, role_arn, result)) = scans.next().await {
             done += 1;
             let id = account.id.clone();
-            let outcome = record_account(evaluator, account, &role_arn, result, &partition)?;
+            let outcome = record_account(evaluator, account, &role_arn, result, self.partition)?;
             if !quiet {
                 eprintln!("posture: account {id} {outcome} ({done} of {total})");
             }
         }
-        // The organization's listing is part of what the run cost.
-        evaluator.listing_requests = listing.counts();
-        anyhow::Ok(identity)
-    })
+        Ok(())
+    }
+
+    /// One account's snapshot, read through the role in it (named in what it returns).
+    async fn read(
+        &self,
+        account: collect::org::OrgAccount,
+    ) -> (collect::org::OrgAccount, String, anyhow::Result<Snapshot>) {
+        let aws = self.aws;
+        let role_arn = format!(
+            "arn:{}:iam::{}:role/{}",
+            self.partition, account.id, self.role
+        );
+        let credentials = collect::sdk::Credentials {
+            role_arn: Some(role_arn.clone()),
+            ..aws::credentials(aws, None)
+        };
+        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
+        let region = aws.regions.first().map(String::as_str);
+        let config =
+            collect::sdk::load(&credentials, region, aws::timeouts(aws), pacer.clone()).await;
+        let config = match config {
+            Ok(config) => config,
+            Err(error) => return (account, role_arn, Err(error)),
+        };
+        let request = collect::Request {
+            regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
+            first_call_deadline: aws::first_call_deadline(aws),
+            profile: aws.profile.clone(),
+            parts: Some(self.parts.to_vec()),
+        };
+        let result = collect::collect(&config, request, &pacer, ProgressBar::hidden()).await;
+        (account, role_arn, result)
+    }
 }
 
 impl OrgRequest<'_> {
@@ -560,60 +486,6 @@ fn assume_role_gap(
     }
 }
 
-/// The role options that only mean something with a role to assume.
-pub fn check_role_options(aws: &AwsArgs, org: bool) -> anyhow::Result<()> {
-    if aws.role_arn.is_none() && !org && aws.external_id.is_some() {
-        bail!("--external-id goes with --role-arn (or --org): there is no role to assume");
-    }
-    if aws.role_arn.is_none() && !org && aws.duration.is_some() {
-        bail!("--duration goes with --role-arn (or --org): there is no role to assume");
-    }
-    Ok(())
-}
-
-/// How to authenticate, from the command line: the chain (or `--profile`), then
-/// `--role-arn` with its options. `mfa` is the device's code when `--mfa-serial` is given.
-fn credentials(aws: &AwsArgs, mfa: Option<String>) -> collect::sdk::Credentials {
-    collect::sdk::Credentials {
-        profile: aws.profile.clone(),
-        role_arn: aws.role_arn.clone(),
-        external_id: aws.external_id.clone(),
-        session_name: Some(aws.role_session_name.clone()),
-        duration: aws.duration.map(|s| Duration::from_secs(u64::from(s))),
-        mfa: aws.mfa_serial.clone().zip(mfa),
-    }
-}
-
-/// The MFA code: `--mfa-token`, or asked for on the terminal.
-fn mfa_code(aws: &AwsArgs) -> anyhow::Result<Option<String>> {
-    let Some(serial) = &aws.mfa_serial else {
-        return Ok(None);
-    };
-    if let Some(code) = &aws.mfa_token {
-        return Ok(Some(code.trim().to_string()));
-    }
-    if !std::io::stdin().is_terminal() {
-        bail!("--mfa-serial needs --mfa-token when standard input is not a terminal");
-    }
-    eprint!("posture: MFA code for {}: ", report::inert::visible(serial));
-    let mut code = String::new();
-    std::io::stdin()
-        .read_line(&mut code)
-        .context("reading the MFA code")?;
-    let code = code.trim().to_string();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("an MFA code is six digits");
-    }
-    Ok(Some(code))
-}
-
-fn timeouts(aws: &AwsArgs) -> collect::sdk::Timeouts {
-    collect::sdk::Timeouts {
-        connect: Duration::from_secs_f64(aws.connect_timeout),
-        attempt: Duration::from_secs_f64(aws.call_timeout),
-    }
-}
-
 /// The size of a snapshot file from which the allocator is set for a large run
 /// (`allocator::keep_freed_memory`: huge pages, and freed memory kept for reuse), which
 /// spares a large snapshot faulting the same memory in again and again; a live scan or a
@@ -658,68 +530,4 @@ fn load_snapshot(path: &Path) -> anyhow::Result<Snapshot> {
     // Snapshots of older versions, or made by hand, may list resources in any order.
     posture_rules::evaluate::order::arrange(&mut snapshot);
     Ok(snapshot)
-}
-
-/// Reads the account: the `parts` of the snapshot that the selected rules read, or all.
-/// With `-v`, after the credential chain found nothing: each source it tried and its
-/// answer, on standard error before the error itself.
-pub fn list_credential_sources(
-    error: anyhow::Error,
-    verbose: bool,
-    aws: &AwsArgs,
-) -> anyhow::Error {
-    if !verbose || error.downcast_ref::<collect::NoCredentials>().is_none() {
-        return error;
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build();
-    if let Ok(runtime) = runtime {
-        let sources = runtime.block_on(collect::sdk::credential_sources(aws.profile.as_deref()));
-        for (source, answer) in sources {
-            let answer = report::inert::visible(&answer);
-            eprintln!("posture: credential source {source}: {answer}");
-        }
-    }
-    error
-}
-
-pub fn collect_snapshot(
-    aws: &AwsArgs,
-    parts: Option<Vec<posture_rules::parts::Part>>,
-    quiet: bool,
-) -> anyhow::Result<Snapshot> {
-    collect::sdk::check_profile(aws.profile.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    runtime.block_on(async {
-        let credentials = credentials(aws, mfa_code(aws)?);
-        let timeouts = timeouts(aws);
-        let pacer = std::sync::Arc::new(collect::pacing::Pacer::default());
-        let region = aws.regions.first().map(String::as_str);
-        let config = collect::sdk::load(&credentials, region, timeouts, pacer.clone()).await?;
-        let progress = if !quiet && std::io::stderr().is_terminal() {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} collecting: {pos} calls done {msg}")
-                    .expect("static progress template"),
-            );
-            bar.enable_steady_tick(Duration::from_millis(120));
-            bar
-        } else {
-            ProgressBar::hidden()
-        };
-        let request = collect::Request {
-            regions: (!aws.regions.is_empty()).then(|| aws.regions.clone()),
-            first_call_deadline: timeouts.attempt + Duration::from_secs(5),
-            profile: aws
-                .profile
-                .clone()
-                .or_else(|| std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty())),
-            parts,
-        };
-        collect::collect(&config, request, &pacer, progress).await
-    })
 }

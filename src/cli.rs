@@ -4,6 +4,13 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use posture_rules::{Duty, Severity, Status};
+
+/// The audit role `check --org` assumes in each account, and `permissions --org` names.
+const ORG_ROLE: &str = "posture-audit";
+
+/// The `--fail-on` of every command: a failing finding of low severity or higher fails it.
+const FAIL_ON: &str = "low";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -38,7 +45,7 @@ pub enum Command {
         #[arg(
             long,
             value_name = "NAME",
-            default_value = "posture-audit",
+            default_value = ORG_ROLE,
             requires = "org"
         )]
         org_role: String,
@@ -183,12 +190,12 @@ pub struct CheckArgs {
     /// List only findings of this severity or higher in the human formats (terminal,
     /// Markdown, HTML). The scan, the counts, the machine formats and the exit code still
     /// see every finding.
-    #[arg(long, value_name = "SEVERITY", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub min_severity: Option<String>,
+    #[arg(long, value_name = "SEVERITY", value_parser = severity())]
+    pub min_severity: Option<Severity>,
     /// List only findings with these statuses in the human formats (comma-separated or
     /// repeated). Default: fail, unknown, waived; with -v also pass.
-    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = ["fail", "unknown", "waived", "pass"])]
-    pub statuses: Vec<String>,
+    #[arg(long = "status", value_name = "STATUS", value_delimiter = ',', value_parser = status())]
+    pub statuses: Vec<Status>,
     /// Apply --min-severity and --status to every format, machine ones too (a SARIF upload
     /// of high findings only); counts and the exit code still cover every finding.
     #[arg(long)]
@@ -206,7 +213,7 @@ pub struct CheckArgs {
     #[arg(long = "ou", value_name = "OU_ID", requires = "org")]
     pub ous: Vec<String>,
     /// With --org: the role to assume in each account (with --external-id if given).
-    #[arg(long, value_name = "NAME", default_value = "posture-audit")]
+    #[arg(long, value_name = "NAME", default_value = ORG_ROLE)]
     pub org_role: String,
     /// With --org: only these account ids (comma-separated or repeated).
     #[arg(
@@ -253,8 +260,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
+    pub fail_on: Severity,
     /// Exit 0 even if some data could not be read (the report still says so).
     #[arg(long)]
     pub allow_incomplete: bool,
@@ -269,12 +276,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
     /// Run only the rules of this duty; repeat for several.
-    #[arg(long = "duty", value_name = "DUTY", value_parser = [
-        "customer-data", "identity-and-access-management", "temporary-credentials",
-        "network-configuration", "server-side-encryption", "network-traffic-protection",
-        "client-side-encryption",
-    ])]
-    pub duties: Vec<String>,
+    #[arg(long = "duty", value_name = "DUTY", value_parser = duty())]
+    pub duties: Vec<Duty>,
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +316,35 @@ pub struct RulesArgs {
     pub compliance: Option<String>,
 }
 
+/// A value given by one of the stable ids of `all`: clap lists them in the help and
+/// refuses any other in its one-line error.
+fn by_id<T: Copy + Send + Sync + 'static>(
+    all: &'static [T],
+    id: fn(T) -> &'static str,
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(all.iter().map(|value| id(*value))).map(move |name| {
+        let value = all.iter().find(|value| id(**value) == name);
+        *value.expect("clap accepts only the possible values")
+    })
+}
+
+/// `--fail-on` and `--min-severity`.
+fn severity() -> impl clap::builder::TypedValueParser<Value = Severity> {
+    by_id(&Severity::ALL, Severity::id)
+}
+
+/// `--duty`.
+fn duty() -> impl clap::builder::TypedValueParser<Value = Duty> {
+    by_id(&Duty::ALL, Duty::id)
+}
+
+/// `--status`, in the order the help lists them.
+fn status() -> impl clap::builder::TypedValueParser<Value = Status> {
+    const STATUSES: [Status; 4] = [Status::Fail, Status::Unknown, Status::Waived, Status::Pass];
+    by_id(&STATUSES, Status::id)
+}
+
 /// The ids `--compliance` takes, from the compliance table.
 fn frameworks() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(posture_rules::compliance::FRAMEWORKS.map(|f| f.id))
@@ -345,8 +377,8 @@ pub struct MergeArgs {
     #[arg(long)]
     pub sarif_all_results: bool,
     /// Exit 1 when a failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
+    pub fail_on: Severity,
     /// Exit 0 even if the merged report is incomplete (gaps, unknown findings, missing
     /// shards).
     #[arg(long)]
@@ -371,8 +403,8 @@ pub struct DiffArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Exit 1 when a new failing finding has this severity or higher.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = ["info", "low", "medium", "high", "critical"])]
-    pub fail_on: String,
+    #[arg(long, value_name = "SEVERITY", default_value = FAIL_ON, value_parser = severity())]
+    pub fail_on: Severity,
     /// Compare reports of two different accounts (by default an error).
     #[arg(long)]
     pub allow_account_change: bool,

@@ -136,7 +136,16 @@ impl Config {
         Ok(config)
     }
 
+    /// The first value out of range or malformed: thresholds, waivers, residency, then
+    /// trusted accounts.
     fn validate(&self) -> Result<(), Problem> {
+        self.validate_thresholds()?;
+        self.validate_waivers()?;
+        self.validate_residency()?;
+        self.validate_accounts()
+    }
+
+    fn validate_thresholds(&self) -> Result<(), Problem> {
         let t = &self.thresholds;
         for (name, value, range) in [
             ("credentials_unused_days", &t.credentials_unused_days, DAYS),
@@ -167,6 +176,10 @@ impl Config {
                 ));
             }
         }
+        Ok(())
+    }
+
+    fn validate_waivers(&self) -> Result<(), Problem> {
         for waiver in &self.waivers {
             let (at, waiver) = (waiver.span(), waiver.get_ref());
             waiver.expiry().map_err(|e| problem(at.clone(), e))?;
@@ -189,26 +202,35 @@ impl Config {
                 ));
             }
         }
-        if let Some(regions) = &self.residency.allowed_regions {
-            if regions.get_ref().is_empty() {
+        Ok(())
+    }
+
+    fn validate_residency(&self) -> Result<(), Problem> {
+        let Some(regions) = &self.residency.allowed_regions else {
+            return Ok(());
+        };
+        if regions.get_ref().is_empty() {
+            return Err(problem(
+                regions.span(),
+                "residency.allowed_regions: name at least one region, or leave it out",
+            ));
+        }
+        for region in regions.get_ref() {
+            if !region_shaped(region.get_ref()) {
                 return Err(problem(
-                    regions.span(),
-                    "residency.allowed_regions: name at least one region, or leave it out",
+                    region.span(),
+                    format!(
+                        "residency.allowed_regions: `{}` is not a region name \
+                         (like `eu-central-1`)",
+                        region.get_ref()
+                    ),
                 ));
             }
-            for region in regions.get_ref() {
-                if !region_shaped(region.get_ref()) {
-                    return Err(problem(
-                        region.span(),
-                        format!(
-                            "residency.allowed_regions: `{}` is not a region name \
-                             (like `eu-central-1`)",
-                            region.get_ref()
-                        ),
-                    ));
-                }
-            }
         }
+        Ok(())
+    }
+
+    fn validate_accounts(&self) -> Result<(), Problem> {
         for account in &self.accounts.trusted {
             let id = account.get_ref();
             if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {

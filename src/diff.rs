@@ -5,85 +5,42 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use posture_rules::{Finding, Severity, Status};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::cli::{DiffArgs, DiffFormat};
+use crate::output::{self, Destination};
+use crate::report::file::{self as report_file, ReportFile};
 use crate::report::inert::{self, visible};
-use crate::report::REPORT_SCHEMA;
 
-/// The part of a JSON report that a diff reads.
-#[derive(Debug, Deserialize)]
-struct ReportFile {
-    account: posture_rules::model::Account,
-    regions: Vec<String>,
-    /// Absent from reports of posture before the diff checked its scope.
-    #[serde(default)]
-    rules: Option<Vec<String>>,
+#[derive(Debug, Serialize)]
+struct Side {
+    account: String,
     evaluated_at: chrono::DateTime<chrono::Utc>,
-    findings: Vec<Finding>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Side {
-    pub account: String,
-    pub evaluated_at: chrono::DateTime<chrono::Utc>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SeverityChange {
-    pub old_severity: Severity,
-    pub finding: Finding,
+struct SeverityChange {
+    old_severity: Severity,
+    finding: Finding,
 }
 
 /// Failing findings that appeared, disappeared, stayed, or changed severity.
 #[derive(Debug, Serialize)]
-pub struct Diff {
-    pub schema: &'static str,
-    pub old: Side,
-    pub new: Side,
-    pub new_findings: Vec<Finding>,
-    pub resolved: Vec<Finding>,
-    pub changed_severity: Vec<SeverityChange>,
-    pub unchanged: Vec<Finding>,
+struct Diff {
+    schema: &'static str,
+    old: Side,
+    new: Side,
+    new_findings: Vec<Finding>,
+    resolved: Vec<Finding>,
+    changed_severity: Vec<SeverityChange>,
+    unchanged: Vec<Finding>,
     /// Failing findings of a region or rule that only one of the reports covered: neither
     /// new nor resolved.
-    pub not_comparable: Vec<Finding>,
+    not_comparable: Vec<Finding>,
     /// What only one report covered, for the reader.
-    pub scope_differences: Vec<String>,
-}
-
-fn load(path: &Path) -> anyhow::Result<ReportFile> {
-    load_report(path, "posture diff")
-}
-
-/// A JSON report of this schema, read into `T`; a foreign or older file gets a clear
-/// message naming `command`.
-pub fn load_report<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    command: &str,
-) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
-    /// Only the schema, read first so that a foreign file gets a clear message.
-    #[derive(Deserialize)]
-    struct Schema {
-        schema: Option<serde_json::Value>,
-    }
-    let head: Schema = serde_json::from_str(&text)
-        .with_context(|| format!("report {} is not valid JSON", path.display()))?;
-    match head.schema.as_ref().and_then(|s| s.as_str()) {
-        Some(REPORT_SCHEMA) => {}
-        Some(other) => bail!(
-            "{} is a `{other}` report; {command} reads `{REPORT_SCHEMA}`",
-            path.display()
-        ),
-        None => bail!(
-            "{} is not a posture JSON report (no `schema`); make one with --format json",
-            path.display()
-        ),
-    }
-    serde_json::from_str(&text).with_context(|| format!("report {} is malformed", path.display()))
+    scope_differences: Vec<String>,
 }
 
 /// Failing findings by (rule, resource). Waived findings are accepted, not failing.
@@ -167,9 +124,30 @@ impl CommonScope {
     }
 }
 
+/// `posture diff`: the diff in the format asked for, and whether it regresses.
+pub fn run(args: DiffArgs) -> anyhow::Result<u8> {
+    let destination = Destination::plan(args.output.as_deref(), 1)?;
+    let diff = diff(&args.old, &args.new, args.allow_account_change)?;
+    let text = match args.format {
+        DiffFormat::Terminal => diff.terminal(),
+        DiffFormat::Json => diff.json(),
+        DiffFormat::Markdown => diff.markdown(),
+    };
+    match destination {
+        Destination::File(path) => output::write_atomically(&path, text.as_bytes())?,
+        _ => crate::emit(&text)?,
+    }
+    Ok(if diff.regresses_at(args.fail_on) {
+        crate::exit::FINDINGS
+    } else {
+        crate::exit::CLEAN
+    })
+}
+
 /// Compares two reports of the same account (another account only when `allow_account_change`),
 /// within what both covered.
-pub fn diff(old_path: &Path, new_path: &Path, allow_account_change: bool) -> anyhow::Result<Diff> {
+fn diff(old_path: &Path, new_path: &Path, allow_account_change: bool) -> anyhow::Result<Diff> {
+    let load = |path| report_file::load(path, "posture diff");
     let (old, new) = (load(old_path)?, load(new_path)?);
     if old.account.id != new.account.id && !allow_account_change {
         bail!(
@@ -232,17 +210,17 @@ pub fn diff(old_path: &Path, new_path: &Path, allow_account_change: bool) -> any
 
 impl Diff {
     /// Whether a new failing finding reaches the threshold (what gates CI).
-    pub fn regresses_at(&self, threshold: Severity) -> bool {
+    fn regresses_at(&self, threshold: Severity) -> bool {
         self.new_findings.iter().any(|f| f.severity >= threshold)
     }
 
-    pub fn json(&self) -> String {
+    fn json(&self) -> String {
         let mut text = serde_json::to_string_pretty(self).expect("the diff serializes");
         text.push('\n');
         text
     }
 
-    pub fn terminal(&self) -> String {
+    fn terminal(&self) -> String {
         let mut out = format!(
             "posture diff — account {} ({}) → {} ({})\n{} new, {} resolved, {} changed severity, {} unchanged\n",
             visible(&self.old.account),
@@ -298,7 +276,7 @@ impl Diff {
         out
     }
 
-    pub fn markdown(&self) -> String {
+    fn markdown(&self) -> String {
         let cell = inert::markdown;
         let mut out = format!(
             "## posture diff — account {}\n\n**{} new**, {} resolved, {} changed severity, {} unchanged failing finding(s).\n",

@@ -1,5 +1,6 @@
 //! `posture`: collect → evaluate → report. See ARCHITECTURE.md.
 
+mod aws;
 mod catalogue;
 mod check;
 mod cli;
@@ -18,9 +19,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{CommandFactory as _, Parser};
 use posture_rules::registry;
-use posture_rules::{Rule, Severity};
+use posture_rules::Rule;
 
-use cli::{Cli, Command, DiffFormat};
+use cli::{Cli, CollectArgs, Command};
 
 /// See the workspace's Cargo.toml for why.
 #[global_allocator]
@@ -71,34 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let (quiet, verbose) = (args.quiet, args.verbose);
             check::check(*args, quiet, verbose)
         }
-        Command::Collect(args) => {
-            check::check_role_options(&args.aws, false)?;
-            let destination = output::Destination::plan(Some(&args.output), 1)?;
-            let snapshot = check::collect_snapshot(&args.aws, None, args.quiet)
-                .map_err(|e| check::list_credential_sources(e, args.verbose, &args.aws))?;
-            let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
-            match destination {
-                output::Destination::File(path) => {
-                    output::write_all_atomically(vec![(path, Box::new(content))])?
-                }
-                _ => emit_with(content)?,
-            }
-            let to_file = args.output != std::path::Path::new("-");
-            if !args.quiet && to_file {
-                eprintln!(
-                    "posture: wrote {} ({} region(s), {} failed call(s))",
-                    args.output.display(),
-                    snapshot.regions.len(),
-                    snapshot.gaps.len()
-                );
-            }
-            // A snapshot with gaps is written whole, but the run does not pass silently.
-            Ok(if snapshot.gaps.is_empty() || args.allow_incomplete {
-                exit::CLEAN
-            } else {
-                exit::INCOMPLETE
-            })
-        }
+        Command::Collect(args) => collect_snapshot(args),
         Command::Rules(args) => {
             let framework = args
                 .compliance
@@ -137,34 +111,44 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::CLEAN)
         }
         Command::Merge(args) => merge::merge(args),
-        Command::Diff(args) => {
-            let fail_on = Severity::from_id(&args.fail_on)
-                .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
-            let destination = output::Destination::plan(args.output.as_deref(), 1)?;
-            let diff = diff::diff(&args.old, &args.new, args.allow_account_change)?;
-            let text = match args.format {
-                DiffFormat::Terminal => diff.terminal(),
-                DiffFormat::Json => diff.json(),
-                DiffFormat::Markdown => diff.markdown(),
-            };
-            match destination {
-                output::Destination::File(path) => {
-                    output::write_atomically(&path, text.as_bytes())?
-                }
-                _ => emit(&text)?,
-            }
-            Ok(if diff.regresses_at(fail_on) {
-                exit::FINDINGS
-            } else {
-                exit::CLEAN
-            })
-        }
+        Command::Diff(args) => diff::run(args),
         Command::Explain { rule } => {
             let rule = find_rule(&rule)?;
             emit(&format!("{}\n", catalogue::explain(rule)))?;
             Ok(exit::CLEAN)
         }
     }
+}
+
+/// `posture collect`: the whole snapshot, written even with gaps, which the exit code
+/// says.
+fn collect_snapshot(args: CollectArgs) -> anyhow::Result<u8> {
+    aws::check_role_options(&args.aws, false)?;
+    let destination = output::Destination::plan(Some(&args.output), 1)?;
+    let snapshot = aws::collect_snapshot(&args.aws, None, args.quiet)
+        .map_err(|e| aws::list_credential_sources(e, args.verbose, &args.aws))?;
+    let content = |out: &mut dyn std::io::Write| report::write_json(out, &snapshot);
+    match destination {
+        output::Destination::File(path) => {
+            output::write_all_atomically(vec![(path, Box::new(content))])?
+        }
+        _ => emit_with(content)?,
+    }
+    let to_file = args.output != std::path::Path::new("-");
+    if !args.quiet && to_file {
+        eprintln!(
+            "posture: wrote {} ({} region(s), {} failed call(s))",
+            args.output.display(),
+            snapshot.regions.len(),
+            snapshot.gaps.len()
+        );
+    }
+    // A snapshot with gaps is written whole, but the run does not pass silently.
+    Ok(if snapshot.gaps.is_empty() || args.allow_incomplete {
+        exit::CLEAN
+    } else {
+        exit::INCOMPLETE
+    })
 }
 
 /// Writes to standard output. A closed pipe (`posture rules | head`) is not an error: the

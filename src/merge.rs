@@ -12,150 +12,37 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context as _};
+use anyhow::bail;
 use posture_rules::access::own_accounts;
-use posture_rules::model::{Account, Gap, RequestCounts};
+use posture_rules::model::{Gap, RequestCounts};
 use posture_rules::registry::RULES;
-use posture_rules::{Finding, Rule, Severity};
-use serde::Deserialize;
+use posture_rules::Rule;
 
-use crate::check::{write_reports, Rendering};
 use crate::cli::MergeArgs;
-use crate::exit;
 use crate::findings::Findings;
-use crate::output::Destination;
+use crate::output::{self, Destination};
+use crate::report::file::{self as report_file, Rendering, ReportFile};
 use crate::report::{self, Report, Scan, ScannedAccount, Shard};
 
-#[derive(Debug, Deserialize)]
-struct Tool {
-    version: String,
-}
-
-/// The parts of a JSON report a merge needs.
-#[derive(Debug, Deserialize)]
-struct ReportFile {
-    tool: Tool,
-    account: Account,
-    /// Absent from reports of posture before organizations: then the one `account`. Empty
-    /// for a shard that held no account.
-    #[serde(default)]
-    accounts: Option<Vec<ScannedAccount>>,
-    regions: Vec<String>,
-    rules: Vec<String>,
-    collected_at: chrono::DateTime<chrono::Utc>,
-    evaluated_at: chrono::DateTime<chrono::Utc>,
-    gaps: Vec<Gap>,
-    #[serde(default)]
-    requests: RequestCounts,
-    #[serde(default)]
-    warnings: Vec<String>,
-    #[serde(default)]
-    shard: Option<Shard>,
-    findings: Vec<Finding>,
-}
-
-impl ReportFile {
-    /// The accounts the report covers, with the one of an older single-account report.
-    fn covered(&self) -> Vec<ScannedAccount> {
-        if let Some(accounts) = &self.accounts {
-            return accounts.clone();
-        }
-        vec![ScannedAccount {
-            id: self.account.id.clone(),
-            name: None,
-            ou_path: Vec::new(),
-            tags: BTreeMap::new(),
-            caller_arn: Some(self.account.caller_arn.clone()),
-            regions: self.regions.clone(),
-        }]
-    }
-}
-
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
-    let fail_on = Severity::from_id(&args.fail_on)
-        .with_context(|| format!("unknown severity `{}`", args.fail_on))?;
-    let formats = crate::output::plan_formats(&args.formats, args.output.as_deref())?;
+    let formats = output::plan_formats(&args.formats, args.output.as_deref())?;
     let destination = Destination::plan(args.output.as_deref(), formats.len())?;
     let files: Vec<(PathBuf, ReportFile)> = args
         .reports
         .iter()
-        .map(|path| {
-            Ok((
-                path.clone(),
-                crate::diff::load_report(path, "posture merge")?,
-            ))
-        })
+        .map(|path| Ok((path.clone(), report_file::load(path, "posture merge")?)))
         .collect::<anyhow::Result<_>>()?;
-    check_compatible(&files)?;
+    let rules = check_compatible(&files)?;
     let rules_run: Vec<&Rule> = RULES
         .iter()
         .copied()
-        .filter(|rule| files[0].1.rules.iter().any(|id| id == rule.id))
+        .filter(|rule| rules.iter().any(|id| id == rule.id))
         .collect();
-
-    // Every account of the merged reports is the customer's own: a finding that names
-    // some of them as other accounts is judged again from its evidence.
-    let own: BTreeSet<String> = (files.iter())
-        .flat_map(|(_, file)| file.covered())
-        .map(|account| account.id)
-        .collect();
-    let mut warnings = Vec::new();
-    let mut findings = Findings::new()?;
-    let mut scans = Vec::new();
-    let mut kept: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for (path, file) in &files {
-        let single = file.covered().len() == 1;
-        let mut first_of_file = true;
-        for account in file.covered() {
-            if let Some(earlier) = kept.get(&account.id) {
-                warnings.push(format!(
-                    "account {} is in both {} and {}: kept the first",
-                    account.id,
-                    earlier.display(),
-                    path.display()
-                ));
-                continue;
-            }
-            kept.insert(account.id.clone(), path.clone());
-            let belongs = |id: Option<&String>| match id {
-                Some(id) => *id == account.id,
-                None => single,
-            };
-            let gaps: Vec<Gap> = file
-                .gaps
-                .iter()
-                .filter(|g| belongs(g.account.as_ref()))
-                .cloned()
-                .collect();
-            let of_account = file.findings.iter().filter(|f| belongs(f.account.as_ref()));
-            findings.extend_kept(
-                of_account.map(|f| {
-                    let mut f = own_accounts::rejudge(f, &own).unwrap_or_else(|| f.clone());
-                    f.account = Some(account.id.clone());
-                    f
-                }),
-                |_| true,
-            )?;
-            scans.push(Scan {
-                account,
-                collected_at: Some(file.collected_at),
-                gaps,
-                // A file's requests and notes once, with its first account.
-                requests: if first_of_file {
-                    file.requests
-                } else {
-                    RequestCounts::default()
-                },
-                notes: if first_of_file {
-                    file.warnings.clone()
-                } else {
-                    Vec::new()
-                },
-            });
-            first_of_file = false;
-        }
-    }
-    findings.finish()?;
+    let Joined {
+        findings,
+        mut scans,
+        warnings,
+    } = join(&files)?;
     let missing = missing_shards(&files)?;
     scans.sort_by(|a, b| a.account.id.cmp(&b.account.id));
     if !args.quiet {
@@ -188,19 +75,107 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
         color: args.color,
         sarif_all_results: args.sarif_all_results,
     };
-    write_reports(&report, &formats, &destination, &rendering, args.quiet)?;
-    Ok(if report.fails_at(fail_on) {
-        exit::FINDINGS
-    } else if !report.complete && !args.allow_incomplete {
-        exit::INCOMPLETE
-    } else {
-        exit::CLEAN
+    report_file::write(&report, &formats, &destination, &rendering, args.quiet)?;
+    Ok(report.exit_code(args.fail_on, args.allow_incomplete))
+}
+
+/// The reports' accounts joined: each account once, with its findings and gaps.
+struct Joined {
+    findings: Findings,
+    scans: Vec<Scan>,
+    /// The accounts found twice.
+    warnings: Vec<String>,
+}
+
+/// Joins the reports' accounts, each from the first report that has it.
+fn join(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<Joined> {
+    // Every account of the merged reports is the customer's own: a finding that names
+    // some of them as other accounts is judged again from its evidence.
+    let own: BTreeSet<String> = (files.iter())
+        .flat_map(|(_, file)| file.covered())
+        .map(|account| account.id)
+        .collect();
+    let mut joined = Joined {
+        findings: Findings::new()?,
+        scans: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut kept: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (path, file) in files {
+        let single = file.covered().len() == 1;
+        let mut first_of_file = true;
+        for account in file.covered() {
+            if let Some(earlier) = kept.get(&account.id) {
+                joined.warnings.push(format!(
+                    "account {} is in both {} and {}: kept the first",
+                    account.id,
+                    earlier.display(),
+                    path.display()
+                ));
+                continue;
+            }
+            kept.insert(account.id.clone(), path.clone());
+            let scan = account_of(file, account, single, first_of_file, &own, &mut joined)?;
+            joined.scans.push(scan);
+            first_of_file = false;
+        }
+    }
+    joined.findings.finish()?;
+    Ok(joined)
+}
+
+/// One account of `file` (`single`: the file's only one, which its gaps and findings
+/// without an account belong to): its findings stored into `joined`, its scan returned.
+fn account_of(
+    file: &ReportFile,
+    account: ScannedAccount,
+    single: bool,
+    first_of_file: bool,
+    own: &BTreeSet<String>,
+    joined: &mut Joined,
+) -> anyhow::Result<Scan> {
+    let belongs = |id: Option<&String>| match id {
+        Some(id) => *id == account.id,
+        None => single,
+    };
+    let gaps: Vec<Gap> = file
+        .gaps
+        .iter()
+        .filter(|g| belongs(g.account.as_ref()))
+        .cloned()
+        .collect();
+    let of_account = file.findings.iter().filter(|f| belongs(f.account.as_ref()));
+    joined.findings.extend_kept(
+        of_account.map(|f| {
+            let mut f = own_accounts::rejudge(f, own).unwrap_or_else(|| f.clone());
+            f.account = Some(account.id.clone());
+            f
+        }),
+        |_| true,
+    )?;
+    Ok(Scan {
+        account,
+        collected_at: Some(file.collected_at),
+        gaps,
+        // A file's requests and notes once, with its first account.
+        requests: if first_of_file {
+            file.requests
+        } else {
+            RequestCounts::default()
+        },
+        notes: if first_of_file {
+            file.warnings.clone()
+        } else {
+            Vec::new()
+        },
     })
 }
 
-/// One posture version and one rule selection, or nothing to merge.
-fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
+/// One posture version and one rule selection, or nothing to merge: returns the rules the
+/// reports ran.
+fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<&[String]> {
     let ours = env!("CARGO_PKG_VERSION");
+    let mut selections = Vec::with_capacity(files.len());
     for (path, file) in files {
         if file.tool.version != ours {
             bail!(
@@ -209,6 +184,14 @@ fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
                 file.tool.version
             );
         }
+        // Every report of this version lists them (only older ones may not).
+        let Some(rules) = &file.rules else {
+            bail!(
+                "report {} is malformed: missing field `rules`",
+                path.display()
+            );
+        };
+        selections.push(rules);
     }
     // Findings of rules this posture does not know could not be explained or trusted.
     for (path, file) in files {
@@ -224,10 +207,12 @@ fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
             );
         }
     }
-    let (first_path, first) = &files[0];
-    let rules: BTreeSet<&String> = first.rules.iter().collect();
-    for (path, file) in &files[1..] {
-        if file.rules.iter().collect::<BTreeSet<_>>() != rules {
+    fn as_set(rules: &[String]) -> BTreeSet<&String> {
+        rules.iter().collect()
+    }
+    let (first_path, first) = (&files[0].0, selections[0]);
+    for ((path, _), rules) in files.iter().zip(&selections).skip(1) {
+        if as_set(rules) != as_set(first) {
             bail!(
                 "{} and {} ran different rules: merge reports of one rule selection",
                 first_path.display(),
@@ -235,7 +220,7 @@ fn check_compatible(files: &[(PathBuf, ReportFile)]) -> anyhow::Result<()> {
             );
         }
     }
-    Ok(())
+    Ok(first)
 }
 
 /// One gap per shard a set of shard reports lacks (none when the reports are not shards).

@@ -2,6 +2,7 @@
 //! rendered from the same [`Report`].
 
 pub mod csv;
+pub mod file;
 pub mod html;
 pub mod human;
 pub mod inert;
@@ -302,6 +303,18 @@ impl Report {
             .fail_by_severity
             .iter()
             .any(|(severity, count)| *severity >= threshold && *count > 0)
+    }
+
+    /// The exit code of a command that made this report: failing findings at `fail_on`
+    /// first, then an incomplete scan unless it is allowed.
+    pub fn exit_code(&self, fail_on: Severity, allow_incomplete: bool) -> u8 {
+        if self.fails_at(fail_on) {
+            crate::exit::FINDINGS
+        } else if !self.complete && !allow_incomplete {
+            crate::exit::INCOMPLETE
+        } else {
+            crate::exit::CLEAN
+        }
     }
 }
 
