@@ -1,11 +1,11 @@
 //! The network half: CIDR classification ("is this source the internet?"), port coverage
-//! and the one table of admin and high-risk service ports (here); who uses a security group
-//! and whether any of them is reachable ([`exposure`]); the ingress check the security-group
-//! rules share ([`security_group`]); which of an instance's groups admit the internet
-//! ([`instance`]).
+//! and the one table of admin and high-risk service ports (here); who uses a security
+//! group and whether any of them is reachable ([`reachability`]); the ingress check the
+//! security-group rules share ([`security_group`]); which of an instance's groups admit
+//! the internet ([`instance`]).
 
-pub mod exposure;
 pub mod instance;
+pub mod reachability;
 pub mod security_group;
 
 use std::net::IpAddr;

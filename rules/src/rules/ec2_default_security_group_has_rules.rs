@@ -1,7 +1,7 @@
 use crate::model::arn;
 use crate::declare_rule;
 use crate::evidence;
-use crate::network::exposure::Exposure;
+use crate::network::reachability::Reachability;
 use crate::rule::{Context, Duty, Finding, Rule, Severity, Tree};
 use crate::iterate::each_in_region;
 
@@ -61,7 +61,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     format!("{} (default of {vpc}) has no rules", group.id),
                 ));
             }
-            let exposure = Exposure::of_security_group(region, &group.id);
+            let exposure = Reachability::of_security_group(region, &group.id);
             Some(
             rule.fail(
                 resource,

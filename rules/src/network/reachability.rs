@@ -14,7 +14,7 @@ use crate::rule::Severity;
 /// Serialized as an object with its `state` and the fields of that state, keys sorted as
 /// every evidence object's are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Exposure {
+pub enum Reachability {
     /// No network interface uses the group.
     Unattached,
     /// Attached, but no interface using it has a public address.
@@ -57,32 +57,32 @@ impl<'a> Attachments<'a> {
     }
 
     /// Who uses the group, and whether any of them is reachable.
-    pub fn exposure(&self, group_id: &str) -> Exposure {
+    pub fn reachability(&self, group_id: &str) -> Reachability {
         match &self.by_group {
             Ok(by_group) => {
                 let users = by_group.get(group_id).map_or(&[][..], Vec::as_slice);
-                Exposure::of_users(users)
+                Reachability::of_users(users)
             }
-            Err(gap) => Exposure::Unknown {
+            Err(gap) => Reachability::Unknown {
                 gap: (*gap).clone(),
             },
         }
     }
 }
 
-impl Serialize for Exposure {
+impl Serialize for Reachability {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Exposure", 4)?;
+        let mut object = serializer.serialize_struct("Reachability", 4)?;
         match self {
-            Exposure::Unattached => {}
-            Exposure::AttachedPrivate {
+            Reachability::Unattached => {}
+            Reachability::AttachedPrivate {
                 network_interfaces,
                 instances,
             } => {
                 object.serialize_field("instances", instances)?;
                 object.serialize_field("network_interfaces", network_interfaces)?;
             }
-            Exposure::Reachable {
+            Reachability::Reachable {
                 network_interfaces,
                 instances,
                 public_ips,
@@ -91,32 +91,32 @@ impl Serialize for Exposure {
                 object.serialize_field("network_interfaces", network_interfaces)?;
                 object.serialize_field("public_ips", public_ips)?;
             }
-            Exposure::Unknown { gap } => object.serialize_field("gap", &gap.sorted())?,
+            Reachability::Unknown { gap } => object.serialize_field("gap", &gap.sorted())?,
         }
         object.serialize_field("state", self.state())?;
         object.end()
     }
 }
 
-impl Exposure {
+impl Reachability {
     fn state(&self) -> &'static str {
         match self {
-            Exposure::Unattached => "unattached",
-            Exposure::AttachedPrivate { .. } => "attached_private",
-            Exposure::Reachable { .. } => "reachable",
-            Exposure::Unknown { .. } => "unknown",
+            Reachability::Unattached => "unattached",
+            Reachability::AttachedPrivate { .. } => "attached_private",
+            Reachability::Reachable { .. } => "reachable",
+            Reachability::Unknown { .. } => "unknown",
         }
     }
 
     /// The exposure of one group. For many groups of a region, build [`Attachments`] once.
-    pub fn of_security_group(region: &Ec2Region, group_id: &str) -> Exposure {
-        Attachments::of(region).exposure(group_id)
+    pub fn of_security_group(region: &Ec2Region, group_id: &str) -> Reachability {
+        Attachments::of(region).reachability(group_id)
     }
 
     /// The exposure of a group used by these interfaces (in the region's order).
-    fn of_users(users: &[&NetworkInterface]) -> Exposure {
+    fn of_users(users: &[&NetworkInterface]) -> Reachability {
         if users.is_empty() {
-            return Exposure::Unattached;
+            return Reachability::Unattached;
         }
         let network_interfaces = users.iter().map(|eni| eni.id.clone()).collect();
         let mut instances: Vec<String> = users
@@ -131,12 +131,12 @@ impl Exposure {
             .filter(|ip| is_public_address(ip))
             .collect();
         if public_ips.is_empty() {
-            Exposure::AttachedPrivate {
+            Reachability::AttachedPrivate {
                 network_interfaces,
                 instances,
             }
         } else {
-            Exposure::Reachable {
+            Reachability::Reachable {
                 network_interfaces,
                 instances,
                 public_ips,
@@ -148,34 +148,34 @@ impl Exposure {
     /// rule's base severity, unattached one step better. Unknown exposure keeps the base.
     pub fn adjust(&self, base: Severity) -> Severity {
         match self {
-            Exposure::Reachable { .. } => step(base, 1),
-            Exposure::AttachedPrivate { .. } | Exposure::Unknown { .. } => base,
-            Exposure::Unattached => step(base, -1),
+            Reachability::Reachable { .. } => step(base, 1),
+            Reachability::AttachedPrivate { .. } | Reachability::Unknown { .. } => base,
+            Reachability::Unattached => step(base, -1),
         }
     }
 
     /// What a failing finding on the group declares: reachable from the internet, or no
     /// further than the group.
     pub fn of_finding(&self) -> Option<crate::rule::Exposure> {
-        matches!(self, Exposure::Reachable { .. }).then_some(crate::rule::Exposure::Internet)
+        matches!(self, Reachability::Reachable { .. }).then_some(crate::rule::Exposure::Internet)
     }
 
     pub fn summary(&self) -> String {
         match self {
-            Exposure::Unattached => "not attached to any network interface (latent)".into(),
-            Exposure::AttachedPrivate {
+            Reachability::Unattached => "not attached to any network interface (latent)".into(),
+            Reachability::AttachedPrivate {
                 network_interfaces, ..
             } => format!(
                 "attached to {} network interface(s), none with a public IP",
                 network_interfaces.len()
             ),
-            Exposure::Reachable { public_ips, .. } => {
+            Reachability::Reachable { public_ips, .. } => {
                 format!(
                     "reachable: attached to public IP(s) {}",
                     public_ips.join(", ")
                 )
             }
-            Exposure::Unknown { .. } => {
+            Reachability::Unknown { .. } => {
                 "attachment unknown (network interfaces not collected)".into()
             }
         }
