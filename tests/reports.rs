@@ -19,6 +19,37 @@ use support::{
 
 const ALL_FORMATS: [&str; 7] = ["json", "sarif", "junit", "ocsf", "markdown", "csv", "html"];
 
+/// "Adding a format" (ARCHITECTURE.md) holds: every format `--format` offers is written and
+/// checked by these tests (`ALL_FORMATS`, which the validators and the hostile-text test
+/// read) and named in the README's `--format` row.
+#[test]
+fn every_format_is_tested_and_documented() {
+    let help = String::from_utf8(posture(&["check", "--help"], &[]).stdout).unwrap();
+    let offered: Vec<&str> = help
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with("--format"))
+        .skip_while(|line| !line.contains("Possible values:"))
+        .skip(1)
+        .map_while(|line| line.trim().strip_prefix("- "))
+        .filter_map(|line| line.split(':').next())
+        .collect();
+    assert!(offered.len() > ALL_FORMATS.len(), "{help}");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    let readme = readme.unwrap();
+    let row = readme.lines().find(|l| l.starts_with("| `--format F`"));
+    let row = row.expect("the README's --format row");
+    for format in offered {
+        assert!(
+            format == "terminal" || ALL_FORMATS.contains(&format),
+            "{format} is not in ALL_FORMATS"
+        );
+        assert!(
+            row.contains(&format!("`{format}`")),
+            "the README omits {format}"
+        );
+    }
+}
+
 /// Writes every format of the example into a fresh directory.
 fn all_reports() -> (tempfile::TempDir, serde_json::Value) {
     let dir = tempfile::tempdir().unwrap();
