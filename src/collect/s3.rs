@@ -195,7 +195,7 @@ async fn collect_bucket(
 ) -> Bucket {
     let region_name = region.as_ref().ok().map(String::as_str);
     let call = |part| Call::of(part, region_name).on(&name);
-    let (policy, acl, public_access_block, encryption, versioning, object_ownership, logging) = tokio::join!(
+    let (policy, acl, block, encryption, versioning, ownership, logging) = tokio::join!(
         tracker.read_configured(
             call(Part::BucketPolicy),
             client.get_bucket_policy().bucket(&name).send(),
@@ -236,7 +236,7 @@ async fn collect_bucket(
         created,
         policy: policy.map(|o| o.and_then(|o| o.policy).map(Into::into)),
         acl: acl.map(bucket_acl),
-        public_access_block: public_access_block.map(bucket_public_access_block),
+        public_access_block: block.map(bucket_public_access_block),
         encryption: encryption.map(|o| {
             let c = o.and_then(|o| o.server_side_encryption_configuration)?;
             Some(c.rules.into_iter().filter_map(encryption_rule).collect())
@@ -245,7 +245,7 @@ async fn collect_bucket(
             status: o.status.map(|s| s.as_str().to_string()),
             mfa_delete: o.mfa_delete.map(|s| s.as_str().to_string()),
         }),
-        object_ownership: object_ownership.map(|o| {
+        object_ownership: ownership.map(|o| {
             let rule = o
                 .and_then(|o| o.ownership_controls)?
                 .rules
