@@ -11,13 +11,9 @@ pub async fn collect(
     regions: &[String],
     tracker: &Tracker,
 ) -> Vec<AnalyzerRegion> {
-    let read = each_region(
-        regions,
-        tracker,
-        Part::AccessAnalyzers,
-        "access-analyzer",
-        |region| analyzers(config, region, tracker),
-    );
+    let read = each_region(regions, tracker, Part::AccessAnalyzers, |region| {
+        analyzers(config, region, tracker)
+    });
     (read.await.into_iter())
         .map(|(region, analyzers)| AnalyzerRegion { region, analyzers })
         .collect()
@@ -36,7 +32,7 @@ async fn analyzers(config: &SdkConfig, region: &str, tracker: &Tracker) -> Obser
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("access-analyzer", Some(region), "ListAnalyzers");
+    let call = Call::new(Part::AccessAnalyzers, Some(region), "ListAnalyzers");
     tracker.observe(call, listed).map(|analyzers| {
         analyzers
             .into_iter()

@@ -5,7 +5,7 @@ use aws_sdk_account::types::AlternateContactType;
 use posture_rules::model::{AlternateContact, Observed};
 use posture_rules::parts::Part;
 
-use super::{maybe, Call, Tracker};
+use super::{Call, Tracker};
 
 /// account:GetAlternateContact (SECURITY); `None` when none is registered (AWS answers
 /// `ResourceNotFoundException`).
@@ -14,30 +14,20 @@ pub async fn security_contact(
     tracker: &Tracker,
 ) -> Observed<Option<AlternateContact>> {
     let client = aws_sdk_account::Client::new(config);
-    let result = maybe(
-        tracker.wants(Part::SecurityContact),
-        client
-            .get_alternate_contact()
-            .alternate_contact_type(AlternateContactType::Security)
-            .send(),
-    )
-    .await;
-    let call = Call::new("account", None, "GetAlternateContact");
-    tracker
-        .observe_configured(
-            call,
-            Part::SecurityContact,
-            result,
-            &["ResourceNotFoundException"],
-        )
-        .map(|output| {
-            output
-                .and_then(|o| o.alternate_contact)
-                .map(|c| AlternateContact {
-                    name: c.name,
-                    title: c.title,
-                    email: c.email_address,
-                    phone: c.phone_number,
-                })
-        })
+    let request = (client.get_alternate_contact())
+        .alternate_contact_type(AlternateContactType::Security)
+        .send();
+    let call = Call::new(Part::SecurityContact, None, "GetAlternateContact");
+    let not_registered = ["ResourceNotFoundException"];
+    let read = tracker.read_configured(call, request, &not_registered);
+    read.await.map(|output| {
+        output
+            .and_then(|o| o.alternate_contact)
+            .map(|c| AlternateContact {
+                name: c.name,
+                title: c.title,
+                email: c.email_address,
+                phone: c.phone_number,
+            })
+    })
 }

@@ -10,13 +10,9 @@ use super::{each_region, Call, Tracker};
 const PAGE: i32 = 100;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<EfsRegion> {
-    let read = each_region(
-        regions,
-        tracker,
-        Part::EfsFileSystems,
-        "elasticfilesystem",
-        |region| file_systems(config, region, tracker),
-    );
+    let read = each_region(regions, tracker, Part::EfsFileSystems, |region| {
+        file_systems(config, region, tracker)
+    });
     (read.await.into_iter())
         .map(|(region, file_systems)| EfsRegion {
             region,
@@ -43,7 +39,7 @@ async fn file_systems(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("elasticfilesystem", Some(region), "DescribeFileSystems");
+    let call = Call::new(Part::EfsFileSystems, Some(region), "DescribeFileSystems");
     tracker.observe(call, listed).map(|file_systems| {
         file_systems
             .into_iter()

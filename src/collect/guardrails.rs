@@ -25,12 +25,10 @@ pub async fn collect(
     tracker: &Tracker,
 ) -> Observed<Option<Organization>> {
     let client = Client::new(config);
-    let wanted = tracker.wants(Part::Organization);
-    let described = super::maybe(wanted, client.describe_organization().send()).await;
-    let call = Call::new("organizations", None, "DescribeOrganization");
+    let request = client.describe_organization().send();
+    let call = Call::new(Part::Organization, None, "DescribeOrganization");
     let not_in_use = ["AWSOrganizationsNotInUseException"];
-    let described = tracker.observe_configured(call, Part::Organization, described, &not_in_use);
-    let organization = match described {
+    let organization = match tracker.read_configured(call, request, &not_in_use).await {
         Observed::Collected(Some(output)) => output.organization,
         Observed::Collected(None) => return Observed::Collected(None),
         Observed::Gap(gap) => return Observed::Gap(gap),
@@ -40,11 +38,7 @@ pub async fn collect(
     };
     let management_account_id = organization.master_account_id.unwrap_or_default();
     let management = if management_account_id == account_id {
-        let features = tracker.part(
-            Part::RootAccessFeatures,
-            "iam",
-            root_access_features(config, tracker),
-        );
+        let features = root_access_features(config, tracker);
         let (accounts, root_access_features) = tokio::join!(accounts(&client, tracker), features);
         Some(OrganizationManagement {
             accounts,
@@ -65,17 +59,14 @@ pub async fn collect(
 /// iam:ListOrganizationsFeatures. IAM's trusted access not enabled, or an organization
 /// without all features, means no feature is on: data, not a failed read.
 async fn root_access_features(config: &SdkConfig, tracker: &Tracker) -> Observed<Vec<String>> {
-    let read = aws_sdk_iam::Client::new(config)
-        .list_organizations_features()
-        .send()
-        .await;
+    let iam = aws_sdk_iam::Client::new(config);
     let off = [
         "ServiceAccessNotEnabledException",
         "OrganizationNotInAllFeaturesModeException",
     ];
-    let call = Call::new("iam", None, "ListOrganizationsFeatures");
-    let read = tracker.observe(call, super::absent_on(read, &off));
-    read.map(|output| {
+    let call = Call::new(Part::RootAccessFeatures, None, "ListOrganizationsFeatures");
+    let read = tracker.read_configured(call, iam.list_organizations_features().send(), &off);
+    read.await.map(|output| {
         (output.and_then(|o| o.enabled_features).unwrap_or_default())
             .into_iter()
             .map(|f| f.as_str().to_string())
@@ -88,7 +79,7 @@ async fn accounts(client: &Client, tracker: &Tracker) -> Observed<Vec<MemberAcco
     let (roots, accounts) = match walk(client).await {
         Ok(tree) => tree,
         Err(e) => {
-            let call = Call::new("organizations", None, e.operation);
+            let call = Call::new(Part::Organization, None, e.operation);
             let code = e.code.clone().unwrap_or_else(|| "Error".to_string());
             return Observed::Gap(Box::new(tracker.record(gap(&call, &code, e.message))));
         }
@@ -146,7 +137,7 @@ async fn targets_of_policies(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("organizations", None, "ListPolicies");
+    let call = Call::new(Part::Organization, None, "ListPolicies");
     let policies = match tracker.observe(call, listed) {
         Observed::Collected(pages) => pages
             .into_iter()
@@ -168,7 +159,7 @@ async fn targets_of_policies(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-        let call = Call::new("organizations", None, "ListTargetsForPolicy").on(id);
+        let call = Call::new(Part::Organization, None, "ListTargetsForPolicy").on(id);
         match tracker.observe(call, listed) {
             Observed::Collected(pages) => targets.extend(
                 (pages

@@ -4,14 +4,17 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_config::SdkConfig;
-use aws_sdk_iam::types::{AttachedPolicy, ManagedPolicyDetail, PolicyDetail, ReportStateType, Tag};
+use aws_sdk_iam::types::{
+    AttachedPolicy, GroupDetail, ManagedPolicyDetail, PolicyDetail, ReportStateType, RoleDetail,
+    Tag, UserDetail,
+};
 use aws_sdk_iam::Client;
 use posture_rules::model::{
     self, AuthorizationDetails, CredentialReportRow, Iam, Observed, PasswordPolicy,
     ServerCertificate, VirtualMfaDevice,
 };
 
-use super::{absent_on, credential_report, gap, to_utc, Call, Tracker};
+use super::{credential_report, gap, to_utc, Call, Tracker};
 use posture_rules::parts::Part;
 
 /// How long to wait for IAM to generate the credential report before calling it a gap.
@@ -27,36 +30,12 @@ pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
         virtual_mfa_devices,
         server_certificates,
     ) = tokio::join!(
-        tracker.part(
-            Part::IamAuthorizationDetails,
-            "iam",
-            authorization_details(&client, tracker)
-        ),
-        tracker.part(
-            Part::CredentialReport,
-            "iam",
-            credential_report(&client, tracker)
-        ),
-        tracker.part(
-            Part::PasswordPolicy,
-            "iam",
-            password_policy(&client, tracker)
-        ),
-        tracker.part(
-            Part::AccountSummary,
-            "iam",
-            account_summary(&client, tracker)
-        ),
-        tracker.part(
-            Part::VirtualMfaDevices,
-            "iam",
-            virtual_mfa_devices(&client, tracker)
-        ),
-        tracker.part(
-            Part::ServerCertificates,
-            "iam",
-            server_certificates(&client, tracker)
-        ),
+        authorization_details(&client, tracker),
+        tracker.part(Part::CredentialReport, credential_report(&client, tracker)),
+        password_policy(&client, tracker),
+        account_summary(&client, tracker),
+        virtual_mfa_devices(&client, tracker),
+        server_certificates(&client, tracker),
     );
     Iam {
         authorization_details,
@@ -68,8 +47,8 @@ pub async fn collect(config: &SdkConfig, tracker: &Tracker) -> Iam {
     }
 }
 
-fn call(operation: &'static str) -> Call<'static> {
-    Call::new("iam", None, operation)
+fn call(part: Part, operation: &'static str) -> Call<'static> {
+    Call::new(part, None, operation)
 }
 
 fn attached(policies: Option<Vec<AttachedPolicy>>) -> Vec<model::AttachedPolicy> {
@@ -146,86 +125,80 @@ async fn authorization_details(
         .max_items(1000)
         .into_paginator()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
-    tracker
-        .observe(call("GetAccountAuthorizationDetails"), pages)
-        .map(|pages| {
-            let mut details = AuthorizationDetails::default();
-            for page in pages {
-                details
-                    .users
-                    .extend(
-                        page.user_detail_list
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|u| model::User {
-                                name: u.user_name.unwrap_or_default(),
-                                arn: u.arn.unwrap_or_default(),
-                                id: u.user_id.unwrap_or_default(),
-                                created: u.create_date.as_ref().and_then(to_utc),
-                                groups: u.group_list.unwrap_or_default(),
-                                attached_policies: attached(u.attached_managed_policies),
-                                inline_policies: inline(u.user_policy_list),
-                                permissions_boundary_arn: u
-                                    .permissions_boundary
-                                    .and_then(|b| b.permissions_boundary_arn),
-                                tags: tags(u.tags),
-                            }),
-                    );
-                details
-                    .groups
-                    .extend(
-                        page.group_detail_list
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|g| model::Group {
-                                name: g.group_name.unwrap_or_default(),
-                                arn: g.arn.unwrap_or_default(),
-                                attached_policies: attached(g.attached_managed_policies),
-                                inline_policies: inline(g.group_policy_list),
-                            }),
-                    );
-                details
-                    .roles
-                    .extend(
-                        page.role_detail_list
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|r| model::Role {
-                                name: r.role_name.unwrap_or_default(),
-                                arn: r.arn.unwrap_or_default(),
-                                id: r.role_id.unwrap_or_default(),
-                                created: r.create_date.as_ref().and_then(to_utc),
-                                trust_policy: r.assume_role_policy_document.map(Into::into),
-                                attached_policies: attached(r.attached_managed_policies),
-                                inline_policies: inline(r.role_policy_list),
-                                permissions_boundary_arn: r
-                                    .permissions_boundary
-                                    .and_then(|b| b.permissions_boundary_arn),
-                                last_used: r
-                                    .role_last_used
-                                    .and_then(|u| u.last_used_date)
-                                    .as_ref()
-                                    .and_then(to_utc),
-                                tags: tags(r.tags),
-                                instance_profiles: r
-                                    .instance_profile_list
-                                    .unwrap_or_default()
-                                    .into_iter()
-                                    .map(|p| p.arn)
-                                    .collect(),
-                            }),
-                    );
-                details.policies.extend(
-                    page.policies
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(managed_policy),
-                );
-            }
+        .collect::<Result<Vec<_>, _>>();
+    let call = call(
+        Part::IamAuthorizationDetails,
+        "GetAccountAuthorizationDetails",
+    );
+    let pages = tracker.read(call, pages).await;
+    pages.map(|pages| {
+        let mut details = AuthorizationDetails::default();
+        for page in pages {
+            let users = page.user_detail_list.unwrap_or_default();
+            details.users.extend(users.into_iter().map(user));
+            let groups = page.group_detail_list.unwrap_or_default();
+            details.groups.extend(groups.into_iter().map(group));
+            let roles = page.role_detail_list.unwrap_or_default();
+            details.roles.extend(roles.into_iter().map(role));
+            let policies = page.policies.unwrap_or_default();
             details
-        })
+                .policies
+                .extend(policies.into_iter().map(managed_policy));
+        }
+        details
+    })
+}
+
+fn user(u: UserDetail) -> model::User {
+    model::User {
+        name: u.user_name.unwrap_or_default(),
+        arn: u.arn.unwrap_or_default(),
+        id: u.user_id.unwrap_or_default(),
+        created: u.create_date.as_ref().and_then(to_utc),
+        groups: u.group_list.unwrap_or_default(),
+        attached_policies: attached(u.attached_managed_policies),
+        inline_policies: inline(u.user_policy_list),
+        permissions_boundary_arn: u
+            .permissions_boundary
+            .and_then(|b| b.permissions_boundary_arn),
+        tags: tags(u.tags),
+    }
+}
+
+fn group(g: GroupDetail) -> model::Group {
+    model::Group {
+        name: g.group_name.unwrap_or_default(),
+        arn: g.arn.unwrap_or_default(),
+        attached_policies: attached(g.attached_managed_policies),
+        inline_policies: inline(g.group_policy_list),
+    }
+}
+
+fn role(r: RoleDetail) -> model::Role {
+    model::Role {
+        name: r.role_name.unwrap_or_default(),
+        arn: r.arn.unwrap_or_default(),
+        id: r.role_id.unwrap_or_default(),
+        created: r.create_date.as_ref().and_then(to_utc),
+        trust_policy: r.assume_role_policy_document.map(Into::into),
+        attached_policies: attached(r.attached_managed_policies),
+        inline_policies: inline(r.role_policy_list),
+        permissions_boundary_arn: r
+            .permissions_boundary
+            .and_then(|b| b.permissions_boundary_arn),
+        last_used: r
+            .role_last_used
+            .and_then(|u| u.last_used_date)
+            .as_ref()
+            .and_then(to_utc),
+        tags: tags(r.tags),
+        instance_profiles: r
+            .instance_profile_list
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| p.arn)
+            .collect(),
+    }
 }
 
 /// Asks IAM to generate the report, waits until it is ready, then reads and parses it.
@@ -242,20 +215,21 @@ async fn credential_report(
             }
             Err(error) => {
                 return tracker.observe::<Vec<CredentialReportRow>, _, _>(
-                    call("GenerateCredentialReport"),
+                    call(Part::CredentialReport, "GenerateCredentialReport"),
                     Err(error),
                 );
             }
         }
     }
     let report = client.get_credential_report().send().await;
-    let content = match tracker.observe(call("GetCredentialReport"), report) {
+    let get_report = || call(Part::CredentialReport, "GetCredentialReport");
+    let content = match tracker.observe(get_report(), report) {
         Observed::Collected(output) => output.content,
         Observed::Gap(gap) => return Observed::Gap(gap),
     };
     let Some(content) = content else {
         return Observed::Gap(Box::new(tracker.record(gap(
-            &call("GetCredentialReport"),
+            &get_report(),
             "EmptyReport",
             "the credential report has no content",
         ))));
@@ -263,7 +237,7 @@ async fn credential_report(
     match credential_report::parse(content.as_ref()) {
         Ok(rows) => Observed::Collected(rows),
         Err(message) => Observed::Gap(Box::new(tracker.record(gap(
-            &call("GetCredentialReport"),
+            &get_report(),
             "MalformedReport",
             format!("the credential report could not be parsed: {message}"),
         )))),
@@ -271,40 +245,36 @@ async fn credential_report(
 }
 
 async fn password_policy(client: &Client, tracker: &Tracker) -> Observed<Option<PasswordPolicy>> {
-    let result = absent_on(
-        client.get_account_password_policy().send().await,
-        &["NoSuchEntity"],
-    );
-    tracker
-        .observe(call("GetAccountPasswordPolicy"), result)
-        .map(|output| {
-            output
-                .and_then(|o| o.password_policy)
-                .map(|p| PasswordPolicy {
-                    minimum_length: p.minimum_password_length,
-                    require_symbols: p.require_symbols,
-                    require_numbers: p.require_numbers,
-                    require_uppercase: p.require_uppercase_characters,
-                    require_lowercase: p.require_lowercase_characters,
-                    max_age_days: p.max_password_age,
-                    reuse_prevention: p.password_reuse_prevention,
-                    expire_passwords: p.expire_passwords,
-                })
-        })
+    let call = call(Part::PasswordPolicy, "GetAccountPasswordPolicy");
+    let request = client.get_account_password_policy().send();
+    let read = tracker.read_configured(call, request, &["NoSuchEntity"]);
+    read.await.map(|output| {
+        output
+            .and_then(|o| o.password_policy)
+            .map(|p| PasswordPolicy {
+                minimum_length: p.minimum_password_length,
+                require_symbols: p.require_symbols,
+                require_numbers: p.require_numbers,
+                require_uppercase: p.require_uppercase_characters,
+                require_lowercase: p.require_lowercase_characters,
+                max_age_days: p.max_password_age,
+                reuse_prevention: p.password_reuse_prevention,
+                expire_passwords: p.expire_passwords,
+            })
+    })
 }
 
 async fn account_summary(client: &Client, tracker: &Tracker) -> Observed<BTreeMap<String, i32>> {
-    let result = client.get_account_summary().send().await;
-    tracker
-        .observe(call("GetAccountSummary"), result)
-        .map(|output| {
-            output
-                .summary_map
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(key, value)| (key.as_str().to_string(), value))
-                .collect()
-        })
+    let call = call(Part::AccountSummary, "GetAccountSummary");
+    let read = tracker.read(call, client.get_account_summary().send());
+    read.await.map(|output| {
+        output
+            .summary_map
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| (key.as_str().to_string(), value))
+            .collect()
+    })
 }
 
 async fn virtual_mfa_devices(
@@ -316,19 +286,17 @@ async fn virtual_mfa_devices(
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
-    tracker
-        .observe(call("ListVirtualMFADevices"), result)
-        .map(|devices| {
-            devices
-                .into_iter()
-                .map(|d| VirtualMfaDevice {
-                    serial_number: d.serial_number,
-                    user_arn: d.user.map(|u| u.arn),
-                })
-                .collect()
-        })
+        .collect::<Result<Vec<_>, _>>();
+    let call = call(Part::VirtualMfaDevices, "ListVirtualMFADevices");
+    tracker.read(call, result).await.map(|devices| {
+        devices
+            .into_iter()
+            .map(|d| VirtualMfaDevice {
+                serial_number: d.serial_number,
+                user_arn: d.user.map(|u| u.arn),
+            })
+            .collect()
+    })
 }
 
 async fn server_certificates(
@@ -340,18 +308,16 @@ async fn server_certificates(
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
-    tracker
-        .observe(call("ListServerCertificates"), result)
-        .map(|certificates| {
-            certificates
-                .into_iter()
-                .map(|c| ServerCertificate {
-                    name: c.server_certificate_name,
-                    arn: c.arn,
-                    expires: c.expiration.as_ref().and_then(to_utc),
-                })
-                .collect()
-        })
+        .collect::<Result<Vec<_>, _>>();
+    let call = call(Part::ServerCertificates, "ListServerCertificates");
+    tracker.read(call, result).await.map(|certificates| {
+        certificates
+            .into_iter()
+            .map(|c| ServerCertificate {
+                name: c.server_certificate_name,
+                arn: c.arn,
+                expires: c.expiration.as_ref().and_then(to_utc),
+            })
+            .collect()
+    })
 }

@@ -17,7 +17,7 @@ const KEY_CONCURRENCY: usize = 8;
 const PAGE: i32 = 1000;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<KmsRegion> {
-    let read = each_region(regions, tracker, Part::KmsKeys, "kms", |region| {
+    let read = each_region(regions, tracker, Part::KmsKeys, |region| {
         keys(config, region, tracker)
     });
     (read.await.into_iter())
@@ -41,7 +41,7 @@ async fn keys(config: &SdkConfig, region: &str, tracker: &Tracker) -> Observed<V
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let listed = match tracker.observe(Call::new("kms", Some(region), "ListKeys"), listed) {
+    let listed = match tracker.observe(Call::new(Part::KmsKeys, Some(region), "ListKeys"), listed) {
         Observed::Collected(listed) => listed,
         Observed::Gap(gap) => return Observed::Gap(gap),
     };
@@ -66,7 +66,7 @@ async fn keys(config: &SdkConfig, region: &str, tracker: &Tracker) -> Observed<V
 }
 
 async fn key(client: &Client, region: &str, id: String, tracker: &Tracker) -> Observed<KmsKey> {
-    let call = |operation| Call::new("kms", Some(region), operation).on(&id);
+    let call = |operation| Call::new(Part::KmsKeys, Some(region), operation).on(&id);
     let described = client.describe_key().key_id(&id).send().await;
     let metadata = match tracker.observe(call("DescribeKey"), described) {
         Observed::Collected(output) => output.key_metadata,

@@ -10,10 +10,7 @@ use posture_rules::model::{
 };
 use posture_rules::parts::Part;
 
-use super::{each_region, Call, Tracker};
-
-/// How many regions are read at once; each region makes one or two calls.
-const REGION_CONCURRENCY: usize = 8;
+use super::{each_region, Call, Tracker, REGION_CONCURRENCY};
 
 pub async fn collect(
     config: &SdkConfig,
@@ -23,7 +20,7 @@ pub async fn collect(
 ) -> Logging {
     let sdk = config;
     let (trails, config) = tokio::join!(
-        tracker.part(Part::Trails, "cloudtrail", trails(sdk, regions, tracker)),
+        tracker.part(Part::Trails, trails(sdk, regions, tracker)),
         config_regions(sdk, regions, tracker),
     );
     let log_groups = match &trails {
@@ -59,7 +56,7 @@ async fn trails(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Ob
                 .await
                 .map(|o| o.trail_list.unwrap_or_default());
             tracker.observe(
-                Call::new("cloudtrail", Some(region), "DescribeTrails"),
+                Call::new(Part::Trails, Some(region), "DescribeTrails"),
                 result,
             )
         })
@@ -98,7 +95,7 @@ async fn read_trail(
     let arn = trail.trail_arn?;
     let home_region = trail.home_region.unwrap_or_default();
     let client = cloudtrail(config, &home_region);
-    let call = |operation| Call::new("cloudtrail", Some(&home_region), operation).on(&arn);
+    let call = |operation| Call::new(Part::Trails, Some(&home_region), operation).on(&arn);
     let (status, selectors) = tokio::join!(
         client.get_trail_status().name(&arn).send(),
         client.get_event_selectors().trail_name(&arn).send(),
@@ -184,13 +181,9 @@ async fn config_regions(
     regions: &[String],
     tracker: &Tracker,
 ) -> Vec<ConfigRegion> {
-    let read = each_region(
-        regions,
-        tracker,
-        Part::ConfigRecorders,
-        "config",
-        |region| recorders(config, region, tracker),
-    );
+    let read = each_region(regions, tracker, Part::ConfigRecorders, |region| {
+        recorders(config, region, tracker)
+    });
     (read.await.into_iter())
         .map(|(region, recorders)| ConfigRegion { region, recorders })
         .collect()
@@ -207,7 +200,7 @@ async fn recorders(
             .region(Region::new(region.to_string()))
             .build(),
     );
-    let call = |operation| Call::new("config", Some(region), operation);
+    let call = |operation| Call::new(Part::ConfigRecorders, Some(region), operation);
     let (recorders, statuses) = tokio::join!(
         client.describe_configuration_recorders().send(),
         client.describe_configuration_recorder_status().send(),

@@ -32,10 +32,10 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use indicatif::ProgressBar;
 use posture_rules::model::{Account, Gap, Observed, Snapshot, SNAPSHOT_SCHEMA_VERSION};
-use posture_rules::parts::Part;
+use posture_rules::parts::{not_collected, Part};
 
-/// How many regions are read at once. Each region already runs its ten calls concurrently.
-const REGION_CONCURRENCY: usize = 8;
+/// How many regions are read at once, by every service read region by region.
+pub(crate) const REGION_CONCURRENCY: usize = 8;
 
 /// What the user asked to collect.
 pub struct Request {
@@ -62,17 +62,10 @@ pub(crate) struct Tracker {
     notes: Mutex<Vec<String>>,
 }
 
-/// Runs `call` only when its part is wanted: `None` stands for a call not made.
-pub(crate) async fn maybe<F: std::future::Future>(wanted: bool, call: F) -> Option<F::Output> {
-    if wanted {
-        Some(call.await)
-    } else {
-        None
-    }
-}
-
-/// Identifies one API call, for its gap if it fails.
+/// Identifies one API call, for its gap if it fails: the part it reads (which tells whether
+/// it is made), and its service and operation as the part's row names them.
 pub(crate) struct Call<'a> {
+    pub part: Part,
     pub service: &'static str,
     pub region: Option<&'a str>,
     pub operation: &'static str,
@@ -80,17 +73,28 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn new(service: &'static str, region: Option<&'a str>, operation: &'static str) -> Self {
+    /// Refuses, in debug builds (every test), an operation the part's row does not name,
+    /// so that the policy `posture permissions` prints cannot fall behind the collector.
+    pub fn new(part: Part, region: Option<&'a str>, operation: &'static str) -> Self {
+        let declared = part.operation(operation);
         debug_assert!(
-            permissions::OPERATIONS.contains(&(service, operation)),
-            "{service}:{operation} is not in collect::permissions::OPERATIONS"
+            declared.is_some(),
+            "{operation} is not an operation of Part::{part:?} in posture_rules::parts"
         );
         Call {
-            service,
+            part,
+            service: declared.map_or(part.service(), |o| o.service()),
             region,
             operation,
             resource: None,
         }
+    }
+
+    /// The call of a part read with one operation, which the part's row names.
+    pub fn of(part: Part, region: Option<&'a str>) -> Self {
+        let operations = part.operations();
+        debug_assert_eq!(operations.len(), 1, "Part::{part:?} has several operations");
+        Call::new(part, region, operations[0].name())
     }
 
     pub fn on(mut self, resource: &'a str) -> Self {
@@ -122,67 +126,57 @@ impl Tracker {
         self.notes.lock().expect("notes lock poisoned").push(note);
     }
 
-    /// Whether the selected rules read this part.
+    /// Whether the run reads this part: the selected rules read it, or every run does.
     pub fn wants(&self, part: Part) -> bool {
-        self.parts
-            .as_ref()
-            .is_none_or(|parts| parts.contains(&part))
+        part.always_read() || (self.parts.as_ref()).is_none_or(|parts| parts.contains(&part))
     }
 
     /// The part as `collect` reads it, or a `NotCollected` gap without reading it.
     pub async fn part<T>(
         &self,
         part: Part,
-        service: &str,
         collect: impl std::future::Future<Output = Observed<T>>,
     ) -> Observed<T> {
         if self.wants(part) {
             collect.await
         } else {
-            let gap = posture_rules::parts::not_collected(service, part);
-            Observed::Gap(Box::new(gap))
+            Observed::Gap(Box::new(not_collected(part)))
         }
     }
 
-    /// [`Tracker::observe_wanted`] for a call whose "not configured" answers (these error
-    /// codes) are data: `None`.
-    pub fn observe_configured<T, E, R>(
+    /// The call's result, made only when its part is wanted: a call not made is a
+    /// `NotCollected` gap in the snapshot (not among its failed calls).
+    pub async fn read<T, E, R>(
         &self,
         call: Call<'_>,
-        part: Part,
-        result: Option<Result<T, SdkError<E, R>>>,
+        request: impl std::future::Future<Output = Result<T, SdkError<E, R>>>,
+    ) -> Observed<T>
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: std::fmt::Debug,
+    {
+        if !self.wants(call.part) {
+            let mut gap = not_collected(call.part);
+            gap.region = call.region.map(str::to_string);
+            return Observed::Gap(Box::new(gap));
+        }
+        self.observe(call, request.await)
+    }
+
+    /// [`Tracker::read`] for a call whose "not configured" answers (these error codes)
+    /// are data: `None`.
+    pub async fn read_configured<T, E, R>(
+        &self,
+        call: Call<'_>,
+        request: impl std::future::Future<Output = Result<T, SdkError<E, R>>>,
         not_configured: &[&str],
     ) -> Observed<Option<T>>
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
     {
-        match result {
-            Some(result) => self.observe(call, absent_on(result, not_configured)),
-            None => self.observe_wanted::<Option<T>, E, R>(call, part, None),
-        }
-    }
-
-    /// Like [`Tracker::observe`], for a call made only when its part is wanted: a call not
-    /// made is a `NotCollected` gap in the snapshot (not among its failed calls).
-    pub fn observe_wanted<T, E, R>(
-        &self,
-        call: Call<'_>,
-        part: Part,
-        result: Option<Result<T, SdkError<E, R>>>,
-    ) -> Observed<T>
-    where
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-        R: std::fmt::Debug,
-    {
-        match result {
-            Some(result) => self.observe(call, result),
-            None => {
-                let mut gap = posture_rules::parts::not_collected(call.service, part);
-                gap.region = call.region.map(str::to_string);
-                Observed::Gap(Box::new(gap))
-            }
-        }
+        let request = async { absent_on(request.await, not_configured) };
+        self.read(call, request).await
     }
 
     /// Turns a call's result into data or a recorded gap.
@@ -191,11 +185,33 @@ impl Tracker {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         R: std::fmt::Debug,
     {
+        debug_assert!(
+            self.wants(call.part),
+            "{}:{} is made for Part::{:?}, which the run does not read",
+            call.service,
+            call.operation,
+            call.part
+        );
         self.progress.inc(1);
         match result {
             Ok(value) => Observed::Collected(value),
             Err(error) => Observed::Gap(Box::new(self.record(gap_from_sdk_error(&call, &error)))),
         }
+    }
+
+    /// The failed calls, sorted, and the notes; the progress display cleared.
+    fn finish(self) -> (Vec<Gap>, Vec<String>) {
+        let mut gaps = self.gaps.into_inner().expect("gap list lock poisoned");
+        gaps.sort_by(|a, b| {
+            (&a.service, &a.region, &a.operation, &a.resource).cmp(&(
+                &b.service,
+                &b.region,
+                &b.operation,
+                &b.resource,
+            ))
+        });
+        self.progress.finish_and_clear();
+        (gaps, self.notes.into_inner().expect("notes lock poisoned"))
     }
 
     /// Records a gap that is not an SDK error (a report that never finished, a CSV that
@@ -270,7 +286,6 @@ pub(crate) async fn each_region<'a, T, Fut>(
     regions: &'a [String],
     tracker: &'a Tracker,
     part: Part,
-    service: &'static str,
     read: impl Fn(&'a str) -> Fut,
 ) -> Vec<(String, Observed<T>)>
 where
@@ -280,7 +295,7 @@ where
     let mut observed: Vec<(String, Observed<T>)> = stream::iter(regions)
         .map(|region| async move {
             if !tracker.wants(part) {
-                let mut gap = posture_rules::parts::not_collected(service, part);
+                let mut gap = not_collected(part);
                 gap.region = Some(region.clone());
                 return (region.clone(), Observed::Gap(Box::new(gap)));
             }
@@ -312,45 +327,51 @@ pub async fn collect(
         Some(regions) => ec2::requested_regions(config, regions, &tracker).await?,
         None => ec2::enabled_regions(config, &tracker).await,
     };
+    let mut snapshot = read_account(config, account, regions, &tracker).await;
+    (snapshot.gaps, snapshot.notes) = tracker.finish();
+    snapshot.requests = pacer.counts();
+    // Whatever order AWS listed resources in, the snapshot (and a file of it) is the same.
+    posture_rules::evaluate::order::arrange(&mut snapshot);
+    Ok(snapshot)
+}
+
+/// Every service of the account and its regions, read concurrently: the snapshot, without
+/// its gaps, notes and request counts yet.
+async fn read_account(
+    config: &SdkConfig,
+    account: Account,
+    regions: Vec<String>,
+    tracker: &Tracker,
+) -> Snapshot {
     let ec2_regions = stream::iter(regions.iter().cloned())
         .map(|region| {
-            let (tracker, account_id) = (&tracker, account.id.as_str());
+            let account_id = account.id.as_str();
             async move { ec2::collect_region(config, &region, account_id, tracker).await }
         })
         .buffer_unordered(REGION_CONCURRENCY)
         .collect::<Vec<_>>();
     let global = async {
         tokio::join!(
-            iam::collect(config, &tracker),
-            s3::collect(config, &account, &tracker),
-            account::security_contact(config, &tracker),
-            guardrails::collect(config, &account.id, &tracker),
+            iam::collect(config, tracker),
+            s3::collect(config, &account, tracker),
+            account::security_contact(config, tracker),
+            guardrails::collect(config, &account.id, tracker),
         )
     };
     let regional = async {
         tokio::join!(
             ec2_regions,
-            logging::collect(config, &regions, &account.id, &tracker),
-            kms::collect(config, &regions, &tracker),
-            access_analyzer::collect(config, &regions, &tracker),
-            efs::collect(config, &regions, &tracker),
-            rds::collect(config, &regions, &tracker),
-            ssm::collect(config, &regions, &tracker),
+            logging::collect(config, &regions, &account.id, tracker),
+            kms::collect(config, &regions, tracker),
+            access_analyzer::collect(config, &regions, tracker),
+            efs::collect(config, &regions, tracker),
+            rds::collect(config, &regions, tracker),
+            ssm::collect(config, &regions, tracker),
         )
     };
     let ((iam, s3, security_contact, organization), regional) = tokio::join!(global, regional);
     let (ec2, logging, kms, access_analyzers, efs, rds, ssm) = regional;
-    let mut gaps = tracker.gaps.into_inner().expect("gap list lock poisoned");
-    gaps.sort_by(|a, b| {
-        (&a.service, &a.region, &a.operation, &a.resource).cmp(&(
-            &b.service,
-            &b.region,
-            &b.operation,
-            &b.resource,
-        ))
-    });
-    tracker.progress.finish_and_clear();
-    let mut snapshot = Snapshot {
+    Snapshot {
         schema_version: SNAPSHOT_SCHEMA_VERSION,
         collector_version: env!("CARGO_PKG_VERSION").to_string(),
         collected_at: Utc::now(),
@@ -359,9 +380,9 @@ pub async fn collect(
         iam,
         s3,
         ec2,
-        gaps,
-        requests: pacer.counts(),
-        notes: tracker.notes.into_inner().expect("notes lock poisoned"),
+        gaps: Vec::new(),
+        requests: Default::default(),
+        notes: Vec::new(),
         logging,
         kms,
         access_analyzers,
@@ -370,10 +391,7 @@ pub async fn collect(
         rds,
         ssm,
         organization,
-    };
-    // Whatever order AWS listed resources in, the snapshot (and a file of it) is the same.
-    posture_rules::evaluate::order::arrange(&mut snapshot);
-    Ok(snapshot)
+    }
 }
 
 /// sts:GetCallerIdentity: who we are and in which account. Its failure is fatal: it means

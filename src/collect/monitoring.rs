@@ -10,6 +10,7 @@ use futures::future::join_all;
 use posture_rules::model::{
     AlarmTopic, LogGroupMonitoring, MetricAlarm, MetricFilter, MetricId, Observed, Trail,
 };
+use posture_rules::parts::Part;
 
 use super::{Call, Tracker};
 
@@ -101,7 +102,7 @@ async fn metric_filters(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("logs", Some(region), "DescribeMetricFilters").on(group);
+    let call = Call::new(Part::LogMetricAlarms, Some(region), "DescribeMetricFilters").on(group);
     tracker.observe(call, read).map(|pages| {
         (pages.into_iter())
             .flat_map(|page| page.metric_filters.unwrap_or_default())
@@ -144,7 +145,7 @@ async fn alarms(config: &SdkConfig, region: &str, tracker: &Tracker) -> Observed
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("cloudwatch", Some(region), "DescribeAlarms");
+    let call = Call::new(Part::LogMetricAlarms, Some(region), "DescribeAlarms");
     tracker.observe(call, read).map(|pages| {
         (pages.into_iter())
             .flat_map(|page| page.metric_alarms.unwrap_or_default())
@@ -180,7 +181,12 @@ async fn subscribers(config: &SdkConfig, topic: &str, tracker: &Tracker) -> Obse
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("sns", Some(&region), "ListSubscriptionsByTopic").on(topic);
+    let call = Call::new(
+        Part::LogMetricAlarms,
+        Some(&region),
+        "ListSubscriptionsByTopic",
+    )
+    .on(topic);
     tracker.observe(call, read).map(|pages| {
         (pages.into_iter())
             .flat_map(|page| page.subscriptions.unwrap_or_default())

@@ -17,10 +17,10 @@ const SNAPSHOT_CONCURRENCY: usize = 8;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<RdsRegion> {
     let (databases, snapshots) = tokio::join!(
-        each_region(regions, tracker, Part::RdsDatabases, "rds", |region| {
+        each_region(regions, tracker, Part::RdsDatabases, |region| {
             databases(config, region, tracker)
         }),
-        each_region(regions, tracker, Part::RdsSnapshots, "rds", |region| {
+        each_region(regions, tracker, Part::RdsSnapshots, |region| {
             snapshots(config, region, tracker)
         }),
     );
@@ -61,7 +61,7 @@ async fn databases(config: &SdkConfig, region: &str, tracker: &Tracker) -> Obser
         .send()
         .collect::<Result<Vec<_>, _>>(),
     );
-    let call = |operation| Call::new("rds", Some(region), operation);
+    let call = |operation| Call::new(Part::RdsDatabases, Some(region), operation);
     let instances = tracker.observe(call("DescribeDBInstances"), instances);
     let clusters = tracker.observe(call("DescribeDBClusters"), clusters);
     let (instances, clusters) = match (instances, clusters) {
@@ -135,7 +135,7 @@ async fn snapshots(
         of_instances(Some("awsbackup")),
         of_clusters
     );
-    let call = |operation| Call::new("rds", Some(region), operation);
+    let call = |operation| Call::new(Part::RdsSnapshots, Some(region), operation);
     let listed = tracker.observe(call("DescribeDBSnapshots"), listed);
     let backups = tracker.observe(call("DescribeDBSnapshots"), backups);
     let of_clusters = tracker.observe(call("DescribeDBClusterSnapshots"), of_clusters);
@@ -205,7 +205,8 @@ async fn restorable_by(
             .db_cluster_snapshot_identifier(&snapshot.id)
             .send()
             .await;
-        let call = Call::new("rds", Some(region), "DescribeDBClusterSnapshotAttributes");
+        let operation = "DescribeDBClusterSnapshotAttributes";
+        let call = Call::new(Part::RdsSnapshots, Some(region), operation);
         tracker.observe(call.on(&snapshot.arn), read).map(|out| {
             (out.db_cluster_snapshot_attributes_result)
                 .and_then(|r| r.db_cluster_snapshot_attributes)
@@ -220,7 +221,11 @@ async fn restorable_by(
             .db_snapshot_identifier(&snapshot.id)
             .send()
             .await;
-        let call = Call::new("rds", Some(region), "DescribeDBSnapshotAttributes");
+        let call = Call::new(
+            Part::RdsSnapshots,
+            Some(region),
+            "DescribeDBSnapshotAttributes",
+        );
         tracker.observe(call.on(&snapshot.arn), read).map(|out| {
             (out.db_snapshot_attributes_result)
                 .and_then(|r| r.db_snapshot_attributes)

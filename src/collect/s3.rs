@@ -4,6 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_config::{Region, SdkConfig};
+use aws_sdk_s3::operation::get_bucket_acl::GetBucketAclOutput;
+use aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput;
+use aws_sdk_s3::types::{Bucket as ListedBucket, ServerSideEncryptionRule};
 use aws_sdk_s3::Client;
 use futures::stream::{self, StreamExt};
 use posture_rules::model::{
@@ -11,7 +14,7 @@ use posture_rules::model::{
     PublicAccessBlock, S3,
 };
 
-use super::{absent_on, maybe, to_utc, Call, Tracker};
+use super::{to_utc, Call, Tracker};
 use posture_rules::parts::Part;
 
 /// How many buckets are read at once; each runs its seven calls concurrently. 32 × 7 = 224
@@ -21,16 +24,8 @@ const BUCKET_CONCURRENCY: usize = 32;
 
 pub async fn collect(config: &SdkConfig, account: &Account, tracker: &Tracker) -> S3 {
     let (buckets, account_public_access_block) = tokio::join!(
-        tracker.part(
-            Part::Buckets,
-            "s3",
-            buckets(config, &account.partition, tracker)
-        ),
-        tracker.part(
-            Part::AccountPublicAccessBlock,
-            "s3control",
-            account_public_access_block(config, &account.id, tracker)
-        ),
+        tracker.part(Part::Buckets, buckets(config, &account.partition, tracker)),
+        account_public_access_block(config, &account.id, tracker),
     );
     S3 {
         buckets,
@@ -44,124 +39,152 @@ async fn account_public_access_block(
     tracker: &Tracker,
 ) -> Observed<Option<PublicAccessBlock>> {
     let client = aws_sdk_s3control::Client::new(config);
-    let result = absent_on(
-        client
-            .get_public_access_block()
-            .account_id(account_id)
-            .send()
-            .await,
-        &["NoSuchPublicAccessBlockConfiguration"],
-    );
-    tracker
-        .observe(Call::new("s3control", None, "GetPublicAccessBlock"), result)
-        .map(|output| {
-            output
-                .and_then(|o| o.public_access_block_configuration)
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls.unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
-                    block_public_policy: c.block_public_policy.unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
-                })
-        })
+    let request = client
+        .get_public_access_block()
+        .account_id(account_id)
+        .send();
+    let call = Call::new(Part::AccountPublicAccessBlock, None, "GetPublicAccessBlock");
+    let not_configured = ["NoSuchPublicAccessBlockConfiguration"];
+    let read = tracker
+        .read_configured(call, request, &not_configured)
+        .await;
+    read.map(|output| {
+        let c = output.and_then(|o| o.public_access_block_configuration)?;
+        Some(block_public_access([
+            c.block_public_acls,
+            c.ignore_public_acls,
+            c.block_public_policy,
+            c.restrict_public_buckets,
+        ]))
+    })
 }
 
+/// Block Public Access from its four settings as S3 and S3 Control both order them: block
+/// public ACLs, ignore public ACLs, block public policy, restrict public buckets.
+fn block_public_access(settings: [Option<bool>; 4]) -> PublicAccessBlock {
+    let [block_acls, ignore_acls, block_policy, restrict] = settings.map(|s| s.unwrap_or(false));
+    PublicAccessBlock {
+        block_public_acls: block_acls,
+        ignore_public_acls: ignore_acls,
+        block_public_policy: block_policy,
+        restrict_public_buckets: restrict,
+    }
+}
+
+/// Every bucket of the regions read, with its settings, sorted by name; a note says how
+/// many buckets of other regions were left out.
 async fn buckets(config: &SdkConfig, partition: &str, tracker: &Tracker) -> Observed<Vec<Bucket>> {
     let global = Client::new(config);
-    let listed = global
+    let listed = match list_buckets(&global, tracker).await {
+        Observed::Collected(listed) => listed,
+        Observed::Gap(gap) => return Observed::Gap(gap),
+    };
+    let clients = RegionalClients {
+        config,
+        global,
+        built: Default::default(),
+    };
+    let read = stream::iter(listed)
+        .map(|listed| read_bucket(&clients, partition, listed, tracker))
+        .buffer_unordered(BUCKET_CONCURRENCY)
+        .collect::<Vec<Result<Bucket, String>>>()
+        .await;
+    note_left_out(&read, tracker);
+    let mut buckets: Vec<Bucket> = read.into_iter().filter_map(Result::ok).collect();
+    buckets.sort_by(|a, b| a.name.cmp(&b.name));
+    Observed::Collected(buckets)
+}
+
+async fn list_buckets(client: &Client, tracker: &Tracker) -> Observed<Vec<ListedBucket>> {
+    let listed = client
         .list_buckets()
         // Without it ListBuckets stops at 10,000 buckets; with it, it pages past them.
         .max_buckets(10_000)
         .into_paginator()
         .items()
         .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await;
-    let listed = match tracker.observe(Call::new("s3", None, "ListBuckets"), listed) {
-        Observed::Collected(listed) => listed,
-        Observed::Gap(gap) => return Observed::Gap(gap),
-    };
-    // Per-region clients, built once: bucket calls must go to the bucket's region.
-    let clients: std::sync::Mutex<HashMap<String, Client>> = Default::default();
-    let client_for = |region: &str| -> Client {
-        let mut clients = clients.lock().expect("client cache lock poisoned");
-        clients
-            .entry(region.to_string())
-            .or_insert_with(|| {
-                Client::from_conf(
-                    aws_sdk_s3::config::Builder::from(config)
-                        .region(Region::new(region.to_string()))
-                        .build(),
-                )
-            })
-            .clone()
-    };
-    let buckets = stream::iter(listed)
-        .map(|listed| {
-            let global = &global;
-            let client_for = &client_for;
-            async move {
-                let name = listed.name.clone().unwrap_or_default();
-                let region = match listed.bucket_region.clone() {
-                    Some(region) if !region.is_empty() => Observed::Collected(region),
-                    _ => bucket_region(global, &name, tracker).await,
-                };
-                // Out of the regions asked for: not read (a bucket whose region is unknown
-                // is read, so that its gap shows).
-                if let Observed::Collected(region) = &region {
-                    if !tracker.in_regions(region) {
-                        return Err(region.clone());
-                    }
-                }
-                let client = match &region {
-                    Observed::Collected(region) => client_for(region),
-                    Observed::Gap(_) => global.clone(),
-                };
-                Ok(collect_bucket(
-                    &client,
-                    partition,
-                    name,
-                    region,
-                    listed.creation_date.as_ref().and_then(to_utc),
-                    tracker,
-                )
-                .await)
-            }
-        })
-        .buffer_unordered(BUCKET_CONCURRENCY)
-        .collect::<Vec<Result<Bucket, String>>>()
-        .await;
-    let mut left_out: BTreeMap<String, usize> = BTreeMap::new();
-    for region in buckets.iter().filter_map(|b| b.as_ref().err()) {
-        *left_out.entry(region.clone()).or_default() += 1;
+        .collect::<Result<Vec<_>, _>>();
+    tracker
+        .read(Call::new(Part::Buckets, None, "ListBuckets"), listed)
+        .await
+}
+
+/// Per-region clients, each built once: bucket calls must go to the bucket's region.
+struct RegionalClients<'a> {
+    config: &'a SdkConfig,
+    /// For a bucket whose region is unknown.
+    global: Client,
+    built: std::sync::Mutex<HashMap<String, Client>>,
+}
+
+impl RegionalClients<'_> {
+    fn of(&self, region: &Observed<String>) -> Client {
+        let Observed::Collected(region) = region else {
+            return self.global.clone();
+        };
+        let mut built = self.built.lock().expect("client cache lock poisoned");
+        let build = || {
+            let config = aws_sdk_s3::config::Builder::from(self.config);
+            Client::from_conf(config.region(Region::new(region.clone())).build())
+        };
+        built.entry(region.clone()).or_insert_with(build).clone()
     }
-    if !left_out.is_empty() {
-        let regions: Vec<String> = left_out.iter().map(|(r, n)| format!("{r} ({n})")).collect();
-        let count: usize = left_out.values().sum();
-        tracker.note(format!(
-            "{count} bucket(s) in regions not scanned were left out: {}",
-            regions.join(", ")
-        ));
+}
+
+/// The listed bucket read in its region, or the region it is in when that region is not
+/// among those asked for (a bucket whose region is unknown is read, so that its gap shows).
+async fn read_bucket(
+    clients: &RegionalClients<'_>,
+    partition: &str,
+    listed: ListedBucket,
+    tracker: &Tracker,
+) -> Result<Bucket, String> {
+    let name = listed.name.unwrap_or_default();
+    let region = match listed.bucket_region {
+        Some(region) if !region.is_empty() => Observed::Collected(region),
+        _ => bucket_region(&clients.global, &name, tracker).await,
+    };
+    if let Observed::Collected(region) = &region {
+        if !tracker.in_regions(region) {
+            return Err(region.clone());
+        }
     }
-    let mut buckets: Vec<Bucket> = buckets.into_iter().filter_map(Result::ok).collect();
-    buckets.sort_by(|a, b| a.name.cmp(&b.name));
-    Observed::Collected(buckets)
+    let created = listed.creation_date.as_ref().and_then(to_utc);
+    let client = clients.of(&region);
+    Ok(collect_bucket(&client, partition, name, region, created, tracker).await)
+}
+
+/// Notes how many buckets of each region not scanned were left out, if any.
+fn note_left_out(read: &[Result<Bucket, String>], tracker: &Tracker) {
+    let mut left_out: BTreeMap<&str, usize> = BTreeMap::new();
+    for region in read.iter().filter_map(|b| b.as_ref().err()) {
+        *left_out.entry(region).or_default() += 1;
+    }
+    if left_out.is_empty() {
+        return;
+    }
+    let regions: Vec<String> = left_out.iter().map(|(r, n)| format!("{r} ({n})")).collect();
+    let count: usize = left_out.values().sum();
+    tracker.note(format!(
+        "{count} bucket(s) in regions not scanned were left out: {}",
+        regions.join(", ")
+    ));
 }
 
 async fn bucket_region(client: &Client, name: &str, tracker: &Tracker) -> Observed<String> {
     let result = client.get_bucket_location().bucket(name).send().await;
-    tracker
-        .observe(Call::new("s3", None, "GetBucketLocation").on(name), result)
-        .map(
-            |output| match output.location_constraint.as_ref().map(|c| c.as_str()) {
-                // The API's legacy answers: empty for us-east-1, `EU` for eu-west-1.
-                None | Some("") => "us-east-1".to_string(),
-                Some("EU") => "eu-west-1".to_string(),
-                Some(region) => region.to_string(),
-            },
-        )
+    let call = Call::new(Part::Buckets, None, "GetBucketLocation").on(name);
+    tracker.observe(call, result).map(|output| {
+        match output.location_constraint.as_ref().map(|c| c.as_str()) {
+            // The API's legacy answers: empty for us-east-1, `EU` for eu-west-1.
+            None | Some("") => "us-east-1".to_string(),
+            Some("EU") => "eu-west-1".to_string(),
+            Some(region) => region.to_string(),
+        }
+    })
 }
 
+/// The bucket's settings, each read when its part is wanted.
 async fn collect_bucket(
     client: &Client,
     partition: &str,
@@ -171,147 +194,109 @@ async fn collect_bucket(
     tracker: &Tracker,
 ) -> Bucket {
     let region_name = region.as_ref().ok().map(String::as_str);
-    let call = |operation| Call::new("s3", region_name, operation).on(&name);
-    let (policy, acl, public_access_block, encryption, versioning, object_ownership, logging) = tokio::join!(
-        maybe(
-            tracker.wants(Part::BucketPolicy),
-            client.get_bucket_policy().bucket(&name).send()
+    let call = |part| Call::of(part, region_name).on(&name);
+    let (policy, acl, block, encryption, versioning, ownership, logging) = tokio::join!(
+        tracker.read_configured(
+            call(Part::BucketPolicy),
+            client.get_bucket_policy().bucket(&name).send(),
+            &["NoSuchBucketPolicy"],
         ),
-        maybe(
-            tracker.wants(Part::BucketAcl),
+        tracker.read(
+            call(Part::BucketAcl),
             client.get_bucket_acl().bucket(&name).send()
         ),
-        maybe(
-            tracker.wants(Part::BucketPublicAccessBlock),
-            client.get_public_access_block().bucket(&name).send()
+        tracker.read_configured(
+            call(Part::BucketPublicAccessBlock),
+            client.get_public_access_block().bucket(&name).send(),
+            &["NoSuchPublicAccessBlockConfiguration"],
         ),
-        maybe(
-            tracker.wants(Part::BucketEncryption),
-            client.get_bucket_encryption().bucket(&name).send()
+        tracker.read_configured(
+            call(Part::BucketEncryption),
+            client.get_bucket_encryption().bucket(&name).send(),
+            &["ServerSideEncryptionConfigurationNotFoundError"],
         ),
-        maybe(
-            tracker.wants(Part::BucketVersioning),
-            client.get_bucket_versioning().bucket(&name).send()
+        tracker.read(
+            call(Part::BucketVersioning),
+            client.get_bucket_versioning().bucket(&name).send(),
         ),
-        maybe(
-            tracker.wants(Part::BucketOwnership),
-            client.get_bucket_ownership_controls().bucket(&name).send()
+        tracker.read_configured(
+            call(Part::BucketOwnership),
+            client.get_bucket_ownership_controls().bucket(&name).send(),
+            &["OwnershipControlsNotFoundError"],
         ),
-        maybe(
-            tracker.wants(Part::BucketLogging),
+        tracker.read(
+            call(Part::BucketLogging),
             client.get_bucket_logging().bucket(&name).send()
         ),
     );
-    let policy = tracker
-        .observe_configured(
-            call("GetBucketPolicy"),
-            Part::BucketPolicy,
-            policy,
-            &["NoSuchBucketPolicy"],
-        )
-        .map(|o| o.and_then(|o| o.policy).map(Into::into));
-    let acl = tracker
-        .observe_wanted(call("GetBucketAcl"), Part::BucketAcl, acl)
-        .map(|o| BucketAcl {
-            owner_id: o.owner.and_then(|owner| owner.id),
-            grants: o
-                .grants
-                .unwrap_or_default()
-                .into_iter()
-                .map(|g| {
-                    let grantee = g.grantee;
-                    AclGrant {
-                        grantee_type: grantee
-                            .as_ref()
-                            .map(|g| g.r#type.as_str().to_string())
-                            .unwrap_or_default(),
-                        grantee_uri: grantee.as_ref().and_then(|g| g.uri.clone()),
-                        grantee_id: grantee.as_ref().and_then(|g| g.id.clone()),
-                        permission: g
-                            .permission
-                            .map(|p| p.as_str().to_string())
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect(),
-        });
-    let public_access_block = tracker
-        .observe_configured(
-            call("GetPublicAccessBlock"),
-            Part::BucketPublicAccessBlock,
-            public_access_block,
-            &["NoSuchPublicAccessBlockConfiguration"],
-        )
-        .map(|o| {
-            o.and_then(|o| o.public_access_block_configuration)
-                .map(|c| PublicAccessBlock {
-                    block_public_acls: c.block_public_acls.unwrap_or(false),
-                    ignore_public_acls: c.ignore_public_acls.unwrap_or(false),
-                    block_public_policy: c.block_public_policy.unwrap_or(false),
-                    restrict_public_buckets: c.restrict_public_buckets.unwrap_or(false),
-                })
-        });
-    let encryption = tracker
-        .observe_configured(
-            call("GetBucketEncryption"),
-            Part::BucketEncryption,
-            encryption,
-            &["ServerSideEncryptionConfigurationNotFoundError"],
-        )
-        .map(|o| {
-            o.and_then(|o| o.server_side_encryption_configuration)
-                .map(|c| {
-                    c.rules
-                        .into_iter()
-                        .filter_map(|rule| {
-                            let bucket_key_enabled = rule.bucket_key_enabled.unwrap_or(false);
-                            rule.apply_server_side_encryption_by_default.map(|d| {
-                                BucketEncryptionRule {
-                                    algorithm: d.sse_algorithm.as_str().to_string(),
-                                    kms_key_id: d.kms_master_key_id,
-                                    bucket_key_enabled,
-                                }
-                            })
-                        })
-                        .collect()
-                })
-        });
-    let versioning = tracker
-        .observe_wanted(
-            call("GetBucketVersioning"),
-            Part::BucketVersioning,
-            versioning,
-        )
-        .map(|o| BucketVersioning {
-            status: o.status.map(|s| s.as_str().to_string()),
-            mfa_delete: o.mfa_delete.map(|s| s.as_str().to_string()),
-        });
-    let object_ownership = tracker
-        .observe_configured(
-            call("GetBucketOwnershipControls"),
-            Part::BucketOwnership,
-            object_ownership,
-            &["OwnershipControlsNotFoundError"],
-        )
-        .map(|o| {
-            o.and_then(|o| o.ownership_controls)
-                .and_then(|c| c.rules.into_iter().next())
-                .map(|r| r.object_ownership.as_str().to_string())
-        });
-    let logging_target = tracker
-        .observe_wanted(call("GetBucketLogging"), Part::BucketLogging, logging)
-        .map(|o| o.logging_enabled.map(|l| l.target_bucket));
     Bucket {
         arn: format!("arn:{partition}:s3:::{name}"),
         name: name.clone(),
         region,
         created,
-        policy,
-        acl,
-        public_access_block,
-        encryption,
-        versioning,
-        object_ownership,
-        logging_target,
+        policy: policy.map(|o| o.and_then(|o| o.policy).map(Into::into)),
+        acl: acl.map(bucket_acl),
+        public_access_block: block.map(bucket_public_access_block),
+        encryption: encryption.map(|o| {
+            let c = o.and_then(|o| o.server_side_encryption_configuration)?;
+            Some(c.rules.into_iter().filter_map(encryption_rule).collect())
+        }),
+        versioning: versioning.map(|o| BucketVersioning {
+            status: o.status.map(|s| s.as_str().to_string()),
+            mfa_delete: o.mfa_delete.map(|s| s.as_str().to_string()),
+        }),
+        object_ownership: ownership.map(|o| {
+            let rule = o
+                .and_then(|o| o.ownership_controls)?
+                .rules
+                .into_iter()
+                .next();
+            rule.map(|r| r.object_ownership.as_str().to_string())
+        }),
+        logging_target: logging.map(|o| o.logging_enabled.map(|l| l.target_bucket)),
     }
+}
+
+fn bucket_public_access_block(
+    output: Option<GetPublicAccessBlockOutput>,
+) -> Option<PublicAccessBlock> {
+    let c = output.and_then(|o| o.public_access_block_configuration)?;
+    Some(block_public_access([
+        c.block_public_acls,
+        c.ignore_public_acls,
+        c.block_public_policy,
+        c.restrict_public_buckets,
+    ]))
+}
+
+fn bucket_acl(acl: GetBucketAclOutput) -> BucketAcl {
+    BucketAcl {
+        owner_id: acl.owner.and_then(|owner| owner.id),
+        grants: (acl.grants.unwrap_or_default().into_iter())
+            .map(|g| {
+                let grantee = g.grantee;
+                AclGrant {
+                    grantee_type: (grantee.as_ref())
+                        .map(|g| g.r#type.as_str().to_string())
+                        .unwrap_or_default(),
+                    grantee_uri: grantee.as_ref().and_then(|g| g.uri.clone()),
+                    grantee_id: grantee.as_ref().and_then(|g| g.id.clone()),
+                    permission: (g.permission)
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A default encryption rule; `None` for one that sets no default.
+fn encryption_rule(rule: ServerSideEncryptionRule) -> Option<BucketEncryptionRule> {
+    let bucket_key_enabled = rule.bucket_key_enabled.unwrap_or(false);
+    let default = rule.apply_server_side_encryption_by_default?;
+    Some(BucketEncryptionRule {
+        algorithm: default.sse_algorithm.as_str().to_string(),
+        kms_key_id: default.kms_master_key_id,
+        bucket_key_enabled,
+    })
 }

@@ -20,7 +20,7 @@ const PATCH_PAGE: i32 = 100;
 const BATCH_CONCURRENCY: usize = 4;
 
 pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) -> Vec<SsmRegion> {
-    let nodes = each_region(regions, tracker, Part::SsmManagedNodes, "ssm", |region| {
+    let nodes = each_region(regions, tracker, Part::SsmManagedNodes, |region| {
         managed_nodes(config, region, tracker)
     })
     .await;
@@ -28,7 +28,7 @@ pub async fn collect(config: &SdkConfig, regions: &[String], tracker: &Tracker) 
         let found = nodes.iter().find(|(name, _)| name == region);
         found.map(|(_, observed)| observed)
     };
-    let patch_states = each_region(regions, tracker, Part::SsmPatchStates, "ssm", |region| {
+    let patch_states = each_region(regions, tracker, Part::SsmPatchStates, |region| {
         patch_states(config, region, tracker, nodes_of(region))
     })
     .await;
@@ -61,7 +61,11 @@ async fn managed_nodes(
         .send()
         .collect::<Result<Vec<_>, _>>()
         .await;
-    let call = Call::new("ssm", Some(region), "DescribeInstanceInformation");
+    let call = Call::new(
+        Part::SsmManagedNodes,
+        Some(region),
+        "DescribeInstanceInformation",
+    );
     tracker.observe(call, listed).map(|nodes| {
         (nodes.into_iter())
             .map(|node| ManagedNode {
@@ -89,7 +93,7 @@ async fn patch_states(
     let nodes = match nodes.map(Observed::as_ref) {
         Some(Ok(nodes)) => nodes,
         Some(Err(gap)) => return Observed::Gap(Box::new(gap.clone())),
-        None => return Observed::Gap(Box::new(not_collected("ssm", Part::SsmManagedNodes))),
+        None => return Observed::Gap(Box::new(not_collected(Part::SsmManagedNodes))),
     };
     let client = client(config, region);
     let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
@@ -109,7 +113,11 @@ async fn patch_states(
         .await;
     let mut states = Vec::new();
     for batch in batches {
-        let call = Call::new("ssm", Some(region), "DescribeInstancePatchStates");
+        let call = Call::new(
+            Part::SsmPatchStates,
+            Some(region),
+            "DescribeInstancePatchStates",
+        );
         match tracker.observe(call, batch) {
             Observed::Collected(read) => states.extend(read.into_iter().map(patch_state)),
             Observed::Gap(gap) => return Observed::Gap(gap),
