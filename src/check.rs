@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{bail, Context as _};
 use futures::StreamExt as _;
 use indicatif::ProgressBar;
-use posture_rules::model::{Snapshot, SNAPSHOT_SCHEMA_VERSION};
+use posture_rules::model::{arn, Snapshot, SNAPSHOT_SCHEMA_VERSION};
 use posture_rules::registry::RULES;
 use posture_rules::{Rule, Status};
 
@@ -107,7 +107,7 @@ impl Plan {
             .map(collect::org::parse_shard)
             .transpose()?;
         for id in args.accounts.iter().chain(&args.excluded_accounts) {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            if !arn::is_account_id(id) {
                 bail!("`{id}` is not an AWS account id (twelve digits)");
             }
         }

@@ -5,6 +5,7 @@ use std::ops::{Range, RangeInclusive};
 use std::path::Path;
 
 use anyhow::Context as _;
+use posture_rules::model::arn;
 use posture_rules::Settings;
 use serde::Deserialize;
 use toml::Spanned;
@@ -233,7 +234,7 @@ impl Config {
     fn validate_accounts(&self) -> Result<(), Problem> {
         for account in &self.accounts.trusted {
             let id = account.get_ref();
-            if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
+            if !arn::is_account_id(id) {
                 return Err(problem(
                     account.span(),
                     format!("accounts.trusted: `{id}` is not a 12-digit account id"),

@@ -31,12 +31,16 @@ pub fn account(snapshot: &Snapshot) -> String {
 /// The account of a principal named by account id or by ARN
 /// (`arn:partition:iam::ACCOUNT:root|user/..|role/..`).
 pub fn account_of(principal: &str) -> Option<String> {
-    if principal.len() == 12 && principal.chars().all(|c| c.is_ascii_digit()) {
+    if is_account_id(principal) {
         return Some(principal.to_string());
     }
     let account = principal.strip_prefix("arn:")?.split(':').nth(3)?;
-    (account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()))
-        .then(|| account.to_string())
+    is_account_id(account).then(|| account.to_string())
+}
+
+/// Whether the text is an AWS account id: twelve digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The resource part of an ARN (`role/deploy`), for messages; the whole text when it is
