@@ -1,14 +1,17 @@
 use crate::declare_rule;
 use crate::evidence;
+use crate::access::eval::every_action_together;
 use crate::access::identity::grants_full_admin;
+use crate::access::policy::Effect;
 use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::each_customer_policy;
 
 declare_rule! {
     /// ## What it checks
     /// Customer-managed policies that are attached to something, and inline policies, with
-    /// an `Allow` statement for every action (`"*"` or `"*:*"`) on every resource (`"*"`).
-    /// AWS-managed policies such as `AdministratorAccess` are AWS's to write and are not
+    /// an `Allow` statement for every action (`"*"` or `"*:*"`) on every resource (`"*"`),
+    /// or `Allow` statements on every resource that allow every action together (`iam:*`
+    /// beside `NotAction: iam:*`). AWS-managed policies such as `AdministratorAccess` are AWS's to write and are not
     /// reported here. A policy that cannot be parsed gives unknown.
     ///
     /// ## Why it matters
@@ -39,12 +42,22 @@ declare_rule! {
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
     each_customer_policy(rule, cx, |policy, document| {
-        let admin: Vec<_> = document
+        let mut admin: Vec<_> = document
             .statements
             .iter()
             .filter(|s| grants_full_admin(s))
             .map(|s| &s.raw)
             .collect();
+        if admin.is_empty() {
+            // Several statements may allow everything only together.
+            let everywhere = document
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow && s.covers_every_resource());
+            if let Some(together) = every_action_together(everywhere) {
+                admin = together.into_iter().map(|s| &s.raw).collect();
+            }
+        }
         if admin.is_empty() {
             rule.pass(
                 &policy.resource,

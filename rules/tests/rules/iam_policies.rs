@@ -100,6 +100,9 @@ fn details_without_profiles() -> AuthorizationDetails {
     let encoded_escalation = "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22iam%3ACreatePolicyVersion%22%2C%22Resource%22%3A%22%2A%22%7D%7D";
     let pass_role_ec2 = r#"{"Statement":[{"Effect":"Allow","Action":["iam:PassRole","ec2:RunInstances","ec2:Describe*"],"Resource":"*"}]}"#;
     let not_action = r#"{"Statement":{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"}}"#;
+    // Every action on every resource, though no statement says so alone.
+    let two_halves = r#"{"Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},
+        {"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#;
     let blocked = r#"{"Statement":[{"Effect":"Allow","Action":"iam:*AccessKey*","Resource":"*"},
         {"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
     AuthorizationDetails {
@@ -122,6 +125,12 @@ fn details_without_profiles() -> AuthorizationDetails {
                 &[],
                 vec![],
                 vec![inline("keys", blocked)],
+            ),
+            user(
+                "admin-by-two-halves",
+                &[],
+                vec![],
+                vec![inline("halves", two_halves)],
             ),
             user(
                 "power-user",
