@@ -37,7 +37,10 @@ pub fn parsed(
     }
 }
 
-/// Condition keys that, with fixed values, limit a statement to known callers.
+/// Condition keys that, with fixed values, limit a statement to known callers. These are
+/// the keys of AWS's own definition of a public bucket policy (S3 API reference,
+/// `PublicAccessBlockConfiguration`: "Amazon S3 considers a bucket policy public unless"
+/// it grants only to fixed values of them), and the caller keys of key policies.
 const RESTRICTING_KEYS: &[&str] = &[
     "aws:sourcearn",
     "aws:sourcevpc",
@@ -53,6 +56,8 @@ const RESTRICTING_KEYS: &[&str] = &[
     "kms:calleraccount",
     "s3:dataaccesspointarn",
     "s3:dataaccesspointaccount",
+    // Only requests that encrypt with this one key: AWS's definition lists it.
+    "s3:x-amz-server-side-encryption-aws-kms-key-id",
 ];
 
 /// Condition keys that limit callers to an organization or account of the customer's

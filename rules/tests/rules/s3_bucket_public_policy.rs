@@ -107,6 +107,17 @@ fn what_makes_a_policy_public() {
             &allow_all(r#"{"StringLike":{"aws:userid":"*"}}"#),
         ),
         with_policy(
+            "kms-key-fixed",
+            &allow_all(
+                r#"{"StringEquals":{"s3:x-amz-server-side-encryption-aws-kms-key-id":
+                "arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-4a1b-8c9d-0e1f2a3b4c5d"}}"#,
+            ),
+        ),
+        with_policy(
+            "kms-key-any",
+            &allow_all(r#"{"StringLike":{"s3:x-amz-server-side-encryption-aws-kms-key-id":"*"}}"#),
+        ),
+        with_policy(
             "unrelated-condition",
             &allow_all(r#"{"Bool":{"aws:SecureTransport":"true"}}"#),
         ),
