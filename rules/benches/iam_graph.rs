@@ -12,7 +12,9 @@ use posture_rules::access::graph::{Graph, Verdict};
 use posture_rules::access::identity::principals;
 use posture_rules::model::*;
 use posture_rules::rule::Context;
-use posture_rules::rules::{iam_principal_administrator, iam_privilege_escalation};
+use posture_rules::rules::{
+    iam_principal_administrator, iam_principal_can_empower_others, iam_privilege_escalation,
+};
 use posture_rules::Settings;
 
 const ACCOUNT: &str = "111122223333";
@@ -231,6 +233,7 @@ fn main() {
     };
     for rule in [
         &iam_privilege_escalation::RULE,
+        &iam_principal_can_empower_others::RULE,
         &iam_principal_administrator::RULE,
     ] {
         let start = Instant::now();

@@ -173,6 +173,7 @@ pub const BEYOND_BENCHMARKS: &[&str] = &[
     "ec2-snapshot-unencrypted",
     "iam-policy-not-action-allow",
     "iam-principal-administrator",
+    "iam-principal-can-empower-others",
     "iam-privilege-escalation",
     "iam-role-cross-account-trust-without-external-id",
     "iam-role-web-identity-trust-without-subject",

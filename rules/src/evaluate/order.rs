@@ -360,6 +360,7 @@ mod tests {
                 // Users, then roles (whose ARNs order first).
                 "iam-principal-administrator",
                 "iam-privilege-escalation",
+                "iam-principal-can-empower-others",
                 // Trails by ARN, their findings by home region.
                 "cloudtrail-log-file-validation-disabled",
                 "cloudtrail-bucket-access-logging-disabled",

@@ -2,12 +2,11 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::access::graph::{Escalation, Graph, Outcome, Step, Verdict};
-use crate::access::paths::{self, EscalationPath};
-use crate::model::arn;
+use crate::access::graph::evidence::{describe_step, StepEvidence};
+use crate::access::graph::{Escalation, Graph, Outcome, Verdict};
+use crate::access::paths;
 use crate::declare_rule;
 use crate::access::identity::principals;
-use crate::access::policy::StatementText;
 use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 use crate::iterate::authorization_details;
 
@@ -139,15 +138,6 @@ fn escalation_finding(rule: &Rule, label: &str, arn: &str, found: &[Escalation])
         .with_evidence_of(&Chains { chains })
 }
 
-fn describe_step(step: &Step) -> String {
-    let title = EscalationPath::find(step.path).map_or(step.path, |p| p.title);
-    format!(
-        "{title} ({}) on {}",
-        step.path,
-        arn::resource_part(&step.target)
-    )
-}
-
 // The evidence is written straight from these, not built as a JSON tree first: the
 // chains quote whole policy statements, and a large account has many such findings. The
 // fields are in the alphabetical order a JSON tree would print them in.
@@ -172,29 +162,6 @@ enum OutcomeEvidence<'a> {
     Gains { gains: &'a str },
 }
 
-#[derive(Serialize)]
-struct StepEvidence<'a> {
-    actions: Vec<ActionEvidence<'a>>,
-    actor: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-    path: &'static str,
-    target: &'a str,
-}
-
-#[derive(Serialize)]
-struct ActionEvidence<'a> {
-    action: &'a str,
-    granted_by: Vec<GrantEvidence<'a>>,
-    resource: &'a str,
-}
-
-#[derive(Serialize)]
-struct GrantEvidence<'a> {
-    policy: &'a str,
-    statement: &'a StatementText,
-}
-
 impl<'a> ChainEvidence<'a> {
     fn of(escalation: &'a Escalation) -> ChainEvidence<'a> {
         ChainEvidence {
@@ -205,30 +172,6 @@ impl<'a> ChainEvidence<'a> {
                 Outcome::Gains(permission) => OutcomeEvidence::Gains { gains: permission },
             },
             steps: escalation.steps.iter().map(StepEvidence::of).collect(),
-        }
-    }
-}
-
-impl<'a> StepEvidence<'a> {
-    fn of(step: &'a Step) -> StepEvidence<'a> {
-        let actions = step.grants.iter().map(|g| ActionEvidence {
-            action: &g.action,
-            granted_by: g
-                .granted_by
-                .iter()
-                .map(|grant| GrantEvidence {
-                    policy: &grant.policy,
-                    statement: &grant.statement,
-                })
-                .collect(),
-            resource: &g.resource,
-        });
-        StepEvidence {
-            actions: actions.collect(),
-            actor: &step.actor,
-            note: step.note,
-            path: step.path,
-            target: &step.target,
         }
     }
 }

@@ -47,6 +47,7 @@ rules! {
     iam_policy_not_action_allow,
     iam_principal_administrator,
     iam_privilege_escalation,
+    iam_principal_can_empower_others,
     iam_role_trust_any_principal,
     iam_role_cross_account_trust_without_external_id,
     iam_role_web_identity_trust_without_subject,

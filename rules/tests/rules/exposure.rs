@@ -54,6 +54,7 @@ fn said(finding: &Finding) -> Option<Exposure> {
         "can do everything",
         "can become an administrator",
         "grants every action on every resource",
+        "of them an administrator",
     ]) {
         Some(Exposure::Administrator)
     } else {
@@ -96,6 +97,7 @@ fn failing_findings_declare_the_exposure_they_describe() {
         ("ec2-snapshot-public", Exposure::Public),
         ("iam-policy-full-admin", Exposure::Administrator),
         ("iam-principal-administrator", Exposure::Administrator),
+        ("iam-principal-can-empower-others", Exposure::Administrator),
         ("iam-privilege-escalation", Exposure::Administrator),
         ("iam-role-trust-any-principal", Exposure::Public),
         ("rds-instance-publicly-accessible", Exposure::Internet),

@@ -376,6 +376,7 @@ fn policy_rules() {
         &iam_policy_service_wildcard::RULE,
         &iam_policy_not_action_allow::RULE,
         &iam_principal_administrator::RULE,
+        &iam_principal_can_empower_others::RULE,
         &iam_privilege_escalation::RULE,
         &iam_role_trust_any_principal::RULE,
         &iam_role_cross_account_trust_without_external_id::RULE,
@@ -411,4 +412,58 @@ fn a_permissions_boundary_stops_an_escalation() {
         .find(|l| l.contains("role/pass-role-launcher"))
         .unwrap();
     assert!(line.starts_with("pass"), "{line}");
+}
+
+/// Power over others: who can change the permissions of principals it is not, with its
+/// look-alikes (a deny, a grant on itself only, no IAM write at all).
+#[test]
+fn principals_that_can_empower_others() {
+    const READ_ONLY_ARN: &str = "arn:aws:iam::111122223333:policy/ops-readonly";
+    let read_only = r#"{"Statement":{"Effect":"Allow","Action":"s3:Get*","Resource":"*"}}"#;
+    // Rewrites every customer policy, but holds none of them.
+    let versions = r#"{"Statement":{"Effect":"Allow",
+        "Action":["iam:CreatePolicyVersion","iam:DeletePolicyVersion"],"Resource":"*"}}"#;
+    // May attach only the read-only policy, to any user.
+    let attach_read_only = r#"{"Statement":{"Effect":"Allow","Action":"iam:AttachUserPolicy",
+        "Resource":"arn:aws:iam::111122223333:user/*",
+        "Condition":{"ArnEquals":{"iam:PolicyARN":"arn:aws:iam::111122223333:policy/ops-readonly"}}}}"#;
+    let fenced = r#"{"Statement":[{"Effect":"Allow","Action":"iam:AttachUserPolicy",
+        "Resource":"arn:aws:iam::111122223333:user/*"},
+        {"Effect":"Deny","Action":"iam:AttachUserPolicy","Resource":"*"}]}"#;
+    let own_only = r#"{"Statement":{"Effect":"Allow","Action":"iam:PutUserPolicy",
+        "Resource":"arn:aws:iam::111122223333:user/${aws:username}"}}"#;
+    let mut account = snapshot();
+    account.iam.authorization_details = Observed::Collected(AuthorizationDetails {
+        users: vec![
+            user(
+                "analyst",
+                &[],
+                vec![attached("ops-readonly", READ_ONLY_ARN)],
+                vec![],
+            ),
+            user(
+                "policy-writer",
+                &[],
+                vec![],
+                vec![inline("versions", versions)],
+            ),
+            user(
+                "helpdesk",
+                &[],
+                vec![],
+                vec![inline("attach", attach_read_only)],
+            ),
+            user(
+                "fenced-helpdesk",
+                &[],
+                vec![],
+                vec![inline("attach", fenced)],
+            ),
+            user("self-service", &[], vec![], vec![inline("own", own_only)]),
+        ],
+        groups: vec![],
+        roles: vec![],
+        policies: vec![managed("ops-readonly", READ_ONLY_ARN, 1, read_only)],
+    });
+    insta::assert_snapshot!(run(&iam_principal_can_empower_others::RULE, &account));
 }

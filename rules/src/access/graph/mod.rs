@@ -21,6 +21,7 @@ use crate::access::identity::{parsed, Principal, PrincipalKind, SharedDocument};
 use crate::access::policy::{self, Effect, PolicyDocument};
 use crate::model::{AuthorizationDetails, CredentialReportRow, Role};
 
+pub mod evidence;
 mod index;
 mod moves;
 
@@ -82,6 +83,20 @@ pub enum Verdict {
     Contained,
     /// Could not be decided: the reason.
     Unknown(String),
+}
+
+/// Another principal the actor can give more permissions by its own (not by acting as
+/// someone else): a policy written into it, attached to it or re-versioned, or a group it
+/// is in given more.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Empowerment {
+    /// The principal empowered (an index into the principals given to [`Graph::new`]).
+    pub target: usize,
+    /// The actor's step that does it (the first found).
+    pub step: Step,
+    /// Whether the target then holds every permission (or already did); the reason when
+    /// its permissions could not be judged.
+    pub makes_administrator: Result<bool, String>,
 }
 
 /// Extra permissions a modification gives its target.
@@ -424,6 +439,63 @@ impl<'a> Graph<'a> {
         }
         found.sort_by_key(|e| (e.steps.len(), e.ends_as.clone()));
         Verdict::Escalates(found)
+    }
+
+    /// Whether the target holds the managed policy a modification would give it.
+    fn holds_already(&self, target: usize, extra: &Extra) -> bool {
+        let Extra::Managed(policy) = extra else {
+            return false;
+        };
+        let holders = self.index.holders.get(policy);
+        holders.is_some_and(|holders| holders.contains(&target))
+    }
+
+    /// Whether the principal holds every permission already.
+    pub fn is_administrator(&self, actor: usize) -> bool {
+        self.admin[actor].is_some()
+    }
+
+    /// The other principals the actor can give more permissions, each once, those it can
+    /// make administrators first. (A move that could not be judged is one of becoming
+    /// another principal, which does not change what the actor can do by itself.)
+    pub fn empowers(&self, actor: usize) -> Result<Vec<Empowerment>, String> {
+        if let Err(reason) = &self.perms[actor] {
+            return Err(reason.clone());
+        }
+        let Some(moves) = self.moves.get(actor) else {
+            return Ok(Vec::new());
+        };
+        let mut empowered: Vec<Empowerment> = Vec::new();
+        let mut position: HashMap<usize, usize> = HashMap::new();
+        for modification in &moves.modifications {
+            // Joining a group empowers users the actor already controls.
+            let Targets::One(target) = modification.targets else {
+                continue;
+            };
+            if target == actor || self.holds_already(target, &modification.extra) {
+                continue;
+            }
+            let admin = self.administrator_with(target, Some(&modification.extra));
+            match position.get(&target) {
+                Some(&at) => {
+                    let known = &mut empowered[at];
+                    if known.makes_administrator != Ok(true) && admin == Ok(true) {
+                        known.step = (*modification.step).clone();
+                        known.makes_administrator = admin;
+                    }
+                }
+                None => {
+                    position.insert(target, empowered.len());
+                    empowered.push(Empowerment {
+                        target,
+                        step: (*modification.step).clone(),
+                        makes_administrator: admin,
+                    });
+                }
+            }
+        }
+        empowered.sort_by_key(|e| (e.makes_administrator != Ok(true), e.target));
+        Ok(empowered)
     }
 
     /// Up to [`CHAINS_KEPT`] escalations, shortest first: to administrators only, or to
