@@ -460,10 +460,20 @@ fn principals_that_can_empower_others() {
                 vec![inline("attach", fenced)],
             ),
             user("self-service", &[], vec![], vec![inline("own", own_only)]),
+            // Already holds everything: no change gives it more, so no one empowers it.
+            user(
+                "admin",
+                &[],
+                vec![attached("AdministratorAccess", ADMIN_ARN)],
+                vec![],
+            ),
         ],
         groups: vec![],
         roles: vec![],
-        policies: vec![managed("ops-readonly", READ_ONLY_ARN, 1, read_only)],
+        policies: vec![
+            managed("ops-readonly", READ_ONLY_ARN, 1, read_only),
+            managed("AdministratorAccess", ADMIN_ARN, 1, ADMIN),
+        ],
     });
     insta::assert_snapshot!(run(&iam_principal_can_empower_others::RULE, &account));
 }

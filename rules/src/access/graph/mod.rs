@@ -472,7 +472,11 @@ impl<'a> Graph<'a> {
             let Targets::One(target) = modification.targets else {
                 continue;
             };
-            if target == actor || self.holds_already(target, &modification.extra) {
+            // An administrator already holds whatever a modification would give it.
+            if target == actor
+                || self.admin[target].is_some()
+                || self.holds_already(target, &modification.extra)
+            {
                 continue;
             }
             let admin = self.administrator_with(target, Some(&modification.extra));
