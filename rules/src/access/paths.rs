@@ -88,6 +88,11 @@ const ECS_TASKS: &[&str] = &["ecs-tasks.amazonaws.com"];
 const SAGEMAKER: &[&str] = &["sagemaker.amazonaws.com"];
 const APPRUNNER: &[&str] = &["tasks.apprunner.amazonaws.com"];
 const BEDROCK_AGENTCORE: &[&str] = &["bedrock-agentcore.amazonaws.com"];
+const BRAKET: &[&str] = &["braket.amazonaws.com"];
+const EMR_SERVERLESS: &[&str] = &["emr-serverless.amazonaws.com"];
+const KINESIS_ANALYTICS: &[&str] = &["kinesisanalytics.amazonaws.com"];
+/// Automation runbooks run with the role they are given.
+const SSM_AUTOMATION: &[&str] = &["ssm.amazonaws.com"];
 /// Data Pipeline runs its activities on EC2 resources with the resource role.
 const DATAPIPELINE: &[&str] = &["datapipeline.amazonaws.com", "ec2.amazonaws.com"];
 
@@ -342,7 +347,7 @@ pub static PATHS: &[EscalationPath] = &[
     path!(
         "ec2-launch-template-version",
         "put new user data into a launch template in use",
-        ["pathfinding.cloud ec2-004"],
+        ["pathfinding.cloud ec2-004", "pathfinding.cloud ec2-005"],
         [
             "ec2:CreateLaunchTemplateVersion",
             "ec2:ModifyLaunchTemplate"
@@ -788,6 +793,219 @@ pub static PATHS: &[EscalationPath] = &[
             services: BEDROCK_AGENTCORE
         }
     ),
+    // Newer paths of pathfinding.cloud (its `data/paths/aws/` layout, 86 paths).
+    path!(
+        "ecs-execute-command",
+        "open a shell in a running task",
+        ["pathfinding.cloud ecs-006"],
+        ["ecs:ExecuteCommand", "ecs:DescribeTasks"],
+        How::Hijack {
+            services: ECS_TASKS
+        }
+    ),
+    path!(
+        "ecs-run-task-override-role",
+        "run a task of an existing definition with another role",
+        ["pathfinding.cloud ecs-008"],
+        ["iam:PassRole", "ecs:RunTask"],
+        How::PassRole {
+            services: ECS_TASKS
+        }
+    ),
+    path!(
+        "ecs-start-task-override-role",
+        "start a task of an existing definition with another role on an instance",
+        ["pathfinding.cloud ecs-009"],
+        ["iam:PassRole", "ecs:StartTask"],
+        How::PassRole {
+            services: ECS_TASKS
+        }
+    ),
+    // Batch runs container jobs on ECS: the job role trusts ecs-tasks.amazonaws.com.
+    path!(
+        "batch-register-submit",
+        "register a job definition with a role and submit a job",
+        ["pathfinding.cloud batch-001"],
+        [
+            "iam:PassRole",
+            "batch:RegisterJobDefinition",
+            "batch:SubmitJob"
+        ],
+        How::PassRole {
+            services: ECS_TASKS
+        }
+    ),
+    path!(
+        "batch-submit-job",
+        "submit a job of an existing definition, with the actor's command",
+        ["pathfinding.cloud batch-002"],
+        ["batch:SubmitJob"],
+        How::Hijack {
+            services: ECS_TASKS
+        }
+    ),
+    path!(
+        "batch-new-environment",
+        "create a compute environment and queue, then a job with a role",
+        ["pathfinding.cloud batch-003"],
+        [
+            "iam:PassRole",
+            "batch:CreateComputeEnvironment",
+            "batch:CreateJobQueue",
+            "batch:RegisterJobDefinition",
+            "batch:SubmitJob"
+        ],
+        How::PassRole {
+            services: ECS_TASKS
+        }
+    ),
+    path!(
+        "bedrock-agentcore-new-runtime",
+        "create an agent runtime with a role and run a command in it",
+        ["pathfinding.cloud bedrock-003"],
+        [
+            "iam:PassRole",
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand"
+        ],
+        How::PassRole {
+            services: BEDROCK_AGENTCORE
+        }
+    ),
+    path!(
+        "bedrock-agentcore-existing-runtime",
+        "run a command in an existing agent runtime",
+        ["pathfinding.cloud bedrock-004"],
+        ["bedrock-agentcore:InvokeAgentRuntimeCommand"],
+        How::Hijack {
+            services: BEDROCK_AGENTCORE
+        }
+    ),
+    path!(
+        "bedrock-agentcore-new-harness",
+        "create an agent harness and runtime with a role and run a command in it",
+        ["pathfinding.cloud bedrock-005"],
+        [
+            "iam:PassRole",
+            "bedrock-agentcore:CreateHarness",
+            "bedrock-agentcore:CreateAgentRuntime",
+            "bedrock-agentcore:CreateAgentRuntimeEndpoint",
+            "bedrock-agentcore:CreateWorkloadIdentity",
+            "bedrock-agentcore:GetAgentRuntime",
+            "bedrock-agentcore:GetHarness",
+            "bedrock-agentcore:InvokeAgentRuntimeCommand"
+        ],
+        How::PassRole {
+            services: BEDROCK_AGENTCORE
+        }
+    ),
+    path!(
+        "bedrock-agentcore-new-browser",
+        "create a browser with a role and drive a session of it",
+        ["pathfinding.cloud bedrock-006"],
+        [
+            "iam:PassRole",
+            "bedrock-agentcore:CreateBrowser",
+            "bedrock-agentcore:StartBrowserSession",
+            "bedrock-agentcore:ConnectBrowserAutomationStream"
+        ],
+        How::PassRole {
+            services: BEDROCK_AGENTCORE
+        }
+    ),
+    path!(
+        "bedrock-agentcore-existing-browser",
+        "drive a session of an existing browser",
+        ["pathfinding.cloud bedrock-007"],
+        [
+            "bedrock-agentcore:StartBrowserSession",
+            "bedrock-agentcore:ConnectBrowserAutomationStream"
+        ],
+        How::Hijack {
+            services: BEDROCK_AGENTCORE
+        }
+    ),
+    path!(
+        "braket-create-job",
+        "create a hybrid job with a role",
+        ["pathfinding.cloud braket-001"],
+        ["iam:PassRole", "braket:CreateJob"],
+        How::PassRole { services: BRAKET }
+    ),
+    // CodeDeploy runs the revision's hooks on the group's instances, as their profile role.
+    path!(
+        "codedeploy-create-deployment",
+        "deploy a revision with the actor's scripts to existing instances",
+        ["pathfinding.cloud codedeploy-001"],
+        [
+            "codedeploy:CreateDeployment",
+            "codedeploy:RegisterApplicationRevision",
+            "codedeploy:GetDeploymentConfig"
+        ],
+        How::Hijack { services: EC2 }
+    ),
+    path!(
+        "emr-serverless-create-run",
+        "create a serverless application and run a job with a role",
+        ["pathfinding.cloud emrserverless-001"],
+        [
+            "iam:PassRole",
+            "emr-serverless:CreateApplication",
+            "emr-serverless:StartJobRun"
+        ],
+        How::PassRole {
+            services: EMR_SERVERLESS
+        }
+    ),
+    path!(
+        "glue-create-session",
+        "open an interactive session with a role and run statements",
+        ["pathfinding.cloud glue-007"],
+        ["iam:PassRole", "glue:CreateSession", "glue:RunStatement"],
+        How::PassRole { services: GLUE }
+    ),
+    // The build instance runs with the infrastructure configuration's instance profile.
+    path!(
+        "imagebuilder-create-image",
+        "build an image with the actor's component on an instance with a role",
+        ["pathfinding.cloud imagebuilder-001"],
+        [
+            "iam:PassRole",
+            "imagebuilder:CreateComponent",
+            "imagebuilder:CreateImageRecipe",
+            "imagebuilder:CreateInfrastructureConfiguration",
+            "imagebuilder:CreateImage"
+        ],
+        How::PassRole { services: EC2 }
+    ),
+    path!(
+        "kinesisanalytics-create-start",
+        "create and start a streaming application with a role",
+        ["pathfinding.cloud kinesisanalytics-001"],
+        [
+            "iam:PassRole",
+            "kinesisanalytics:CreateApplication",
+            "kinesisanalytics:StartApplication"
+        ],
+        How::PassRole {
+            services: KINESIS_ANALYTICS
+        }
+    ),
+    path!(
+        "ssm-automation-document",
+        "create an automation runbook and run it with a role",
+        ["pathfinding.cloud ssm-003"],
+        [
+            "iam:PassRole",
+            "ssm:CreateDocument",
+            "ssm:StartAutomationExecution"
+        ],
+        How::PassRole {
+            services: SSM_AUTOMATION
+        }
+    ),
 ];
 
 /// The resource an action of a path is judged on when it is not a principal or policy of
@@ -868,7 +1086,7 @@ mod tests {
             .iter()
             .filter(|s| s.starts_with("iam-vulnerable "))
             .count();
-        assert_eq!(pathfinding, 65);
+        assert_eq!(pathfinding, 84);
         assert_eq!(iam_vulnerable, 31);
     }
 }
