@@ -90,6 +90,8 @@ const APPRUNNER: &[&str] = &["tasks.apprunner.amazonaws.com"];
 const BEDROCK_AGENTCORE: &[&str] = &["bedrock-agentcore.amazonaws.com"];
 const BRAKET: &[&str] = &["braket.amazonaws.com"];
 const EMR_SERVERLESS: &[&str] = &["emr-serverless.amazonaws.com"];
+/// A fleet's instance role is passed to GameLift (`iam:PassedToService`), and trusts it.
+const GAMELIFT: &[&str] = &["gamelift.amazonaws.com"];
 const KINESIS_ANALYTICS: &[&str] = &["kinesisanalytics.amazonaws.com"];
 /// Automation runbooks run with the role they are given.
 const SSM_AUTOMATION: &[&str] = &["ssm.amazonaws.com"];
@@ -960,6 +962,18 @@ pub static PATHS: &[EscalationPath] = &[
         }
     ),
     path!(
+        "gamelift-create-fleet",
+        "upload a build and create a fleet that runs it with a role",
+        ["pathfinding.cloud gamelift-001"],
+        [
+            "iam:PassRole",
+            "gamelift:CreateBuild",
+            "gamelift:RequestUploadCredentials",
+            "gamelift:CreateFleet"
+        ],
+        How::PassRole { services: GAMELIFT }
+    ),
+    path!(
         "glue-create-session",
         "open an interactive session with a role and run statements",
         ["pathfinding.cloud glue-007"],
@@ -1086,7 +1100,7 @@ mod tests {
             .iter()
             .filter(|s| s.starts_with("iam-vulnerable "))
             .count();
-        assert_eq!(pathfinding, 84);
+        assert_eq!(pathfinding, 85);
         assert_eq!(iam_vulnerable, 31);
     }
 }
