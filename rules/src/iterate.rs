@@ -1,7 +1,8 @@
 //! Iterating over the resources a rule judges, with the gap handling every rule needs: a
 //! list that could not be read gives one `unknown` finding for its whole scope.
 
-use crate::access::identity::{customer_policies, CustomerPolicy};
+use crate::access::graph::Graph;
+use crate::access::identity::{customer_policies, principals, CustomerPolicy, Principal};
 use crate::access::policy::PolicyDocument;
 use crate::model::arn;
 use crate::model::{
@@ -207,6 +208,30 @@ pub fn authorization_details<'a>(
         .authorization_details
         .as_ref()
         .map_err(|gap| Box::new(rule.unknown_gap(iam_scope(cx, scope), None, gap)))
+}
+
+/// Runs `judge` on the account's principals and the access graph over them (built once);
+/// one `unknown` when the authorization details could not be read. Without the credential
+/// report, every user is assumed open to every takeover.
+pub fn with_access_graph(
+    rule: &Rule,
+    cx: &Context<'_>,
+    judge: impl FnOnce(&[Principal], &Graph<'_>) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let details = match authorization_details(rule, cx, "*") {
+        Ok(details) => details,
+        Err(unknown) => return vec![*unknown],
+    };
+    let principals = principals(details);
+    let credentials = cx.snapshot.iam.credential_report.as_ref().ok();
+    let graph = Graph::new(
+        &principals,
+        details,
+        credentials.map(Vec::as_slice),
+        &cx.snapshot.account.partition,
+        cx.settings.now,
+    );
+    judge(&principals, &graph)
 }
 
 /// An IAM ARN in the scanned account: `arn:aws:iam::ACCOUNT:{resource}`.

@@ -2,9 +2,9 @@ use serde::Serialize;
 
 use crate::access::graph::evidence::{describe_step, StepEvidence};
 use crate::access::graph::{Empowerment, Graph};
-use crate::access::identity::{principals, Principal};
+use crate::access::identity::Principal;
 use crate::declare_rule;
-use crate::iterate::authorization_details;
+use crate::iterate::with_access_graph;
 use crate::model::arn;
 use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
 
@@ -63,19 +63,10 @@ const SHOWN: usize = 20;
 const NAMED: usize = 3;
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
-    let principals = principals(details);
-    let credentials = cx.snapshot.iam.credential_report.as_ref().ok();
-    let graph = Graph::new(
-        &principals,
-        details,
-        credentials.map(Vec::as_slice),
-        &cx.snapshot.account.partition,
-        cx.settings.now,
-    );
+    with_access_graph(rule, cx, |principals, graph| judge(rule, principals, graph))
+}
+
+fn judge(rule: &Rule, principals: &[Principal], graph: &Graph<'_>) -> Vec<Finding> {
     principals
         .iter()
         .enumerate()
@@ -93,7 +84,7 @@ fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
                     None,
                     format!("{label} cannot change the permissions of other principals"),
                 ),
-                Ok(empowered) => fail(rule, principal, &principals, &empowered),
+                Ok(empowered) => fail(rule, principal, principals, &empowered),
             }
         })
         .collect()

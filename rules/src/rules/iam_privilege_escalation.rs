@@ -6,9 +6,9 @@ use crate::access::graph::evidence::{describe_step, StepEvidence};
 use crate::access::graph::{Escalation, Graph, Outcome, Verdict};
 use crate::access::paths;
 use crate::declare_rule;
-use crate::access::identity::principals;
+use crate::access::identity::Principal;
 use crate::rule::{Context, Duty, Exposure, Finding, Rule, Severity};
-use crate::iterate::authorization_details;
+use crate::iterate::with_access_graph;
 
 declare_rule! {
     /// ## What it checks
@@ -70,20 +70,10 @@ declare_rule! {
 const CHAINS_SHOWN: usize = 3;
 
 fn check(rule: &Rule, cx: &Context<'_>) -> Vec<Finding> {
-    let details = match authorization_details(rule, cx, "*") {
-        Ok(details) => details,
-        Err(unknown) => return vec![*unknown],
-    };
-    let principals = principals(details);
-    // Without the credential report, every user is assumed open to every takeover.
-    let credentials = cx.snapshot.iam.credential_report.as_ref().ok();
-    let graph = Graph::new(
-        &principals,
-        details,
-        credentials.map(Vec::as_slice),
-        &cx.snapshot.account.partition,
-        cx.settings.now,
-    );
+    with_access_graph(rule, cx, |principals, graph| judge(rule, principals, graph))
+}
+
+fn judge(rule: &Rule, principals: &[Principal], graph: &Graph<'_>) -> Vec<Finding> {
     principals
         .iter()
         .enumerate()
